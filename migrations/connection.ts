@@ -1,0 +1,52 @@
+// One description of "a database to connect to", shared by the runner, the tool adapters and the
+// ephemeral-database driver, with the URL forms each tool expects.
+
+export interface DbTarget {
+  engine: "postgres" | "mysql";
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
+
+const enc = encodeURIComponent;
+
+/** postgres://… or mysql://… — the usual DATABASE_URL (node drivers, dbmate). */
+export function databaseUrl(t: DbTarget): string {
+  const scheme = t.engine === "postgres" ? "postgres" : "mysql";
+  return `${scheme}://${enc(t.user)}:${enc(t.password)}@${t.host}:${t.port}/${enc(t.database)}`;
+}
+
+/** JDBC URL without credentials (Flyway, Liquibase take user/password separately). */
+export function jdbcUrl(t: DbTarget): string {
+  const scheme = t.engine === "postgres" ? "postgresql" : "mariadb";
+  return `jdbc:${scheme}://${t.host}:${t.port}/${t.database}`;
+}
+
+/** SQLAlchemy URL (Alembic) with the psycopg 3 / PyMySQL drivers. */
+export function sqlalchemyUrl(t: DbTarget): string {
+  const scheme = t.engine === "postgres" ? "postgresql+psycopg" : "mysql+pymysql";
+  return `${scheme}://${enc(t.user)}:${enc(t.password)}@${t.host}:${t.port}/${enc(t.database)}`;
+}
+
+/** DATABASE_URL plus the engine's usual client variables (PGHOST… or MYSQL_…). */
+export function connectionEnv(t: DbTarget): Record<string, string> {
+  const common = { DATABASE_URL: databaseUrl(t) };
+  if (t.engine === "postgres") {
+    return { ...common, PGHOST: t.host, PGPORT: String(t.port), PGUSER: t.user, PGPASSWORD: t.password, PGDATABASE: t.database };
+  }
+  return {
+    ...common,
+    MYSQL_HOST: t.host,
+    MYSQL_TCP_PORT: String(t.port),
+    MYSQL_USER: t.user,
+    MYSQL_PWD: t.password,
+    MYSQL_DATABASE: t.database,
+  };
+}
+
+/** The URL with its password replaced, for messages and logs. */
+export function redactedUrl(t: DbTarget): string {
+  return databaseUrl({ ...t, password: "****" });
+}
