@@ -10,7 +10,7 @@ import mysql from "mysql2/promise";
 import { withFileLock } from "./file-lock.ts";
 import { freePort, portOpen } from "./net.ts";
 import { ownedDir, serverUser } from "./os-user.ts";
-import { serversDir } from "./paths.ts";
+import { assertReachableByServerUser, serversDir } from "./paths.ts";
 import type { ServerHandle } from "./types.ts";
 
 const run = promisify(execFile);
@@ -53,6 +53,7 @@ async function waitForSocket(socket: string, pidFile: string, logFile: string): 
 export async function startLocalMariadb(opts: LocalMariadbOptions = {}): Promise<ServerHandle> {
   const rootDir = path.resolve(opts.rootDir ?? path.join(serversDir(), "mariadb"));
   mkdirSync(rootDir, { recursive: true, mode: 0o755 });
+  assertReachableByServerUser(rootDir, "mysql");
   const dataDir = path.join(rootDir, "data");
   const runDir = path.join(rootDir, "run");
   const socket = path.join(runDir, "mysqld.sock");

@@ -11,7 +11,7 @@ export function cacheDir(): string {
 }
 
 /** True when every existing ancestor of `dir` can be traversed by other users (o+x). */
-function traversableByOthers(dir: string): boolean {
+export function traversableByOthers(dir: string): boolean {
   let current = path.resolve(dir);
   for (;;) {
     if (existsSync(current) && (statSync(current).mode & 0o001) === 0) return false;
@@ -30,4 +30,13 @@ export function serversDir(): string {
   const preferred = path.join(cacheDir(), "servers");
   if (process.getuid?.() !== 0 || traversableByOthers(preferred)) return preferred;
   return "/var/tmp/dbtk/servers";
+}
+
+/** As root, servers run as their own OS user: refuse a rootDir that user cannot reach, naming the fix. */
+export function assertReachableByServerUser(rootDir: string, osUser: string): void {
+  if (process.getuid?.() !== 0 || traversableByOthers(rootDir)) return;
+  throw new Error(
+    `${rootDir} is not reachable by the "${osUser}" OS user the server runs as (a parent directory lacks o+x); ` +
+      "use a directory under /tmp or /var/tmp (e.g. chmod 755 a mkdtemp directory) or set DBTK_SERVERS_DIR",
+  );
 }

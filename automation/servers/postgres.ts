@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import { withFileLock } from "./file-lock.ts";
 import { freePort, portOpen } from "./net.ts";
 import { ownedDir, serverUser, type OsUser } from "./os-user.ts";
-import { serversDir } from "./paths.ts";
+import { assertReachableByServerUser, serversDir } from "./paths.ts";
 import type { ServerHandle } from "./types.ts";
 
 const run = promisify(execFile);
@@ -93,6 +93,7 @@ function startFlags(port: number, opts: LocalPostgresOptions): string {
 export async function startLocalPostgres(opts: LocalPostgresOptions = {}): Promise<ServerHandle> {
   const rootDir = path.resolve(opts.rootDir ?? path.join(serversDir(), "postgres"));
   mkdirSync(rootDir, { recursive: true, mode: 0o755 });
+  assertReachableByServerUser(rootDir, "postgres");
   const dataDir = path.join(rootDir, "data");
   const stateFile = path.join(rootDir, "server.json");
   const user = serverUser("postgres");
