@@ -34,7 +34,10 @@ export interface LongTermRetention {
 }
 
 export interface BackupSpec {
-  /** Days automated backups are kept. AWS 0–35 (0 disables backups and PITR), GCP 1–365, Azure 1–35. */
+  /**
+   * Days automated backups are kept. AWS 0–35 (0 disables backups and PITR), GCP 1–365, Azure SQL Database and
+   * MySQL flexible 1–35, Azure PostgreSQL flexible 7–35. Limits per cloud and engine: limits.ts.
+   */
   retentionDays: number;
   /** Preferred daily backup window, UTC, `hh:mm-hh:mm` (e.g. `03:00-04:00`). */
   window?: string;

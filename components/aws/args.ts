@@ -1,0 +1,79 @@
+// Public argument and output types of the AWS RDS component.
+import type * as aws from "@pulumi/aws";
+import type { DatabaseSpec, DatabaseSpecInput, Engine, Environment } from "../spec/index.ts";
+
+/** Settings for one region other than the primary's (cross-region replicas, backup replication). */
+export interface AwsRegionalSettings {
+  /** Subnets for a DB subnet group in that region. Default: the region's default subnet group. */
+  subnetIds?: string[];
+  /** Security groups for replicas in that region. Default: the VPC's default security group. */
+  securityGroupIds?: string[];
+  /**
+   * KMS key ARN in that region. Required when the primary uses an existing customer key (`keyId`);
+   * when the spec asks to create a key, one is created there; with the provider-managed key the
+   * region's `alias/aws/rds` is used.
+   */
+  kmsKeyArn?: string;
+  /**
+   * SNS topic ARN in that region for its ReplicaLag alarms (CloudWatch notifies same-region topics only).
+   * Default: spec.observability.alarms.notificationTarget when that topic is in this region.
+   */
+  notificationTarget?: string;
+}
+
+interface AwsRdsDatabaseCommonArgs {
+  /**
+   * Environment the database runs in. Selects the preset when `input` is given, the validation
+   * rules (prod refuses a public endpoint, for instance) and environment behaviour: prod applies
+   * changes in the maintenance window, keeps automated backups after deletion and keeps deleted
+   * secrets and keys for 30 days.
+   */
+  environment: Environment;
+  /**
+   * Region of the primary, the region of the `aws` provider in use. Replicas whose `region` equals it are
+   * same-region replicas. Default: the `aws:region` stack configuration.
+   */
+  region?: string;
+  /**
+   * A provider per other region, for cross-region replicas, their KMS keys, parameter groups and alarms,
+   * and for automated-backup replication. A region without a provider gets the parent's provider with the
+   * resource-level `region` argument instead.
+   */
+  regionProviders?: Record<string, aws.Provider>;
+  /** Per-region networking, key and alarm target for regions other than the primary's. */
+  regionalSettings?: Record<string, AwsRegionalSettings>;
+  /** Override of the environment's applyImmediately (true outside prod). */
+  applyImmediately?: boolean;
+  /** Performance Insights retention in days (7, 731 or a multiple of 31). Default 7 (free tier). */
+  performanceInsightsRetentionDays?: number;
+}
+
+/**
+ * Arguments of AwsRdsDatabase: a resolved `spec`, or an `input` that is laid over the environment's
+ * preset (`resolveSpec(input, environment, "aws")`). Either way the spec is validated for AWS before any
+ * resource is registered.
+ */
+export type AwsRdsDatabaseArgs = AwsRdsDatabaseCommonArgs &
+  (
+    | {
+        /** A complete, resolved spec. */
+        spec: DatabaseSpec;
+        input?: never;
+      }
+    | {
+        /** A partial spec, resolved over the environment's preset. */
+        input: DatabaseSpecInput;
+        spec?: never;
+      }
+  );
+
+/** How to connect as the master user. Always exposed as a secret output. */
+export interface ConnectionInfo {
+  host: string;
+  port: number;
+  user: string;
+  /** Absent when RDS manages the master password; read it from `secretArn` then. */
+  password?: string;
+  database: string;
+  engine: Engine;
+}

@@ -1,0 +1,262 @@
+// AwsRdsDatabase: one DatabaseSpec rendered as an RDS instance with its network, parameters, keys,
+// credentials, replicas, monitoring, alarms and optional RDS Proxy. Mapping rules live in mapping*.ts.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  SpecValidationError,
+  assertValidSpec,
+  resolveSpec,
+  type DatabaseSpec,
+  type Environment,
+} from "../spec/index.ts";
+import type { AwsRdsDatabaseArgs, ConnectionInfo } from "./args.ts";
+import { awsComponentIssues } from "./checks.ts";
+import { createCredentialsSecret, createMasterPassword } from "./credentials.ts";
+import { RESTORE_IGNORE_CHANGES, primaryInstanceArgs, type InstanceBehaviour } from "./instance-args.ts";
+import { KeyRing } from "./keys.ts";
+import { alarmDefinitions } from "./mapping-alarms.ts";
+import {
+  ENGINE_PORT,
+  RDS_ENGINE,
+  environmentBehaviour,
+  initialDatabase,
+  instanceClass,
+  replicaPlan,
+} from "./mapping.ts";
+import { createNetwork } from "./network.ts";
+import { createAlarms, createMonitoringRole } from "./observability.ts";
+import { createParameterGroup } from "./parameter-group.ts";
+import { createProxy, type ProxyResources } from "./proxy.ts";
+import { createBackupReplication, createReplicas, regionTarget, type CrossRegionContext } from "./replicas.ts";
+
+export const AWS_RDS_DATABASE_TYPE = "provisioning:aws:RdsDatabase";
+
+/** The spec the component will render: resolved (for `input`) and validated for AWS. */
+export interface PreparedAwsSpec {
+  spec: DatabaseSpec;
+  primaryRegion: string | undefined;
+}
+
+/**
+ * Resolves and validates the arguments. Throws SpecValidationError (with `.issues`, each naming its
+ * field) for a spec AWS cannot take; runs before the component registers anything.
+ */
+export function prepareAwsSpec(args: AwsRdsDatabaseArgs): PreparedAwsSpec {
+  const spec = args.spec !== undefined ? args.spec : resolveSpec(args.input, args.environment, "aws");
+  assertValidSpec(spec, { cloud: "aws", environment: args.environment });
+  const primaryRegion = args.region ?? aws.config.region;
+  const issues = awsComponentIssues(spec, {
+    ...(primaryRegion ? { primaryRegion } : {}),
+    ...(args.regionalSettings ? { regionalSettings: args.regionalSettings } : {}),
+  });
+  if (issues.length > 0) throw new SpecValidationError(issues);
+  return { spec, primaryRegion };
+}
+
+export class AwsRdsDatabase extends pulumi.ComponentResource {
+  /** The resolved spec this database was built from. */
+  readonly spec: DatabaseSpec;
+  readonly environment: Environment;
+  /** Name given to the component; its children's names start with it. */
+  readonly resourceName: string;
+  readonly instance: aws.rds.Instance;
+  /** Read replicas in plan order (same-region first as listed in spec.replicas). */
+  readonly replicas: aws.rds.Instance[];
+  readonly parameterGroup: aws.rds.ParameterGroup;
+  readonly securityGroup: aws.ec2.SecurityGroup;
+  readonly subnetGroup: aws.rds.SubnetGroup | undefined;
+  /** Secret holding the generated credentials; undefined when RDS manages the password. */
+  readonly secret: aws.secretsmanager.Secret | undefined;
+  readonly monitoringRole: aws.iam.Role | undefined;
+  readonly alarms: aws.cloudwatch.MetricAlarm[];
+  readonly proxy: ProxyResources | undefined;
+  readonly backupReplication: aws.rds.InstanceAutomatedBackupsReplication | undefined;
+  /** Customer key ARN (created or given); undefined with the provider-managed key. */
+  readonly kmsKeyArn: pulumi.Output<string> | undefined;
+
+  /** `host:port` of the primary. */
+  readonly endpoint: pulumi.Output<string>;
+  readonly address: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+  /** Addresses of the read replicas. */
+  readonly readerEndpoints: pulumi.Output<string[]>;
+  /** ARN of the secret with the master credentials (generated, or RDS-managed). */
+  readonly secretArn: pulumi.Output<string>;
+  /** RDS Proxy endpoint when pooling is enabled. */
+  readonly proxyEndpoint: pulumi.Output<string | undefined>;
+  /** Master connection details; a secret output. */
+  readonly connection: pulumi.Output<ConnectionInfo>;
+  readonly arn: pulumi.Output<string>;
+  /** DbiResourceId, used in rds-db:connect policies. */
+  readonly resourceId: pulumi.Output<string>;
+  /** Whether IAM database authentication is on (grantConnect requires it). */
+  readonly iamAuthentication: boolean;
+
+  constructor(name: string, args: AwsRdsDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    const { spec, primaryRegion } = prepareAwsSpec(args);
+    super(AWS_RDS_DATABASE_TYPE, name, {}, opts);
+    this.spec = spec;
+    this.environment = args.environment;
+    this.resourceName = name;
+    this.iamAuthentication = spec.auth.iamAuthentication;
+
+    const tags = spec.tags;
+    const port = ENGINE_PORT[spec.engine];
+    const behaviour: InstanceBehaviour = {
+      ...environmentBehaviour(args.environment),
+      ...(args.applyImmediately !== undefined ? { applyImmediately: args.applyImmediately } : {}),
+      performanceInsightsRetentionDays: args.performanceInsightsRetentionDays ?? 7,
+    };
+    const regionalSettings = args.regionalSettings ?? {};
+    const regionProviders = args.regionProviders ?? {};
+    const managed = spec.auth.managedMasterPassword === true;
+
+    const keyRing = new KeyRing({
+      parent: this,
+      name,
+      spec,
+      keyDeletionDays: behaviour.keyDeletionDays,
+      regionalSettings,
+      tags,
+    });
+    this.kmsKeyArn = keyRing.primaryArn;
+
+    const network = createNetwork(this, name, spec, port, tags);
+    this.securityGroup = network.securityGroup;
+    this.subnetGroup = network.subnetGroup;
+    this.parameterGroup = createParameterGroup(this, name, spec, tags);
+    const password = managed ? undefined : createMasterPassword(this, name);
+    this.monitoringRole =
+      spec.observability.enhancedMonitoringSeconds > 0 ? createMonitoringRole(this, name, tags) : undefined;
+
+    const refs = {
+      parameterGroupName: this.parameterGroup.name,
+      securityGroupIds: [this.securityGroup.id],
+      ...(this.subnetGroup ? { subnetGroupName: this.subnetGroup.name } : {}),
+      ...(keyRing.primaryArn ? { kmsKeyArn: keyRing.primaryArn } : {}),
+      ...(this.monitoringRole ? { monitoringRoleArn: this.monitoringRole.arn } : {}),
+    };
+    this.instance = new aws.rds.Instance(
+      `${name}-instance`,
+      primaryInstanceArgs(spec, behaviour, refs, {
+        ...(password ? { password: password.result } : {}),
+        ...(keyRing.primaryArn ? { managedSecretKmsKeyArn: keyRing.primaryArn } : {}),
+      }),
+      { parent: this, ignoreChanges: RESTORE_IGNORE_CHANGES },
+    );
+    const instance = this.instance;
+    const { connectDatabase } = initialDatabase(spec);
+
+    this.secret = password
+      ? createCredentialsSecret(
+          this,
+          name,
+          `Master credentials of the ${spec.name} ${spec.engine} database`,
+          {
+            username: spec.auth.masterUsername,
+            password: password.result,
+            engine: RDS_ENGINE[spec.engine],
+            host: instance.address,
+            port: instance.port,
+            dbname: connectDatabase,
+            dbInstanceIdentifier: instance.identifier,
+          },
+          {
+            ...(keyRing.primaryArn ? { kmsKeyArn: keyRing.primaryArn } : {}),
+            recoveryWindowInDays: behaviour.secretRecoveryDays,
+            tags,
+          },
+        )
+      : undefined;
+    this.secretArn = this.secret
+      ? this.secret.arn
+      : instance.masterUserSecrets.apply((secrets) => secrets?.[0]?.secretArn ?? "");
+
+    const crossRegion: CrossRegionContext = {
+      parent: this,
+      name,
+      spec,
+      primary: instance,
+      keyRing,
+      regionProviders,
+      regionalSettings,
+      tags,
+    };
+    const plans = replicaPlan(spec, primaryRegion);
+    const replicaMap = createReplicas(
+      {
+        ...crossRegion,
+        behaviour,
+        parameterGroup: this.parameterGroup,
+        securityGroupId: this.securityGroup.id,
+        ...(this.monitoringRole ? { monitoringRoleArn: this.monitoringRole.arn } : {}),
+      },
+      plans,
+    );
+    this.replicas = [...replicaMap.values()];
+    this.backupReplication = createBackupReplication(crossRegion);
+
+    const instanceIds = new Map<string, pulumi.Output<string>>([[spec.name, instance.identifier]]);
+    for (const [id, replica] of replicaMap) instanceIds.set(id, replica.identifier);
+    this.alarms = createAlarms(
+      {
+        parent: this,
+        name,
+        instanceIds,
+        ...(spec.observability.alarms.notificationTarget
+          ? { notificationTarget: spec.observability.alarms.notificationTarget }
+          : {}),
+        regionalSettings,
+        targetFor: (region) => regionTarget(crossRegion, region),
+        tags,
+      },
+      alarmDefinitions(spec, instanceClass(spec.size, spec.engine), plans),
+    );
+
+    this.proxy = spec.pooling.enabled
+      ? createProxy({
+          parent: this,
+          name,
+          spec,
+          secretArn: this.secretArn,
+          ...(keyRing.primaryArn ? { kmsKeyArn: keyRing.primaryArn } : {}),
+          securityGroupId: this.securityGroup.id,
+          subnetIds: spec.network.subnetIds ?? [],
+          instanceIdentifier: instance.identifier,
+          tags,
+        })
+      : undefined;
+
+    this.endpoint = instance.endpoint;
+    this.address = instance.address;
+    this.port = instance.port;
+    this.arn = instance.arn;
+    this.resourceId = instance.resourceId;
+    this.readerEndpoints = pulumi.all(this.replicas.map((r) => r.address));
+    this.proxyEndpoint = this.proxy ? this.proxy.proxy.endpoint.apply((e) => e) : pulumi.output(undefined);
+    this.connection = pulumi.secret(
+      pulumi.all([instance.address, instance.port, password?.result]).apply(
+        ([host, p, pw]): ConnectionInfo => ({
+          host,
+          port: p,
+          user: spec.auth.masterUsername,
+          ...(pw !== undefined ? { password: pw } : {}),
+          database: connectDatabase,
+          engine: spec.engine,
+        }),
+      ),
+    );
+
+    this.registerOutputs({
+      endpoint: this.endpoint,
+      address: this.address,
+      port: this.port,
+      readerEndpoints: this.readerEndpoints,
+      secretArn: this.secretArn,
+      proxyEndpoint: this.proxyEndpoint,
+      connection: this.connection,
+      arn: this.arn,
+      resourceId: this.resourceId,
+    });
+  }
+}

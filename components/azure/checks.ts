@@ -1,0 +1,116 @@
+// Azure checks that need the component (which engine it serves) or its arguments; spec-only rules live in
+// components/spec/validate.ts. Pure: returns issues, never throws.
+import type { DatabaseSpec, SpecIssue } from "../spec/types.ts";
+import type { AzureFlexibleServerArgs, AzureSqlDatabaseArgs } from "./args.ts";
+import { flexibleSku } from "./flexibleMapping.ts";
+
+const components = {
+  sql: { engine: "sqlserver", name: "AzureSqlDatabase (provisioning:azure:SqlDatabase)" },
+  postgres: { engine: "postgres", name: "AzurePostgresFlexibleServer (provisioning:azure:PostgresFlexibleServer)" },
+  mysql: { engine: "mysql", name: "AzureMysqlFlexibleServer (provisioning:azure:MysqlFlexibleServer)" },
+} as const;
+
+type Component = keyof typeof components;
+
+function isIpv4Cidr(cidr: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(cidr);
+  return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && (m[5] === undefined || Number(m[5]) <= 32);
+}
+
+export function azureComponentIssues(spec: DatabaseSpec, args: AzureSqlDatabaseArgs | AzureFlexibleServerArgs, component: Component): SpecIssue[] {
+  const cloud = "azure" as const;
+  const issues: SpecIssue[] = [];
+  const own = components[component];
+  if (spec.engine !== own.engine) {
+    const right = Object.values(components).find((c) => c.engine === spec.engine);
+    issues.push({
+      path: "engine",
+      value: spec.engine,
+      cloud,
+      message: `${own.name} runs engine ${own.engine} only; on azure engine ${spec.engine} is served by ${right?.name ?? "no component"} — use that component, or set engine to ${own.engine}.`,
+    });
+    return issues;
+  }
+  if (!args.location) issues.push({ path: "location", value: args.location, cloud, message: "location is required on azure: pass the primary's region (e.g. westeurope)." });
+  const restore = spec.restore;
+  if (restore?.mode === "point-in-time" && !restore.time) {
+    issues.push({
+      path: "restore.time",
+      value: restore.time,
+      cloud,
+      message: "restore.time is required on azure: Azure restores to an explicit UTC time (ISO 8601, e.g. 2026-11-01T10:00:00Z); useLatestRestorableTime is not offered there.",
+    });
+  }
+  if (restore?.mode === "snapshot" && component !== "sql") {
+    issues.push({
+      path: "restore.mode",
+      value: "snapshot",
+      cloud,
+      message: "Azure flexible servers have no snapshots to restore from: use restore.mode point-in-time with the source server id and a time.",
+    });
+  }
+  if (!spec.network.private) {
+    for (const cidr of spec.network.allowedCidrs) {
+      if (!isIpv4Cidr(cidr)) issues.push({ path: "network.allowedCidrs", value: cidr, cloud, message: `${cidr} is not an IPv4 CIDR; Azure firewall rules take IPv4 ranges (e.g. 203.0.113.0/24).` });
+    }
+  }
+  const tenant = spec.auth.entraAdmin?.tenantId ?? args.tenantId;
+  if (spec.auth.entraAdmin && component !== "sql" && !tenant) {
+    issues.push({ path: "auth.entraAdmin.tenantId", value: undefined, cloud, message: "flexible servers need the Entra tenant of the administrator: set auth.entraAdmin.tenantId or the component's tenantId." });
+  }
+  if (component === "sql") {
+    const total = spec.replicas.reduce((n, r) => n + r.count, 0);
+    if (total > 4) {
+      issues.push({ path: "replicas", value: total, cloud, message: `Azure SQL Database allows 4 geo-secondaries per database, ${total} asked: reduce replicas[].count to 4 in total.` });
+    }
+    return issues;
+  }
+  const ltr = spec.backup.longTermRetention;
+  if (ltr && (ltr.weeklyWeeks !== undefined || ltr.monthlyMonths !== undefined || ltr.yearlyYears !== undefined)) {
+    issues.push({
+      path: "backup.longTermRetention",
+      value: ltr,
+      cloud,
+      message: "Azure flexible servers keep automated backups for backup.retentionDays only (long-term copies need an Azure Backup vault, outside the toolkit): remove backup.longTermRetention.",
+    });
+  }
+  const sku = flexibleSku(spec.size);
+  const burstable = sku.startsWith("B_");
+  if (burstable && spec.highAvailability) {
+    issues.push({ path: "highAvailability", value: true, cloud, message: `zone-redundant HA is not offered on Burstable SKUs (${sku}): choose size tier small or larger, or set highAvailability false.` });
+  }
+  if (burstable && spec.replicas.some((r) => r.count > 0)) {
+    issues.push({ path: "replicas", value: spec.replicas, cloud, message: `read replicas are not offered on Burstable SKUs (${sku}): choose size tier small or larger, or remove replicas.` });
+  }
+  if (spec.pooling.enabled && burstable) {
+    issues.push({ path: "pooling.enabled", value: true, cloud, message: `the built-in PgBouncer is not offered on Burstable SKUs (${sku}): choose size tier small or larger, or set pooling.enabled false.` });
+  }
+  for (const field of ["maxConnectionsPercent", "idleClientTimeoutSeconds"] as const) {
+    if (spec.pooling.enabled && spec.pooling[field] !== undefined) {
+      issues.push({ path: `pooling.${field}`, value: spec.pooling[field], cloud, message: `pooling.${field} is not mapped on azure (PgBouncer keeps the server's pgbouncer.* defaults; set them through parameters); remove it.` });
+    }
+  }
+  if (spec.network.subnetIds?.length && !spec.network.privateDnsZoneId) {
+    issues.push({
+      path: "network.privateDnsZoneId",
+      value: undefined,
+      cloud,
+      message: `a delegated subnet needs a private DNS zone on azure: set network.privateDnsZoneId (a zone ending in .${component === "postgres" ? "postgres" : "mysql"}.database.azure.com).`,
+    });
+  }
+  const atRest = spec.encryption.atRest;
+  const flex = args as AzureFlexibleServerArgs;
+  if (atRest.type === "customer-key" && spec.backup.crossRegionCopy) {
+    const existing = "keyId" in atRest;
+    const ok = existing ? Boolean(flex.geoBackupKey?.keyId) : Boolean(flex.geoBackupKey?.keyId || flex.geoBackupKey?.keyVaultId);
+    if (!ok) {
+      issues.push({
+        path: "geoBackupKey",
+        value: undefined,
+        cloud,
+        message: `a customer key with geo-redundant backup needs a key in ${spec.backup.crossRegionCopy.region} as well: pass geoBackupKey: { keyId } (an existing key there)${existing ? "" : " or geoBackupKey: { keyVaultId } (a vault there to create it in)"}.`,
+      });
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,201 @@
+// What the PostgreSQL and MySQL flexible-server components share: password in Key Vault, customer key
+// (plus a geo-backup key), private access or firewall rules, parameters applied one at a time, database,
+// Entra administrator, read replicas, diagnostics, delete lock and alerts. Engine differences (resource
+// classes and their argument shapes) come in through `FlexibleEngine`.
+import * as azure from "@pulumi/azure";
+import * as pulumi from "@pulumi/pulumi";
+import type { DatabaseSpec } from "../spec/index.ts";
+import type { AzureFlexibleServerArgs, ConnectionInfo } from "./args.ts";
+import { adminPassword, checkedSpec, cidrToRange, customerKey, deleteLock, diagnostics, enginePorts, metricAlerts } from "./common.ts";
+import type { CustomerKey } from "./common.ts";
+import { flexibleRestoreIgnoreChanges, flexibleSku, planFlexibleReplicas } from "./flexibleMapping.ts";
+import type { ServerParameter } from "./flexibleMapping.ts";
+
+/** A created flexible server, whichever engine. */
+export interface FlexibleServerHandle {
+  resource: pulumi.CustomResource;
+  id: pulumi.Output<string>;
+  name: pulumi.Output<string>;
+  fqdn: pulumi.Output<string>;
+}
+
+/** Server arguments in the shape both engines' FlexibleServer classes take. */
+export type FlexibleServerInputs = Record<string, unknown> & { resourceGroupName: pulumi.Input<string> };
+
+export interface FlexibleEngine {
+  kind: "postgres" | "mysql";
+  /** Azure Monitor metric namespace of the server. */
+  namespace: string;
+  /** Replica lag metric (seconds) read on the replicas. */
+  lagMetric: string;
+  /** Plain server arguments from the spec. */
+  serverArgs(spec: DatabaseSpec): Record<string, unknown>;
+  /** Replica storage arguments (same size as the primary). */
+  replicaStorage(spec: DatabaseSpec): Record<string, unknown>;
+  parameters(spec: DatabaseSpec): ServerParameter[];
+  server(name: string, args: FlexibleServerInputs, opts: pulumi.CustomResourceOptions): FlexibleServerHandle;
+  configuration(name: string, server: FlexibleServerHandle, rg: pulumi.Input<string>, p: ServerParameter, opts: pulumi.CustomResourceOptions): pulumi.Resource;
+  database(name: string, server: FlexibleServerHandle, rg: pulumi.Input<string>, databaseName: string, opts: pulumi.CustomResourceOptions): pulumi.Resource;
+  firewallRule(name: string, server: FlexibleServerHandle, rg: pulumi.Input<string>, rule: { name: string; start: string; end: string }, opts: pulumi.CustomResourceOptions): pulumi.Resource;
+  entraAdmin(
+    name: string,
+    server: FlexibleServerHandle,
+    a: { rg: pulumi.Input<string>; tenantId: string; objectId: string; login: string; principalType: string; identityId?: pulumi.Input<string> },
+    opts: pulumi.CustomResourceOptions,
+  ): pulumi.Resource;
+  /** Whether the Entra administrator needs a user-assigned identity on the server (MySQL). */
+  entraAdminNeedsIdentity: boolean;
+}
+
+export abstract class FlexibleServerBase extends pulumi.ComponentResource {
+  /** The validated spec the resources were rendered from. */
+  readonly spec: DatabaseSpec;
+  readonly server: pulumi.CustomResource;
+  readonly replicas: pulumi.CustomResource[];
+  readonly serverId: pulumi.Output<string>;
+  /** Server host name (`<server>.postgres.database.azure.com` / `.mysql.database.azure.com`). */
+  readonly host: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+  /** Key Vault secret id of the admin password. */
+  readonly secretId: pulumi.Output<string>;
+  /** Host, port, user, password and database; secret. */
+  readonly connection: pulumi.Output<ConnectionInfo>;
+  readonly replicaHosts: pulumi.Output<string[]>;
+
+  protected constructor(type: string, engine: FlexibleEngine, name: string, args: AzureFlexibleServerArgs, opts?: pulumi.ComponentResourceOptions) {
+    const spec = checkedSpec(args, engine.kind);
+    super(type, name, {}, opts);
+    this.spec = spec;
+    const parent = this;
+    const rg = args.resourceGroupName;
+    const c = { name, spec, args, parent };
+    const { password, secret } = adminPassword(c);
+    const key = customerKey(c);
+    const copy = spec.backup.crossRegionCopy;
+    const geoKey = key && copy ? customerKey(c, "geo", copy.region, args.geoBackupKey?.keyVaultId ?? args.keyVaultId, args.geoBackupKey?.keyId) : undefined;
+    const admin = spec.auth.entraAdmin;
+    const adminIdentity = admin && engine.entraAdminNeedsIdentity ? (key?.identity ?? entraIdentity(c)) : undefined;
+    const keyArgs = encryptionArgs(key, geoKey, adminIdentity);
+    const grants = [...(key?.grants ?? []), ...(geoKey?.grants ?? [])];
+
+    const base = engine.serverArgs(spec);
+    const ha = base["highAvailability"] as Record<string, unknown> | undefined;
+    const server = engine.server(
+      name,
+      {
+        ...base,
+        ...(ha && args.standbyZone ? { highAvailability: { ...ha, standbyAvailabilityZone: args.standbyZone } } : {}),
+        resourceGroupName: rg,
+        location: args.location,
+        ...(args.zone ? { zone: args.zone } : {}),
+        // A restored server keeps the source's admin login; the password is reset to the one in Key Vault.
+        ...(spec.restore ? {} : { administratorLogin: spec.auth.masterUsername }),
+        administratorPassword: password,
+        ...keyArgs,
+      },
+      {
+        parent,
+        dependsOn: grants,
+        additionalSecretOutputs: ["administratorPassword"],
+        // Azure moves the primary to the standby's zone on failover; following it back is not a change we want.
+        ignoreChanges: ["zone", "highAvailability.standbyAvailabilityZone", ...(spec.restore ? flexibleRestoreIgnoreChanges : [])],
+      },
+    );
+    this.server = server.resource;
+
+    // Azure rejects concurrent parameter updates on one server ("ServerIsBusy"): apply them in sequence.
+    let previous: pulumi.Resource | undefined;
+    for (const p of engine.parameters(spec)) {
+      previous = engine.configuration(`${name}-param-${p.name.replace(/[^a-z0-9]+/gi, "-")}`, server, rg, p, { parent, ...(previous ? { dependsOn: [previous] } : {}) });
+    }
+    const afterParameters = previous ? [previous] : [];
+    // A restored server already holds the source's databases.
+    if (!spec.restore) engine.database(`${name}-db`, server, rg, spec.databaseName, { parent, dependsOn: afterParameters });
+    if (!spec.network.private) {
+      spec.network.allowedCidrs.forEach((cidr, i) => {
+        const range = cidrToRange(cidr);
+        engine.firewallRule(`${name}-allow-${i}`, server, rg, { name: `allow-${i}`, ...range }, { parent });
+      });
+    }
+    if (admin) {
+      const tenantId = admin.tenantId ?? args.tenantId ?? "";
+      engine.entraAdmin(
+        `${name}-entra-admin`,
+        server,
+        { rg, tenantId, objectId: admin.objectId, login: admin.login, principalType: args.entraAdminPrincipalType ?? "Group", ...(adminIdentity ? { identityId: adminIdentity.id } : {}) },
+        { parent },
+      );
+    }
+
+    const replicas = planFlexibleReplicas(spec, args.location).map((p) => {
+      const sameRegion = p.location === args.location;
+      return engine.server(
+        `${name}-${p.suffix}`,
+        {
+          resourceGroupName: rg,
+          location: p.location,
+          createMode: "Replica",
+          sourceServerId: server.id,
+          skuName: flexibleSku(p.size),
+          ...engine.replicaStorage(spec),
+          ...(sameRegion && base["delegatedSubnetId"] ? { delegatedSubnetId: base["delegatedSubnetId"], privateDnsZoneId: base["privateDnsZoneId"] } : {}),
+          ...(engine.kind === "postgres" ? { publicNetworkAccessEnabled: base["publicNetworkAccessEnabled"] } : { publicNetworkAccess: base["publicNetworkAccess"] }),
+          ...keyArgs,
+          tags: { ...spec.tags, "dbtk-replica-of": spec.name },
+        },
+        { parent, dependsOn: afterParameters },
+      );
+    });
+    this.replicas = replicas.map((r) => r.resource);
+
+    diagnostics(c, "server", server.id, [{ categoryGroup: "allLogs" }], ["AllMetrics"]);
+    deleteLock(c, "server", server.id);
+    const replicaIds = replicas.map((r) => r.id);
+    metricAlerts(c, server.id, { namespace: engine.namespace, connections: "active_connections", lag: { metric: engine.lagMetric, scopes: replicaIds } });
+
+    const port = enginePorts[spec.engine];
+    this.serverId = server.id;
+    this.host = server.fqdn;
+    this.port = pulumi.output(port);
+    this.secretId = secret.id;
+    this.replicaHosts = pulumi.all(replicas.map((r) => r.fqdn));
+    this.connection = pulumi.secret(
+      pulumi.all([server.fqdn, password]).apply(([host, pw]) => ({
+        host,
+        port,
+        user: spec.auth.masterUsername,
+        password: pw,
+        database: spec.databaseName,
+        engine: spec.engine,
+      })),
+    );
+    this.registerOutputs({ serverId: this.serverId, host: this.host, port: this.port, secretId: this.secretId, connection: this.connection, replicaHosts: this.replicaHosts });
+  }
+}
+
+/** MySQL's Entra administrator reads the directory through a user-assigned identity on the server. */
+function entraIdentity(c: { name: string; spec: DatabaseSpec; args: AzureFlexibleServerArgs; parent: pulumi.Resource }) {
+  return new azure.authorization.UserAssignedIdentity(
+    `${c.name}-entra-identity`,
+    { resourceGroupName: c.args.resourceGroupName, location: c.args.location, tags: { ...c.spec.tags } },
+    { parent: c.parent },
+  );
+}
+
+/** identity + customerManagedKey arguments (versionless key ids, so rotations are followed). */
+function encryptionArgs(key: CustomerKey | undefined, geoKey: CustomerKey | undefined, adminIdentity: azure.authorization.UserAssignedIdentity | undefined) {
+  const identities = [...new Set([key?.identity, geoKey?.identity, adminIdentity])].filter((i) => i !== undefined);
+  if (identities.length === 0) return {};
+  return {
+    identity: { type: "UserAssigned", identityIds: identities.map((i) => i.id) },
+    ...(key
+      ? {
+          customerManagedKey: {
+            keyVaultKeyId: key.versionlessKeyId,
+            primaryUserAssignedIdentityId: key.identity.id,
+            ...(geoKey ? { geoBackupKeyVaultKeyId: geoKey.versionlessKeyId, geoBackupUserAssignedIdentityId: geoKey.identity.id } : {}),
+          },
+        }
+      : {}),
+  };
+}

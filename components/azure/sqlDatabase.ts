@@ -1,0 +1,200 @@
+// AzureSqlDatabase: an Azure SQL Database (engine sqlserver) on a logical server, from a DatabaseSpec:
+// TLS 1.2, no public access by default, TDE with a customer key when asked, geo-secondaries with a
+// failover group, auditing and diagnostics to Log Analytics, password in Key Vault.
+import * as azure from "@pulumi/azure";
+import * as pulumi from "@pulumi/pulumi";
+import type { DatabaseSpec } from "../spec/index.ts";
+import type { AzureSqlDatabaseArgs, ConnectionInfo } from "./args.ts";
+import { adminPassword, checkedSpec, cidrToRange, customerKey, deleteLock, diagnostics, metricAlerts } from "./common.ts";
+import type { CustomerKey } from "./common.ts";
+import {
+  planSecondaries,
+  sqlDatabaseArgs,
+  sqlDatabaseLogCategories,
+  sqlDatabaseMetricCategories,
+  sqlRestoreIgnoreChanges,
+  sqlServerArgs,
+  sqlSku,
+} from "./sqlMapping.ts";
+
+export class AzureSqlDatabase extends pulumi.ComponentResource {
+  static readonly type = "provisioning:azure:SqlDatabase";
+
+  /** The validated spec the resources were rendered from. */
+  readonly spec: DatabaseSpec;
+  readonly server: azure.mssql.Server;
+  readonly database: azure.mssql.Database;
+  /** Secondary servers, one per replica. */
+  readonly secondaryServers: azure.mssql.Server[];
+  readonly failoverGroup?: azure.mssql.FailoverGroup;
+  readonly serverId: pulumi.Output<string>;
+  readonly databaseId: pulumi.Output<string>;
+  /** Server host name, `<server>.database.windows.net`. */
+  readonly host: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+  /** Key Vault secret id of the admin password. */
+  readonly secretId: pulumi.Output<string>;
+  /** Host, port, user, password and database; secret. */
+  readonly connection: pulumi.Output<ConnectionInfo>;
+
+  private readonly args: AzureSqlDatabaseArgs;
+  private readonly key?: CustomerKey;
+  private readonly password: pulumi.Output<string>;
+
+  constructor(name: string, args: AzureSqlDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    const spec = checkedSpec(args, "sql");
+    super(AzureSqlDatabase.type, name, {}, opts);
+    this.spec = spec;
+    this.args = args;
+    const c = { name, spec, args, parent: this };
+    const { password, secret } = adminPassword(c);
+    this.password = password;
+    this.key = customerKey(c);
+
+    const primary = this.logicalServer(name, "primary", args.location, spec.network.subnetIds?.[0]);
+    this.server = primary.server;
+    const ignoreChanges = spec.restore ? sqlRestoreIgnoreChanges : [];
+    this.database = new azure.mssql.Database(
+      `${name}-db`,
+      { ...sqlDatabaseArgs(spec, args.location), serverId: this.server.id },
+      { parent: this, dependsOn: primary.ready, ...(ignoreChanges.length ? { ignoreChanges } : {}) },
+    );
+    this.observability(name, c);
+
+    this.secondaryServers = [];
+    for (const p of planSecondaries(spec, args.location)) {
+      const subnet = p.location === args.location ? spec.network.subnetIds?.[0] : args.replicaSubnetIds?.[p.location];
+      const secondary = this.logicalServer(name, p.suffix, p.location, subnet);
+      this.secondaryServers.push(secondary.server);
+      const geo = new azure.mssql.Database(
+        `${name}-${p.suffix}-db`,
+        {
+          name: spec.databaseName,
+          serverId: secondary.server.id,
+          createMode: "Secondary",
+          secondaryType: "Geo",
+          creationSourceDatabaseId: this.database.id,
+          skuName: sqlSku(p.size),
+          tags: { ...spec.tags },
+        },
+        { parent: this, dependsOn: secondary.ready },
+      );
+      if (p.failoverGroup) {
+        this.failoverGroup = new azure.mssql.FailoverGroup(
+          `${name}-failover`,
+          {
+            name: `${spec.name}-fog`,
+            serverId: this.server.id,
+            partnerServers: [{ id: secondary.server.id }],
+            databases: [this.database.id],
+            readWriteEndpointFailoverPolicy: { mode: "Automatic", graceMinutes: 60 },
+            readonlyEndpointFailoverPolicyEnabled: true,
+            tags: { ...spec.tags },
+          },
+          { parent: this, dependsOn: [geo] },
+        );
+      }
+    }
+
+    this.serverId = this.server.id;
+    this.databaseId = this.database.id;
+    this.host = this.server.fullyQualifiedDomainName;
+    this.port = pulumi.output(1433);
+    this.secretId = secret.id;
+    this.connection = pulumi.secret(
+      pulumi.all([this.host, password]).apply(([host, pw]) => ({
+        host,
+        port: 1433,
+        user: spec.auth.masterUsername,
+        password: pw,
+        database: spec.databaseName,
+        engine: spec.engine,
+      })),
+    );
+    this.registerOutputs({
+      serverId: this.serverId,
+      databaseId: this.databaseId,
+      host: this.host,
+      port: this.port,
+      secretId: this.secretId,
+      connection: this.connection,
+    });
+  }
+
+  /** A logical server with its TDE protector, network access and delete lock. */
+  private logicalServer(name: string, suffix: string, location: string, subnetId: string | undefined) {
+    const { spec, args, key } = this;
+    const parent = this;
+    const server = new azure.mssql.Server(
+      `${name}-${suffix}`,
+      {
+        ...sqlServerArgs(spec),
+        resourceGroupName: args.resourceGroupName,
+        location,
+        administratorLoginPassword: this.password,
+        identity: key ? { type: "SystemAssigned, UserAssigned", identityIds: [key.identity.id] } : { type: "SystemAssigned" },
+        ...(key ? { primaryUserAssignedIdentityId: key.identity.id } : {}),
+      },
+      { parent, dependsOn: key?.grants ?? [], additionalSecretOutputs: ["administratorLoginPassword"] },
+    );
+    const ready: pulumi.Resource[] = [];
+    if (key) {
+      ready.push(
+        new azure.mssql.ServerTransparentDataEncryption(
+          `${name}-${suffix}-tde`,
+          { serverId: server.id, keyVaultKeyId: key.keyId, autoRotationEnabled: true },
+          { parent, dependsOn: key.grants },
+        ),
+      );
+    }
+    if (!spec.network.private) {
+      spec.network.allowedCidrs.forEach((cidr, i) => {
+        const range = cidrToRange(cidr);
+        new azure.mssql.FirewallRule(
+          `${name}-${suffix}-allow-${i}`,
+          { serverId: server.id, name: `allow-${i}`, startIpAddress: range.start, endIpAddress: range.end },
+          { parent },
+        );
+      });
+    }
+    if (subnetId) {
+      new azure.privatelink.Endpoint(
+        `${name}-${suffix}-endpoint`,
+        {
+          resourceGroupName: args.resourceGroupName,
+          location,
+          subnetId,
+          privateServiceConnection: { name: `${spec.name}-${suffix}`, privateConnectionResourceId: server.id, subresourceNames: ["sqlServer"], isManualConnection: false },
+          ...(spec.network.privateDnsZoneId && location === args.location
+            ? { privateDnsZoneGroup: { name: "sql", privateDnsZoneIds: [spec.network.privateDnsZoneId] } }
+            : {}),
+          tags: { ...spec.tags },
+        },
+        { parent },
+      );
+    }
+    deleteLock({ name, spec, args, parent }, suffix, server.id);
+    return { server, ready };
+  }
+
+  /** Auditing and diagnostics to Log Analytics (when a workspace is given) and metric alerts. */
+  private observability(name: string, c: { name: string; spec: DatabaseSpec; args: AzureSqlDatabaseArgs; parent: pulumi.Resource }) {
+    const { spec } = c;
+    if (spec.observability.logAnalyticsWorkspaceId) {
+      new azure.mssql.ServerExtendedAuditingPolicy(
+        `${name}-server-audit`,
+        { serverId: this.server.id, enabled: true, logMonitoringEnabled: true },
+        { parent: this },
+      );
+      // Server audit events reach Log Analytics through the master database's diagnostic setting.
+      diagnostics(c, "master", pulumi.interpolate`${this.server.id}/databases/master`, [{ category: "SQLSecurityAuditEvents" }, { category: "DevOpsOperationsAudit" }], []);
+      new azure.mssql.DatabaseExtendedAuditingPolicy(
+        `${name}-db-audit`,
+        { databaseId: this.database.id, enabled: true, logMonitoringEnabled: true },
+        { parent: this },
+      );
+      diagnostics(c, "database", this.database.id, sqlDatabaseLogCategories.map((category) => ({ category })), sqlDatabaseMetricCategories);
+    }
+    metricAlerts(c, this.database.id, { namespace: "Microsoft.Sql/servers/databases", connections: "sessions_count" });
+  }
+}

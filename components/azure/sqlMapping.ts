@@ -1,0 +1,157 @@
+// Pure mapping from a DatabaseSpec to Azure SQL Database arguments (azure.mssql.Server / Database).
+// Argument names follow node_modules/@pulumi/azure/mssql/{server,database}.d.ts.
+import type { DatabaseSpec, LongTermRetention, Size, SizeTier } from "../spec/types.ts";
+
+// vCore SKUs; dev runs serverless (auto-pauses when idle), the others provisioned General Purpose.
+const sqlSkus: Record<SizeTier, string> = {
+  dev: "GP_S_Gen5_1",
+  small: "GP_Gen5_2",
+  medium: "GP_Gen5_4",
+  large: "GP_Gen5_8",
+  xlarge: "GP_Gen5_16",
+};
+
+export function sqlSku(size: Size): string {
+  return "instanceClass" in size ? size.instanceClass : sqlSkus[size.tier];
+}
+
+/** Serverless SKUs take a minimum capacity and an auto-pause delay. */
+export function serverlessSettings(sku: string): { minCapacity: number; autoPauseDelayInMinutes: number } | undefined {
+  return sku.includes("_S_") ? { minCapacity: 0.5, autoPauseDelayInMinutes: 60 } : undefined;
+}
+
+/** ISO 8601 durations of the long-term retention policy; undefined when none is asked. */
+export function longTermRetentionPolicy(ltr: LongTermRetention | undefined) {
+  if (!ltr || (ltr.weeklyWeeks === undefined && ltr.monthlyMonths === undefined && ltr.yearlyYears === undefined)) return undefined;
+  return {
+    ...(ltr.weeklyWeeks ? { weeklyRetention: `P${ltr.weeklyWeeks}W` } : {}),
+    ...(ltr.monthlyMonths ? { monthlyRetention: `P${ltr.monthlyMonths}M` } : {}),
+    ...(ltr.yearlyYears ? { yearlyRetention: `P${ltr.yearlyYears}Y`, weekOfYear: ltr.weekOfYear ?? 1 } : {}),
+  };
+}
+
+/**
+ * Backup storage redundancy: geo-replicated when a cross-region copy is asked (Azure copies to the paired
+ * region), zone-redundant with HA, locally redundant otherwise.
+ */
+export function backupStorageType(spec: DatabaseSpec): "Geo" | "Zone" | "Local" {
+  if (spec.backup.crossRegionCopy) return "Geo";
+  return spec.highAvailability ? "Zone" : "Local";
+}
+
+/** Server arguments that are plain data (identity, key and password are wired by the component). */
+export function sqlServerArgs(spec: DatabaseSpec) {
+  const admin = spec.auth.entraAdmin;
+  return {
+    version: "12.0",
+    administratorLogin: spec.auth.masterUsername,
+    minimumTlsVersion: "1.2",
+    publicNetworkAccessEnabled: !spec.network.private,
+    ...(admin
+      ? {
+          azureadAdministrator: {
+            loginUsername: admin.login,
+            objectId: admin.objectId,
+            ...(admin.tenantId ? { tenantId: admin.tenantId } : {}),
+            // Keep SQL authentication: the admin password in Key Vault stays usable.
+            azureadAuthenticationOnly: false,
+          },
+        }
+      : {}),
+    tags: { ...spec.tags },
+  };
+}
+
+/** Hyperscale serves same-region readable replicas from the database itself (readReplicaCount). */
+export function isHyperscale(spec: DatabaseSpec): boolean {
+  return sqlSku(spec.size).startsWith("HS_");
+}
+
+/** Replicas without a region (or in the primary's location) on Hyperscale: its named read replicas. */
+function hyperscaleReadReplicas(spec: DatabaseSpec, primaryLocation?: string): number {
+  if (!isHyperscale(spec)) return 0;
+  return spec.replicas.filter((r) => r.region === undefined || r.region === primaryLocation).reduce((n, r) => n + r.count, 0);
+}
+
+/** Database arguments that are plain data. */
+export function sqlDatabaseArgs(spec: DatabaseSpec, primaryLocation?: string) {
+  const skuName = sqlSku(spec.size);
+  const ltr = longTermRetentionPolicy(spec.backup.longTermRetention);
+  const readReplicas = hyperscaleReadReplicas(spec, primaryLocation);
+  return {
+    name: spec.databaseName,
+    skuName,
+    ...serverlessSettings(skuName),
+    ...(readReplicas > 0 ? { readReplicaCount: readReplicas } : {}),
+    maxSizeGb: spec.storage.maxSizeGb ?? spec.storage.sizeGb,
+    zoneRedundant: spec.highAvailability,
+    storageAccountType: backupStorageType(spec),
+    transparentDataEncryptionEnabled: true,
+    shortTermRetentionPolicy: { retentionDays: spec.backup.retentionDays, backupIntervalInHours: 12 },
+    ...(ltr ? { longTermRetentionPolicy: ltr } : {}),
+    ...sqlRestoreArgs(spec),
+    tags: { ...spec.tags },
+  };
+}
+
+/** Creation source: point-in-time restore of a database id, or a long-term-retention backup id. */
+export function sqlRestoreArgs(spec: DatabaseSpec) {
+  const restore = spec.restore;
+  if (!restore) return {};
+  if (restore.mode === "point-in-time") {
+    return {
+      createMode: "PointInTimeRestore",
+      creationSourceDatabaseId: restore.sourceId,
+      ...(restore.time ? { restorePointInTime: restore.time } : {}),
+    };
+  }
+  return { createMode: "RestoreLongTermRetentionBackup", restoreLongTermRetentionBackupId: restore.snapshotId };
+}
+
+export const sqlRestoreIgnoreChanges = ["createMode", "creationSourceDatabaseId", "restorePointInTime", "restoreLongTermRetentionBackupId"];
+
+/** Diagnostic log categories of a database: Query Store runtime stats are Azure SQL's slow-query record. */
+export const sqlDatabaseLogCategories = [
+  "SQLInsights",
+  "AutomaticTuning",
+  "QueryStoreRuntimeStatistics",
+  "QueryStoreWaitStatistics",
+  "Errors",
+  "DatabaseWaitStatistics",
+  "Timeouts",
+  "Blocks",
+  "Deadlocks",
+];
+export const sqlDatabaseMetricCategories = ["Basic", "InstanceAndAppAdvanced", "WorkloadManagement"];
+
+export interface PlannedSecondary {
+  suffix: string;
+  location: string;
+  /** The first secondary outside the primary's region joins a failover group. */
+  failoverGroup: boolean;
+  size: Size;
+}
+
+/**
+ * One secondary server per replica: geo-secondaries live on a server of their own (in the primary's region
+ * too — active geo-replication allows that on every tier). Hyperscale keeps same-region replicas on the
+ * database instead (readReplicaCount).
+ */
+export function planSecondaries(spec: DatabaseSpec, primaryLocation: string): PlannedSecondary[] {
+  const out: PlannedSecondary[] = [];
+  const seen = new Map<string, number>();
+  let failoverGroupTaken = false;
+  for (const replica of spec.replicas) {
+    const location = replica.region ?? primaryLocation;
+    const cross = location !== primaryLocation;
+    if (!cross && isHyperscale(spec)) continue;
+    for (let i = 0; i < replica.count; i++) {
+      const n = seen.get(location) ?? 0;
+      seen.set(location, n + 1);
+      const failoverGroup = cross && !failoverGroupTaken;
+      if (failoverGroup) failoverGroupTaken = true;
+      out.push({ suffix: cross ? `secondary-${location}-${n}` : `secondary-${n}`, location, failoverGroup, size: replica.size ?? spec.size });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+// Public argument and output types of the Cloud SQL component.
+import type { DatabaseSpec, DatabaseSpecInput, Engine, Environment } from "../spec/index.ts";
+
+interface GcpCloudSqlDatabaseCommonArgs {
+  /**
+   * Environment the database runs in: selects the preset when `input` is given and the validation rules
+   * (prod refuses a public IP and asks for a customer key, for instance).
+   */
+  environment: Environment;
+  /** Region of the primary, of created key rings and of same-region replicas, e.g. `europe-west1`. */
+  region: string;
+  /** Project of every resource. Default: the provider's project. */
+  project?: string;
+  /**
+   * Require client certificates as well as TLS (`sslMode` TRUSTED_CLIENT_CERTIFICATE_REQUIRED).
+   * PostgreSQL and MySQL only. Default false (`ENCRYPTED_ONLY`).
+   */
+  requireClientCertificates?: boolean;
+  /**
+   * Existing Cloud KMS key per replica region, when `spec.encryption.atRest` names an existing key
+   * (a Cloud SQL key must be in its instance's region). Created keys are made per region automatically.
+   */
+  replicaKeyIds?: Record<string, string>;
+  /**
+   * Grant the Cloud SQL service agent `roles/cloudkms.cryptoKeyEncrypterDecrypter` on existing keys.
+   * Default true; set false when key IAM is managed elsewhere. Created keys are always granted.
+   */
+  grantKeyAccess?: boolean;
+}
+
+/**
+ * Arguments of GcpCloudSqlDatabase: a resolved `spec`, or an `input` laid over the environment's preset
+ * (`resolveSpec(input, environment, "gcp")`). Either way the spec is validated for GCP before any resource
+ * is registered.
+ */
+export type GcpCloudSqlDatabaseArgs = GcpCloudSqlDatabaseCommonArgs &
+  (
+    | {
+        /** A complete, resolved spec. */
+        spec: DatabaseSpec;
+        input?: never;
+      }
+    | {
+        /** A partial spec, resolved over the environment's preset. */
+        input: DatabaseSpecInput;
+        spec?: never;
+      }
+  );
+
+/** How to connect as the master user. Always exposed as a secret output. */
+export interface ConnectionInfo {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  engine: Engine;
+}

@@ -1,0 +1,87 @@
+// GCP checks that need the component's arguments as well as the spec (spec-only rules live in
+// components/spec/validate.ts). Pure: returns issues, never throws.
+import type { DatabaseSpec, SpecIssue } from "../spec/types.ts";
+import { gcpEdition, gcpTier, planReplicas } from "./mapping.ts";
+
+export interface GcpPlacement {
+  /** Region of the primary. */
+  region: string;
+  /** Require client certificates (sslMode TRUSTED_CLIENT_CERTIFICATE_REQUIRED). */
+  requireClientCertificates?: boolean;
+  /** Existing CMEK key per replica region, for specs that name an existing key. */
+  replicaKeyIds?: Record<string, string>;
+}
+
+export function gcpComponentIssues(spec: DatabaseSpec, placement: GcpPlacement): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const cloud = "gcp" as const;
+  if (!placement.region) {
+    issues.push({ path: "region", value: placement.region, cloud, message: "region is required on gcp: pass the primary's region (e.g. europe-west1) in the component args." });
+  }
+  if (spec.network.private && !spec.network.vpcId) {
+    issues.push({
+      path: "network.vpcId",
+      value: spec.network.vpcId,
+      cloud,
+      message: "network.vpcId is required on gcp when network.private is true: Cloud SQL private IP needs the VPC network (projects/<p>/global/networks/<n>) peered with servicenetworking.",
+    });
+  }
+  if (placement.requireClientCertificates && spec.engine === "sqlserver") {
+    issues.push({ path: "requireClientCertificates", value: true, cloud, message: "Cloud SQL for SQL Server cannot require client certificates (TRUSTED_CLIENT_CERTIFICATE_REQUIRED); drop requireClientCertificates." });
+  }
+  if (placement.requireClientCertificates && !spec.encryption.inTransitRequired) {
+    issues.push({ path: "requireClientCertificates", value: true, cloud, message: "requireClientCertificates needs encryption.inTransitRequired true." });
+  }
+  if (spec.pooling.enabled) {
+    const tier = gcpTier(spec.size, spec.engine);
+    if (gcpEdition(tier) !== "ENTERPRISE_PLUS") {
+      issues.push({
+        path: "pooling.enabled",
+        value: true,
+        cloud,
+        message: `Cloud SQL Managed Connection Pooling needs the Enterprise Plus edition, and ${tier} is an Enterprise tier: set size.instanceClass to a db-perf-optimized-N-* tier or set pooling.enabled false.`,
+      });
+    }
+    for (const field of ["maxConnectionsPercent", "idleClientTimeoutSeconds"] as const) {
+      if (spec.pooling[field] !== undefined) {
+        issues.push({ path: `pooling.${field}`, value: spec.pooling[field], cloud, message: `pooling.${field} is not mapped on gcp (Cloud SQL's managed pooler keeps its defaults); remove it.` });
+      }
+    }
+  }
+  const ltr = spec.backup.longTermRetention;
+  if (ltr && (ltr.weeklyWeeks !== undefined || ltr.monthlyMonths !== undefined || ltr.yearlyYears !== undefined)) {
+    issues.push({
+      path: "backup.longTermRetention",
+      value: ltr,
+      cloud,
+      message: "Cloud SQL has no long-term retention policy the toolkit can set: raise backup.retentionDays (up to 365 on gcp) or remove backup.longTermRetention.",
+    });
+  }
+  const restore = spec.restore;
+  if (restore?.mode === "snapshot" && !/^[a-z][a-z0-9-]*\/\d+$/.test(restore.snapshotId)) {
+    issues.push({
+      path: "restore.snapshotId",
+      value: restore.snapshotId,
+      cloud,
+      message: "on gcp restore.snapshotId is '<source instance>/<backup run id>' (e.g. orders-db/1712345678901); list runs with `gcloud sql backups list --instance <source>`.",
+    });
+  }
+  if (restore?.mode === "point-in-time" && restore.time && restore.useLatestRestorableTime) {
+    issues.push({ path: "restore.time", value: restore.time, cloud, message: "give restore.time or restore.useLatestRestorableTime, not both." });
+  }
+  const atRest = spec.encryption.atRest;
+  if (atRest.type === "customer-key" && "keyId" in atRest) {
+    // A Cloud SQL CMEK key must live in the instance's region, so replicas elsewhere need their own key.
+    for (const planned of planReplicas(spec, placement.region)) {
+      if (planned.region && !placement.replicaKeyIds?.[planned.region]) {
+        issues.push({
+          path: `replicaKeyIds.${planned.region}`,
+          value: undefined,
+          cloud,
+          message: `encryption.atRest names an existing key, but the replica in ${planned.region} needs a key in that region: pass replicaKeyIds: { "${planned.region}": "<key id>" } or let the toolkit create keys (atRest.create: true).`,
+        });
+      }
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,183 @@
+// GcpCloudSqlDatabase: a Cloud SQL instance (PostgreSQL, MySQL or SQL Server) from a DatabaseSpec, with
+// its database, master user (password in Secret Manager), CMEK keys, read/DR replicas and alert policy.
+import * as gcp from "@pulumi/gcp";
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { SpecValidationError, assertValidSpec, resolveSpec } from "../spec/index.ts";
+import type { DatabaseSpec } from "../spec/index.ts";
+import { createAlertPolicy } from "./alerts.ts";
+import type { ConnectionInfo, GcpCloudSqlDatabaseArgs } from "./args.ts";
+import { gcpComponentIssues } from "./checks.ts";
+import { createCloudSqlKeys, existingCloudSqlKeys } from "./kms.ts";
+import type { CloudSqlKeys } from "./kms.ts";
+import {
+  enginePorts,
+  gcpDatabaseVersion,
+  gcpPrimarySettings,
+  gcpReplicaSettings,
+  gcpRestoreArgs,
+  gcpRestoreIgnoreChanges,
+  planReplicas,
+} from "./mapping.ts";
+
+/** Resolve and validate; throws SpecValidationError before anything is registered. */
+function checkedSpec(args: GcpCloudSqlDatabaseArgs): DatabaseSpec {
+  const spec = args.spec ?? resolveSpec(args.input, args.environment, "gcp");
+  assertValidSpec(spec, { cloud: "gcp", environment: args.environment });
+  const issues = gcpComponentIssues(spec, args);
+  if (issues.length > 0) throw new SpecValidationError(issues);
+  return spec;
+}
+
+export class GcpCloudSqlDatabase extends pulumi.ComponentResource {
+  static readonly type = "provisioning:gcp:CloudSqlDatabase";
+
+  /** The validated spec the resources were rendered from. */
+  readonly spec: DatabaseSpec;
+  readonly instance: gcp.sql.DatabaseInstance;
+  readonly replicas: gcp.sql.DatabaseInstance[];
+  /** `project:region:instance`, for the Cloud SQL Auth Proxy and connectors. */
+  readonly connectionName: pulumi.Output<string>;
+  /** Private IP of the primary (empty when only a public IP is configured). */
+  readonly privateIp: pulumi.Output<string>;
+  /** Address clients reach: the private IP, or the public one when `network.private` is false. */
+  readonly host: pulumi.Output<string>;
+  readonly port: pulumi.Output<number>;
+  /** Secret Manager secret (id `projects/<p>/secrets/<name>`) holding the master password. */
+  readonly secretId: pulumi.Output<string>;
+  /** Host, port, user, password and database of the primary; secret. */
+  readonly connection: pulumi.Output<ConnectionInfo>;
+  readonly replicaConnectionNames: pulumi.Output<string[]>;
+
+  constructor(name: string, args: GcpCloudSqlDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+    const spec = checkedSpec(args);
+    super(GcpCloudSqlDatabase.type, name, {}, opts);
+    this.spec = spec;
+    const parent = this;
+    const project = args.project ? { project: args.project } : {};
+    const labels = { ...spec.tags };
+    const plan = planReplicas(spec, args.region);
+
+    const keys = this.encryptionKeys(name, spec, args, plan.map((p) => p.region ?? args.region));
+    const password = new random.RandomPassword(
+      `${name}-password`,
+      // Unreserved URL characters only, so the password survives connection strings unescaped.
+      { length: 32, special: true, overrideSpecial: "-_.~", minSpecial: 2, minNumeric: 2, minUpper: 2, minLower: 2 },
+      { parent },
+    );
+    const secret = new gcp.secretmanager.Secret(
+      `${name}-password`,
+      { secretId: `${spec.name}-db-password`, replication: { auto: {} }, labels, ...project },
+      { parent },
+    );
+    new gcp.secretmanager.SecretVersion(`${name}-password`, { secret: secret.id, secretData: password.result }, { parent });
+
+    const settings = gcpPrimarySettings(spec, args.requireClientCertificates);
+    const restore = gcpRestoreArgs(spec);
+    const ignoreChanges = [
+      ...(spec.restore ? gcpRestoreIgnoreChanges : []),
+      // Autoresize grows the disk; a stale diskSize would otherwise try to shrink (replace) it.
+      ...(settings.diskAutoresize ? ["settings.diskSize"] : []),
+    ];
+    this.instance = new gcp.sql.DatabaseInstance(
+      name,
+      {
+        ...project,
+        region: args.region,
+        databaseVersion: gcpDatabaseVersion(spec),
+        deletionProtection: spec.deletionProtection,
+        ...(keys ? { encryptionKeyName: keys.keyFor(args.region) } : {}),
+        // SQL Server requires a root (sqlserver) password at creation.
+        ...(spec.engine === "sqlserver" ? { rootPassword: password.result } : {}),
+        ...(spec.backup.finalSnapshot ? { finalBackupDescription: `final backup of ${spec.name}` } : {}),
+        ...restore,
+        settings,
+      },
+      {
+        parent,
+        dependsOn: keys?.grants ?? [],
+        additionalSecretOutputs: ["rootPassword"],
+        ...(ignoreChanges.length > 0 ? { ignoreChanges } : {}),
+      },
+    );
+
+    // A clone already holds the source's databases; creating it again would fail.
+    if (!spec.restore) {
+      new gcp.sql.Database(
+        `${name}-db`,
+        {
+          ...project,
+          instance: this.instance.name,
+          name: spec.databaseName,
+          ...(spec.engine === "mysql" ? { charset: "utf8mb4" } : {}),
+        },
+        { parent },
+      );
+    }
+    const user = new gcp.sql.User(
+      `${name}-admin`,
+      { ...project, instance: this.instance.name, name: spec.auth.masterUsername, password: password.result },
+      { parent, additionalSecretOutputs: ["password"] },
+    );
+
+    this.replicas = plan.map(
+      (p) =>
+        new gcp.sql.DatabaseInstance(
+          `${name}-${p.suffix}`,
+          {
+            ...project,
+            region: p.region ?? args.region,
+            databaseVersion: gcpDatabaseVersion(spec),
+            masterInstanceName: this.instance.name,
+            ...(spec.engine === "postgres" ? {} : { replicaConfiguration: { failoverTarget: false } }),
+            deletionProtection: spec.deletionProtection,
+            ...(keys ? { encryptionKeyName: keys.keyFor(p.region ?? args.region) } : {}),
+            settings: gcpReplicaSettings(spec, p.replica, p.role, args.requireClientCertificates),
+          },
+          { parent, dependsOn: keys?.grants ?? [] },
+        ),
+    );
+
+    createAlertPolicy({ name, spec, ...project, primary: this.instance, replicas: this.replicas, parent });
+
+    const port = enginePorts[spec.engine];
+    this.connectionName = this.instance.connectionName;
+    this.privateIp = this.instance.privateIpAddress;
+    this.port = pulumi.output(port);
+    this.secretId = secret.id;
+    this.replicaConnectionNames = pulumi.all(this.replicas.map((r) => r.connectionName));
+    const host = spec.network.private ? this.instance.privateIpAddress : this.instance.publicIpAddress;
+    this.host = host;
+    this.connection = pulumi.secret(
+      pulumi.all([host, password.result, user.name]).apply(([h, pw, u]) => ({
+        host: h,
+        port,
+        user: u,
+        password: pw,
+        database: spec.databaseName,
+        engine: spec.engine,
+      })),
+    );
+    this.registerOutputs({
+      connectionName: this.connectionName,
+      privateIp: this.privateIp,
+      host: this.host,
+      port: this.port,
+      secretId: this.secretId,
+      connection: this.connection,
+      replicaConnectionNames: this.replicaConnectionNames,
+    });
+  }
+
+  private encryptionKeys(name: string, spec: DatabaseSpec, args: GcpCloudSqlDatabaseArgs, regions: string[]): CloudSqlKeys | undefined {
+    const atRest = spec.encryption.atRest;
+    if (atRest.type !== "customer-key") return undefined;
+    const common = { name, labels: { ...spec.tags }, parent: this, protect: spec.deletionProtection, ...(args.project ? { project: args.project } : {}) };
+    if ("keyId" in atRest) {
+      const keyIds: Record<string, string> = { [args.region]: atRest.keyId };
+      for (const region of regions) if (region !== args.region) keyIds[region] = args.replicaKeyIds?.[region] ?? "";
+      return existingCloudSqlKeys(keyIds, args.grantKeyAccess ?? true, common);
+    }
+    return createCloudSqlKeys([args.region, ...regions], atRest.rotationDays ?? 365, common);
+  }
+}

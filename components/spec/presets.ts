@@ -1,0 +1,196 @@
+// Environment presets and `resolveSpec`, which lays a user's partial spec over a preset.
+//
+// | field                              | dev              | staging          | prod                               | ci               |
+// |------------------------------------|------------------|------------------|------------------------------------|------------------|
+// | size                               | tier dev         | tier small       | tier medium                        | tier dev         |
+// | storage.sizeGb / maxSizeGb         | 20 / 50          | 50 / 200         | 100 / 1000                         | 20 / 20 (off)    |
+// | highAvailability                   | false            | false            | true                               | false            |
+// | backup.retentionDays               | 1                | 7                | 35                                 | 0 (cloud min)*   |
+// | backup.pointInTimeRecovery         | true             | true             | true                               | false*           |
+// | backup.finalSnapshot               | false            | true             | true                               | false            |
+// | backup.window                      | -                | -                | 01:00-02:00                        | -                |
+// | encryption.atRest                  | provider-managed | provider-managed | customer-key, created, rotate 365d | provider-managed |
+// | encryption.inTransitRequired       | true             | true             | true                               | true             |
+// | replicas                           | none             | none             | 1 in the primary's region          | none             |
+// | network.private / allowedCidrs     | true / []        | true / []        | true / []                          | true / []        |
+// | maintenanceWindow                  | -                | -                | sun 03:00 UTC                      | -                |
+// | deletionProtection                 | false            | true             | true                               | false            |
+// | observability.slowQueryMs          | 500              | 250              | 200                                | -                |
+// | observability.queryInsights        | false            | true             | true                               | false            |
+// | observability.enhancedMonitoring.. | 0                | 60               | 15                                 | 0                |
+// | observability.alarms.enabled       | false            | true             | true                               | false            |
+// | pooling.enabled                    | false            | false            | false                              | false            |
+// | auth.iamAuthentication             | false            | false            | false                              | false            |
+// | every preset                       | databaseName `app`, auth.masterUsername `dbadmin`, tags {}                                     |
+//
+// engineVersion default per engine: postgres "17", mysql "8.0", sqlserver "2022".
+//
+// * Cloud-aware resolution (`resolveSpec(input, env, cloud)`): preset values a cloud cannot take are moved
+//   to the nearest value it can, before the input is applied (explicit input is never changed — validation
+//   reports it instead). Today that means: backup.retentionDays is raised to the cloud's minimum (GCP 1,
+//   Azure SQL Database / MySQL flexible 1, Azure PostgreSQL flexible 7); pointInTimeRecovery becomes true on
+//   Azure (it cannot be turned off there); storage.sizeGb is rounded up to a size Azure PostgreSQL flexible
+//   server offers (20 -> 32, 50 -> 64, 100 -> 128); prod's same-region replica is dropped where the engine
+//   has none (AWS RDS for SQL Server: replicas need Enterprise Edition, which the toolkit does not provision).
+import type {
+  Cloud,
+  DatabaseSpec,
+  DatabaseSpecInput,
+  Engine,
+  Environment,
+} from "./types.ts";
+import { engineLimits } from "./limits.ts";
+
+/** Everything a preset decides: a full spec minus the identity fields the user must give. */
+export type PresetDefaults = Omit<DatabaseSpec, "name" | "engine" | "engineVersion">;
+
+export const defaultEngineVersions: Record<Engine, string> = {
+  postgres: "17",
+  mysql: "8.0",
+  sqlserver: "2022",
+};
+
+// A function, so presets share no nested objects.
+const common = () =>
+  ({
+    databaseName: "app",
+    auth: { iamAuthentication: false, masterUsername: "dbadmin" },
+    network: { private: true, allowedCidrs: [] },
+    pooling: { enabled: false },
+    tags: {},
+  }) satisfies Partial<PresetDefaults>;
+
+export const presets: Record<Environment, PresetDefaults> = {
+  dev: {
+    ...common(),
+    size: { tier: "dev" },
+    storage: { sizeGb: 20, maxSizeGb: 50 },
+    highAvailability: false,
+    backup: { retentionDays: 1, pointInTimeRecovery: true, finalSnapshot: false },
+    encryption: { atRest: { type: "provider-managed" }, inTransitRequired: true },
+    replicas: [],
+    deletionProtection: false,
+    observability: {
+      slowQueryMs: 500,
+      queryInsights: false,
+      enhancedMonitoringSeconds: 0,
+      alarms: { enabled: false },
+    },
+  },
+  staging: {
+    ...common(),
+    size: { tier: "small" },
+    storage: { sizeGb: 50, maxSizeGb: 200 },
+    highAvailability: false,
+    backup: { retentionDays: 7, pointInTimeRecovery: true, finalSnapshot: true },
+    encryption: { atRest: { type: "provider-managed" }, inTransitRequired: true },
+    replicas: [],
+    deletionProtection: true,
+    observability: {
+      slowQueryMs: 250,
+      queryInsights: true,
+      enhancedMonitoringSeconds: 60,
+      alarms: { enabled: true },
+    },
+  },
+  prod: {
+    ...common(),
+    size: { tier: "medium" },
+    storage: { sizeGb: 100, maxSizeGb: 1000 },
+    highAvailability: true,
+    backup: {
+      retentionDays: 35,
+      pointInTimeRecovery: true,
+      finalSnapshot: true,
+      window: "01:00-02:00",
+    },
+    encryption: {
+      atRest: { type: "customer-key", create: true, rotationDays: 365 },
+      inTransitRequired: true,
+    },
+    replicas: [{ count: 1 }],
+    maintenanceWindow: { day: "sun", hour: 3 },
+    deletionProtection: true,
+    observability: {
+      slowQueryMs: 200,
+      queryInsights: true,
+      enhancedMonitoringSeconds: 15,
+      alarms: { enabled: true },
+    },
+  },
+  ci: {
+    ...common(),
+    size: { tier: "dev" },
+    storage: { sizeGb: 20 },
+    highAvailability: false,
+    backup: { retentionDays: 0, pointInTimeRecovery: false, finalSnapshot: false },
+    encryption: { atRest: { type: "provider-managed" }, inTransitRequired: true },
+    replicas: [],
+    deletionProtection: false,
+    observability: { queryInsights: false, enhancedMonitoringSeconds: 0, alarms: { enabled: false } },
+  },
+};
+
+/**
+ * Fields replaced as a whole rather than merged: they are unions whose variants must not mix
+ * (e.g. `{ tier }` merged with `{ instanceClass }`, or a created key merged with an existing keyId).
+ */
+const replaceWhole = new Set(["size", "encryption.atRest", "restore"]);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Deep merge: objects merge key by key, arrays and `replaceWhole` paths replace, `undefined` keeps the base. */
+export function mergeSpec<T>(base: T, override: unknown, path = ""): T {
+  if (override === undefined) return structuredClone(base);
+  if (!isPlainObject(base) || !isPlainObject(override) || replaceWhole.has(path)) {
+    return structuredClone(override) as T;
+  }
+  const out: Record<string, unknown> = structuredClone(base);
+  for (const [key, value] of Object.entries(override)) {
+    if (value === undefined) continue;
+    out[key] = mergeSpec(out[key], value, path ? `${path}.${key}` : key);
+  }
+  return out as T;
+}
+
+/** The preset moved to values `cloud` can take for `engine` (see the table's footnote). */
+export function presetFor(environment: Environment, engine: Engine, cloud?: Cloud): PresetDefaults {
+  const preset = structuredClone(presets[environment]);
+  const limits = cloud ? engineLimits(cloud, engine) : undefined;
+  if (!limits) return preset;
+  const retention = limits.retentionDays;
+  preset.backup.retentionDays = Math.min(Math.max(preset.backup.retentionDays, retention.min), retention.max);
+  if (!limits.pitrCanBeDisabled && preset.backup.retentionDays > 0) preset.backup.pointInTimeRecovery = true;
+  if (limits.replicas.sameRegion === 0) preset.replicas = preset.replicas.filter((r) => r.region !== undefined);
+  const allowed = limits.storageGb.allowed;
+  if (allowed) {
+    const fit = allowed.find((gb) => gb >= preset.storage.sizeGb);
+    if (fit !== undefined) preset.storage.sizeGb = fit;
+    if (preset.storage.maxSizeGb !== undefined && preset.storage.maxSizeGb < preset.storage.sizeGb) {
+      preset.storage.maxSizeGb = preset.storage.sizeGb;
+    }
+  }
+  return preset;
+}
+
+/**
+ * A complete spec: `input` merged over the `environment` preset field by field (nested objects merge,
+ * arrays replace). `engineVersion` defaults per engine. Pass `cloud` to start from a preset that cloud
+ * accepts (retention minimums, always-on PITR, Azure PostgreSQL storage sizes). Does not validate.
+ */
+export function resolveSpec(
+  input: DatabaseSpecInput,
+  environment: Environment,
+  cloud?: Cloud,
+): DatabaseSpec {
+  const base: DatabaseSpec = {
+    name: input.name,
+    engine: input.engine,
+    // Unknown engines (untyped YAML input) get "" and are reported by validateSpec.
+    engineVersion: defaultEngineVersions[input.engine] ?? "",
+    ...presetFor(environment, input.engine, cloud),
+  };
+  return mergeSpec(base, input);
+}

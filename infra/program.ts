@@ -1,0 +1,26 @@
+// The database program: stack configuration → resolved, validated spec → the cloud's component.
+import * as pulumi from "@pulumi/pulumi";
+import { SpecValidationError, resolveSpec } from "../components/spec/index.ts";
+import { cloudDeployers, type DeployedDatabase } from "./clouds.ts";
+import { CONFIG_NAMESPACE, ConfigError, describeSpecIssues, parseDbConfig, specInput, type DbConfig } from "./config.ts";
+
+export interface ProgramResult extends DeployedDatabase {
+  config: DbConfig;
+}
+
+/** Reads `db:*` from the stack and deploys. Throws ConfigError naming the key of a wrong value. */
+export function runProgram(): ProgramResult {
+  const cfg = new pulumi.Config(CONFIG_NAMESPACE);
+  const config = parseDbConfig((key) => cfg.get(key), `${pulumi.getProject()}-${pulumi.getStack()}`.toLowerCase());
+  const spec = resolveSpec(specInput(config), config.environment, config.cloud);
+  try {
+    const deployed = cloudDeployers[config.cloud]({ name: config.name, spec, environment: config.environment, config });
+    return { ...deployed, config };
+  } catch (err) {
+    if (err instanceof SpecValidationError) {
+      const first = err.issues[0];
+      throw new ConfigError(first ? first.path : CONFIG_NAMESPACE, describeSpecIssues(err.issues, config));
+    }
+    throw err;
+  }
+}

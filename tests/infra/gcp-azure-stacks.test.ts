@@ -1,0 +1,139 @@
+// The infra program (infra/index.ts) evaluated under Pulumi mocks with Pulumi.gcp-dev.yaml and
+// Pulumi.azure-prod.yaml: the registry picks the GCP / Azure component and the stack outputs are the same
+// shape as on AWS.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { parse } from "yaml";
+import { drainRegistrations, installMocks, isSecretValue, ofType, one, plain, registered, reset, value } from "../components/conformance/harness.ts";
+
+installMocks();
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+
+/** A stack file's config as the language host hands it over: objects and lists as JSON text. */
+function stackConfig(stack: string): Record<string, string> {
+  const doc = parse(readFileSync(`${root}Pulumi.${stack}.yaml`, "utf8")) as { config: Record<string, unknown> };
+  return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}
+
+interface ProgramModule {
+  cloud: string;
+  environment: string;
+  endpoint: pulumi.Output<string>;
+  port: pulumi.Output<number>;
+  secretArn: pulumi.Output<string>;
+  connection: pulumi.Output<Record<string, unknown>>;
+}
+
+async function runStack(config: Record<string, string>): Promise<ProgramModule> {
+  pulumi.runtime.setAllConfig(config);
+  vi.resetModules();
+  const mod = (await import("../../infra/index.ts")) as unknown as ProgramModule;
+  await drainRegistrations();
+  return mod;
+}
+
+const inputs = (type: string) => plain<Record<string, any>>(one(type).inputs);
+
+beforeEach(reset);
+
+describe("Pulumi.gcp-dev.yaml", () => {
+  it("deploys a private Cloud SQL PostgreSQL instance with the stack's overrides", async () => {
+    const out = await runStack(stackConfig("gcp-dev"));
+    expect(out.cloud).toBe("gcp");
+    expect(out.environment).toBe("dev");
+    expect(one("provisioning:gcp:CloudSqlDatabase").name).toBe("orders-gcp-dev");
+    const instance = inputs("gcp:sql/databaseInstance:DatabaseInstance");
+    expect(instance).toMatchObject({ region: "europe-west1", project: "acme-orders-dev", databaseVersion: "POSTGRES_17", deletionProtection: false });
+    expect(instance["settings"]).toMatchObject({
+      tier: "db-custom-1-3840",
+      availabilityType: "ZONAL",
+      ipConfiguration: { ipv4Enabled: false, privateNetwork: "projects/acme-orders-dev/global/networks/orders-dev", sslMode: "ENCRYPTED_ONLY" },
+      backupConfiguration: { enabled: true, startTime: "02:00", backupRetentionSettings: { retainedBackups: 3 }, pointInTimeRecoveryEnabled: true },
+      insightsConfig: { queryInsightsEnabled: true },
+      userLabels: { team: "orders", environment: "dev", "cost-center": "cc-4521" },
+    });
+    expect(instance["settings"]["databaseFlags"]).toEqual([
+      { name: "log_min_duration_statement", value: "500" },
+      { name: "cloudsql.iam_authentication", value: "on" },
+    ]);
+    expect(inputs("gcp:monitoring/alertPolicy:AlertPolicy")).toMatchObject({ notificationChannels: ["projects/acme-orders-dev/notificationChannels/4412876523019887314"] });
+    expect(ofType("gcp:kms/cryptoKey:CryptoKey")).toHaveLength(0);
+    expect(isSecretValue(one("gcp:secretmanager/secretVersion:SecretVersion").inputs["secretData"])).toBe(true);
+    expect(await value(out.endpoint)).toBe("10.20.0.5:5432");
+    expect(await value(out.secretArn)).toBe("projects/mock-project/secrets/orders-gcp-dev-db-password");
+    expect(await pulumi.isSecret(out.connection)).toBe(true);
+    expect(await pulumi.isSecret(out.endpoint)).toBe(false);
+  });
+
+  it("a missing gcp:region is reported by key", async () => {
+    const { ["gcp:region"]: _dropped, ...config } = stackConfig("gcp-dev");
+    await expect(runStack(config)).rejects.toThrow(/gcp:region is not set; set it with pulumi config set gcp:region/);
+    expect(registered.filter((r) => r.type.startsWith("gcp:"))).toHaveLength(0);
+  });
+});
+
+describe("Pulumi.azure-prod.yaml", () => {
+  it("deploys a zone-redundant PostgreSQL flexible server with a customer key, replica, lock and diagnostics", async () => {
+    const out = await runStack(stackConfig("azure-prod"));
+    expect(out.cloud).toBe("azure");
+    expect(out.environment).toBe("prod");
+    const [primary, replica] = ofType("azure:postgresql/flexibleServer:FlexibleServer").map((r) => plain<Record<string, any>>(r.inputs));
+    expect(primary).toMatchObject({
+      location: "westeurope",
+      resourceGroupName: "rg-orders-prod",
+      skuName: "GP_Standard_D4ds_v5",
+      storageMb: 256 * 1024,
+      autoGrowEnabled: true,
+      highAvailability: { mode: "ZoneRedundant" },
+      backupRetentionDays: 35,
+      publicNetworkAccessEnabled: false,
+      delegatedSubnetId: expect.stringMatching(/subnets\/snet-orders-postgres$/),
+      privateDnsZoneId: expect.stringMatching(/orders-prod\.postgres\.database\.azure\.com$/),
+      customerManagedKey: { keyVaultKeyId: expect.stringMatching(/keys\/orders-azure-prod-primary-cmk$/) },
+      authentication: { activeDirectoryAuthEnabled: true, passwordAuthEnabled: true },
+    });
+    expect(replica).toMatchObject({ createMode: "Replica", location: "westeurope" });
+    expect(inputs("azure:keyvault/key:Key")).toMatchObject({ keyVaultId: expect.stringMatching(/vaults\/kv-orders-prod$/), rotationPolicy: { automatic: { timeAfterCreation: "P365D" } } });
+    expect(inputs("azure:postgresql/flexibleServerActiveDirectoryAdministrator:FlexibleServerActiveDirectoryAdministrator")).toMatchObject({
+      principalName: "sg-orders-dba",
+      tenantId: "3f2a9c1e-8b7d-4e6f-a5c4-1d0e9b8a7c6f",
+    });
+    expect(inputs("azure:management/lock:Lock")).toMatchObject({ lockLevel: "CanNotDelete" });
+    expect(inputs("azure:monitoring/diagnosticSetting:DiagnosticSetting")).toMatchObject({ logAnalyticsWorkspaceId: expect.stringMatching(/workspaces\/log-orders-prod$/) });
+    const alerts = ofType("azure:monitoring/metricAlert:MetricAlert").map((a) => plain<Record<string, any>>(a.inputs));
+    expect(alerts.map((a) => a["criterias"][0]["metricName"])).toEqual(["cpu_percent", "storage_percent", "active_connections", "physical_replication_delay_in_seconds"]);
+    for (const a of alerts) expect(a["actions"]).toEqual([{ actionGroupId: expect.stringMatching(/actionGroups\/ag-orders-oncall$/) }]);
+    expect(isSecretValue(one("azure:keyvault/secret:Secret").inputs["value"])).toBe(true);
+    expect(await value(out.endpoint)).toBe("orders-azure-prod-a1b2c3.postgres.database.azure.com:5432");
+    expect(await value(out.secretArn)).toMatch(/secrets\/orders-azure-prod-admin-password/);
+    expect(await pulumi.isSecret(out.connection)).toBe(true);
+  });
+
+  it("picks Azure SQL Database for sqlserver", async () => {
+    const config: Record<string, string> = { ...stackConfig("azure-prod"), "db:engine": "sqlserver", "db:subnetIds": "[]" };
+    const overrides = JSON.parse(config["db:overrides"]!) as Record<string, any>;
+    delete overrides["network"];
+    delete overrides["auth"]["iamAuthentication"];
+    overrides["storage"] = { sizeGb: 250, maxSizeGb: 250 };
+    config["db:overrides"] = JSON.stringify(overrides);
+    await runStack(config);
+    expect(one("provisioning:azure:SqlDatabase").name).toBe("orders-azure-prod");
+    expect(ofType("azure:mssql/server:Server").length).toBeGreaterThan(0);
+  });
+
+  it("a spec Azure refuses is reported in configuration terms, before any resource", async () => {
+    const config = stackConfig("azure-prod");
+    const overrides = JSON.parse(config["db:overrides"]!) as Record<string, any>;
+    overrides["backup"] = { retentionDays: 90 };
+    await expect(runStack({ ...config, "db:overrides": JSON.stringify(overrides) })).rejects.toThrow(/db:overrides\.backup\.retentionDays: 90 is outside 7–35 days/);
+    expect(registered.filter((r) => r.type.startsWith("azure:"))).toHaveLength(0);
+  });
+
+  it("a missing db:keyVaultId is reported by key", async () => {
+    const { ["db:keyVaultId"]: _dropped, ...config } = stackConfig("azure-prod");
+    await expect(runStack(config)).rejects.toThrow(/db:keyVaultId is not set/);
+  });
+});
