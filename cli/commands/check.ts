@@ -1,0 +1,96 @@
+// dbtk check: the migrations CI checks. Default: apply all on a fresh database, undo, re-apply, and
+// compare schemas. --drift: compare a live database with what its applied migrations produce.
+import type { Command } from "commander";
+import { parseServerUrl } from "../../automation/targets/server.ts";
+import { checkDrift, checkRoundTrip, localServer, runnerApplier, toolApplier, type Applier } from "../../migrations/check/index.ts";
+import type { DbTarget } from "../../migrations/connection.ts";
+import { diffSummary, isEmptyDiff, renderDiff } from "../../migrations/schema/index.ts";
+import { databaseFromFlags, scrubbed, type UrlFlags } from "./tool.ts";
+
+interface CheckFlags extends UrlFlags {
+  dir: string;
+  tool?: string;
+  project?: string;
+  engine?: string;
+  serverUrl?: string;
+  serverUrlEnv?: string;
+  drift?: boolean;
+  schema: string[];
+  table?: string;
+  json?: boolean;
+}
+
+const collect = (value: string, prev: string[]) => [...prev, value];
+
+/** The server scratch databases go on: --server-url / $--server-url-env, else the local embedded one. */
+async function scratchServer(f: CheckFlags, engine: DbTarget["engine"]): Promise<DbTarget> {
+  const raw = f.serverUrl ?? (f.serverUrlEnv ? process.env[f.serverUrlEnv] : undefined);
+  if (f.serverUrlEnv && !raw) throw new Error(`$${f.serverUrlEnv} (--server-url-env) is not set; set it to postgres://admin:password@host:5432/postgres`);
+  if (raw) return parseServerUrl(raw, f.serverUrl ? "--server-url" : `$${f.serverUrlEnv}`);
+  return localServer(engine);
+}
+
+function applierFromFlags(f: CheckFlags, cmd: string[]): Applier {
+  if (f.tool) return toolApplier(f.tool, f.project ?? f.dir, cmd);
+  return runnerApplier({ dir: f.dir, ...(f.table ? { table: f.table } : {}) });
+}
+
+export function registerCheckCommands(program: Command): void {
+  program
+    .command("check")
+    .description("migration CI checks: apply/undo/re-apply on a fresh database (default), or --drift of a live database")
+    .argument("[command...]", "with --tool command: the migration command, after --")
+    .option("--dir <dir>", "Flyway-format migrations directory for the built-in runner", "migrations")
+    .option("--tool <tool>", "use a migration tool instead of the built-in runner (flyway, liquibase, alembic, dbmate, command)")
+    .option("--project <dir>", "the tool's project (default: --dir)")
+    .option("--engine <engine>", "postgres or mysql, for the default local scratch server", "postgres")
+    .option("--server-url <url>", "admin URL of the server to create scratch databases on (default: the local embedded server)")
+    .option("--server-url-env <var>", "environment variable holding that admin URL")
+    .option("--drift", "compare a live database (--url / --url-env) with what its applied migrations produce")
+    .option("--url <url>", "the live database, for --drift (prefer --url-env)")
+    .option("--url-env <var>", "environment variable holding the live database URL", "DATABASE_URL")
+    .option("--schema <name>", "PostgreSQL: compare only this schema (repeatable)", collect, [])
+    .option("--table <name>", "the built-in runner's history table (default flyway_schema_history)")
+    .option("--json", "print JSON")
+    .action(async (cmd: string[], f: CheckFlags) => {
+      if (f.engine !== "postgres" && f.engine !== "mysql") throw new Error(`--engine "${f.engine}" is not supported; use postgres or mysql`);
+      const passwords: string[] = [];
+      const say = (line: string) => process.stderr.write(`[check] ${line}\n`);
+      const schemas = f.schema.length ? { schemas: f.schema } : {};
+      await scrubbed(
+        () => passwords,
+        async () => {
+          const applier = applierFromFlags(f, cmd);
+          if (f.drift) {
+            const live = databaseFromFlags(f)!;
+            passwords.push(live.password);
+            const server = await scratchServer(f, live.engine);
+            passwords.push(server.password);
+            const r = await checkDrift({ applier, live, server, onProgress: say, ...schemas });
+            if (f.json) {
+              process.stdout.write(JSON.stringify({ drift: r.drift, appliedPosition: r.appliedPosition ?? null, ...diffSummary(r.diff) }, null, 2) + "\n");
+            } else {
+              process.stdout.write(r.drift ? renderDiff(r.diff, { expectedLabel: "migrations", actualLabel: `live ${live.database}` }) : `no drift: ${live.database} matches its migrations (at ${r.appliedPosition ?? "no migration"})\n`);
+            }
+            if (r.drift) process.exitCode = 1;
+            return;
+          }
+          const server = await scratchServer(f, f.engine as DbTarget["engine"]);
+          passwords.push(server.password);
+          const r = await checkRoundTrip({ applier, server, onProgress: say, ...schemas });
+          if (f.json) {
+            process.stdout.write(
+              JSON.stringify({ ok: r.ok, undo: r.undo, reapply: diffSummary(r.reapplyDiff), ...(r.undoDiff ? { afterUndo: diffSummary(r.undoDiff) } : {}) }, null, 2) + "\n",
+            );
+          } else {
+            const out: string[] = [];
+            if (r.undoDiff && !isEmptyDiff(r.undoDiff)) out.push("after undo, the schema differs from a fresh database at the same version:", renderDiff(r.undoDiff, { expectedLabel: "fresh", actualLabel: "after undo" }));
+            if (!isEmptyDiff(r.reapplyDiff)) out.push("after re-apply, the schema differs from the first apply:", renderDiff(r.reapplyDiff, { expectedLabel: "first apply", actualLabel: "second apply" }));
+            out.push(r.ok ? `ok: ${r.undo.done ? r.undo.description + ", re-applied, schemas equal" : `applied; undo skipped (${r.undo.reason})`}\n` : "FAILED: undo/re-apply does not restore the schema\n");
+            process.stdout.write(out.join("\n"));
+          }
+          if (!r.ok) process.exitCode = 1;
+        },
+      );
+    });
+}

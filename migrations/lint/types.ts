@@ -1,0 +1,33 @@
+// One finding of the migration safety lint, whatever produced it (squawk or the MySQL rules).
+
+export type Severity = "error" | "warning";
+
+export interface LintFinding {
+  /** Path as given (relative paths stay relative). */
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based, when known. */
+  column?: number;
+  rule: string;
+  severity: Severity;
+  message: string;
+  /** What to do instead. */
+  safeAlternative: string;
+  source: "squawk" | "dbtk";
+}
+
+export interface LintReport {
+  engine: "postgres" | "mysql";
+  files: string[];
+  findings: LintFinding[];
+}
+
+export interface RuleInfo {
+  id: string;
+  severity: Severity;
+  summary: string;
+  safeAlternative: string;
+}
+
+export const hasErrors = (r: LintReport): boolean => r.findings.some((f) => f.severity === "error");
