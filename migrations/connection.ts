@@ -50,3 +50,29 @@ export function connectionEnv(t: DbTarget): Record<string, string> {
 export function redactedUrl(t: DbTarget): string {
   return databaseUrl({ ...t, password: "****" });
 }
+
+/**
+ * Parses postgres://, postgresql://, mysql:// or mariadb:// URLs into a DbTarget. The error never
+ * repeats the URL (it may hold a password); `what` names where it came from (e.g. "--url").
+ */
+export function targetFromUrl(url: string, what = "database URL"): DbTarget {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new Error(`${what} is not a URL: expected postgres://user:password@host:5432/database or mysql://…`);
+  }
+  const scheme = u.protocol.replace(/:$/, "");
+  const engine = scheme === "postgres" || scheme === "postgresql" ? "postgres" : scheme === "mysql" || scheme === "mariadb" ? "mysql" : undefined;
+  if (!engine) throw new Error(`${what}: unsupported scheme "${scheme}": use postgres:// or mysql:// (mariadb://)`);
+  const database = decodeURIComponent(u.pathname.replace(/^\//, ""));
+  if (!u.hostname || !database) throw new Error(`${what}: needs a host and a database name, e.g. ${scheme}://user:password@host/database`);
+  return {
+    engine,
+    host: u.hostname.replace(/^\[|\]$/g, ""),
+    port: u.port ? Number(u.port) : engine === "postgres" ? 5432 : 3306,
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database,
+  };
+}

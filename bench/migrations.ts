@@ -1,0 +1,169 @@
+// Benchmark: the built-in runner against dbmate and Flyway on the same server in the same run.
+//   npx tsx bench/migrations.ts [--pg-count 1000] [--my-count 100] [--runs 3]
+// PostgreSQL: N small migrations (alternating CREATE TABLE / INSERT) on fresh databases; MariaDB: fewer.
+// Every tool runs as its own process (ours: node + tsx with a two-line script), so start-up counts for
+// all; ours in-process is printed too. Goals: ours ≤ 1.0× dbmate and ≤ 0.5× Flyway.
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import mysql from "mysql2/promise";
+import pg from "pg";
+import { cacheDir, startLocalMariadb, startLocalPostgres, type ServerHandle } from "../automation/servers/index.ts";
+import { databaseUrl, jdbcUrl, type DbTarget } from "../migrations/connection.ts";
+import { migrate } from "../migrations/index.ts";
+
+const run = promisify(execFile);
+const repo = path.resolve(import.meta.dirname, "..");
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const flywayBin = path.join(cacheDir(), "bin", "flyway");
+const dbmateBin = path.join(repo, "node_modules/.bin/dbmate");
+const root = path.join(os.tmpdir(), `dbtk-bench-migrations-${process.pid}`);
+
+function sqlFor(i: number, engine: DbTarget["engine"]): string {
+  const text = engine === "postgres" ? "text" : "VARCHAR(100)";
+  // Odd steps create a table, even steps insert into the one just created.
+  return i % 2 === 1 ? `CREATE TABLE t_${i} (id int primary key, v ${text});\n` : `INSERT INTO t_${i - 1} VALUES (${i}, 'row ${i}');\n`;
+}
+
+function writeDirs(n: number, engine: DbTarget["engine"]): { flywayDir: string; dbmateDir: string } {
+  const base = path.join(root, engine);
+  const flywayDir = path.join(base, "flyway");
+  const dbmateDir = path.join(base, "dbmate");
+  mkdirSync(flywayDir, { recursive: true });
+  mkdirSync(dbmateDir, { recursive: true });
+  for (let i = 1; i <= n; i++) {
+    const sql = sqlFor(i, engine);
+    writeFileSync(path.join(flywayDir, `V${i}__step_${i}.sql`), sql);
+    writeFileSync(path.join(dbmateDir, `${String(i).padStart(6, "0")}_step_${i}.sql`), `-- migrate:up\n${sql}\n-- migrate:down\n`);
+  }
+  return { flywayDir, dbmateDir };
+}
+
+async function freshDb(server: ServerHandle, name: string): Promise<DbTarget> {
+  const admin = { host: server.host, port: server.port, user: server.user, password: server.password };
+  if (server.engine === "postgres") {
+    const c = new pg.Client({ ...admin, database: "postgres" });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${name}`);
+    await c.end();
+  } else {
+    const c = await mysql.createConnection(admin);
+    await c.query(`DROP DATABASE IF EXISTS ${name}`);
+    await c.query(`CREATE DATABASE ${name}`);
+    await c.end();
+  }
+  return { engine: server.engine, ...admin, database: name };
+}
+
+async function count(t: DbTarget, table: string): Promise<number> {
+  if (t.engine === "postgres") {
+    const c = new pg.Client({ ...t });
+    await c.connect();
+    const r = await c.query(`SELECT count(*)::int AS n FROM ${table}`);
+    await c.end();
+    return r.rows[0].n as number;
+  }
+  const c = await mysql.createConnection({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database });
+  const [rows] = (await c.query(`SELECT count(*) AS n FROM ${table}`)) as unknown as [{ n: number }[]];
+  await c.end();
+  return Number(rows[0]?.n);
+}
+
+async function timed(label: string, fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  const ms = performance.now() - t0;
+  process.stderr.write(`  ${label.padEnd(28)} ${(ms / 1000).toFixed(2)} s\n`);
+  return ms;
+}
+
+const oursAsProcess = (t: DbTarget, dir: string) =>
+  run(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "--input-type=module",
+      "-e",
+      `import { migrate } from ${JSON.stringify(path.join(repo, "migrations/index.ts"))};
+       await migrate({ target: JSON.parse(process.env.BENCH_TARGET), dir: process.env.BENCH_DIR });`,
+    ],
+    { cwd: repo, env: { ...process.env, BENCH_TARGET: JSON.stringify(t), BENCH_DIR: dir }, maxBuffer: 1 << 26 },
+  );
+
+const dbmate = (t: DbTarget, dir: string) => {
+  const url = t.engine === "postgres" ? `${databaseUrl(t)}?sslmode=disable` : databaseUrl(t);
+  return run(dbmateBin, ["--migrations-dir", dir, "--no-dump-schema", "migrate"], { env: { ...process.env, DATABASE_URL: url }, maxBuffer: 1 << 26 });
+};
+
+const flyway = (t: DbTarget, dir: string) =>
+  run(flywayBin, ["migrate"], {
+    env: { ...process.env, FLYWAY_URL: jdbcUrl(t), FLYWAY_USER: t.user, FLYWAY_PASSWORD: t.password, FLYWAY_LOCATIONS: `filesystem:${dir}` },
+    maxBuffer: 1 << 26,
+  });
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function suite(server: ServerHandle, n: number, runs: number): Promise<string[]> {
+  const engine = server.engine;
+  process.stderr.write(`${engine}: ${n} migrations, ${runs} run(s) per tool, median reported\n`);
+  const { flywayDir, dbmateDir } = writeDirs(n, engine);
+  // Warm the server (first DDL after start-up is slow) before anything is timed.
+  await migrate({ target: await freshDb(server, "bench_warmup"), dir: flywayDir });
+  type Tool = [name: string, historyTable: string, run: (t: DbTarget) => Promise<unknown>];
+  const tools: Tool[] = [
+    ["dbtk", "flyway_schema_history", (t) => oursAsProcess(t, flywayDir)],
+    ["dbtk in-process", "flyway_schema_history", (t) => migrate({ target: t, dir: flywayDir })],
+    ["dbmate", "schema_migrations", (t) => dbmate(t, dbmateDir)],
+  ];
+  if (existsSync(flywayBin)) tools.push(["flyway", "flyway_schema_history", (t) => flyway(t, flywayDir)]);
+  const times = new Map<string, number[]>();
+  // Interleaved, so a noisy neighbour slows every tool alike.
+  for (let run = 0; run < runs; run++) {
+    for (const [name, table, fn] of tools) {
+      const t = await freshDb(server, `bench_${name.replace(/\W/g, "_")}`);
+      const ms = await timed(`${name} #${run + 1}`, () => fn(t));
+      const rows = await count(t, table);
+      if (rows !== n) throw new Error(`${name} recorded ${rows} of ${n} migrations on ${engine}`);
+      times.set(name, [...(times.get(name) ?? []), ms]);
+    }
+  }
+  const m = (name: string) => (times.has(name) ? median(times.get(name)!) : undefined);
+  const s = (ms: number | undefined) => (ms === undefined ? "n/a" : `${(ms / 1000).toFixed(2)} s`);
+  const r = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(2)}x` : "n/a");
+  return [
+    `${engine} (${n} migrations): dbtk ${s(m("dbtk"))} (in-process ${s(m("dbtk in-process"))}), dbmate ${s(m("dbmate"))}, flyway ${existsSync(flywayBin) ? s(m("flyway")) : "not installed"}`,
+    `  ratios: dbtk/dbmate ${r(m("dbtk"), m("dbmate"))} (goal <= 1.0), dbtk/flyway ${r(m("dbtk"), m("flyway"))} (goal <= 0.5); in-process dbtk/dbmate ${r(m("dbtk in-process"), m("dbmate"))}`,
+  ];
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(flywayBin)) process.stderr.write(`flyway not found at ${flywayBin}: run tools/install-flyway.sh for the Flyway column\n`);
+  mkdirSync(root, { recursive: true, mode: 0o755 });
+  const lines: string[] = [];
+  const pgServer = await startLocalPostgres({ rootDir: path.join(root, "pg-server") });
+  try {
+    lines.push(...(await suite(pgServer, arg("--pg-count", 1000), arg("--runs", 3))));
+  } finally {
+    await pgServer.stop();
+  }
+  const mariadb = ["/usr/sbin/mariadbd", "/usr/bin/mariadbd"].some((p) => existsSync(p));
+  if (mariadb) {
+    const myServer = await startLocalMariadb({ rootDir: path.join(root, "my-server") });
+    try {
+      lines.push(...(await suite(myServer, arg("--my-count", 100), arg("--runs", 3))));
+    } finally {
+      await myServer.stop();
+    }
+  } else lines.push("mariadb: not installed (tools/install-mariadb.sh), skipped");
+  rmSync(root, { recursive: true, force: true });
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+await main();

@@ -1,0 +1,190 @@
+// dbtk migrate | info | validate | undo | baseline | repair — the built-in Flyway-compatible runner.
+// Progress goes to stderr; results to stdout (JSON with --json). The password is never printed.
+import type { Command } from "commander";
+import { redactedUrl, targetFromUrl, type DbTarget } from "../../migrations/connection.ts";
+import {
+  baseline,
+  info,
+  migrate,
+  MigrationError,
+  placeholdersFromEnv,
+  repair,
+  undo,
+  validate,
+  type MigrationInfo,
+  type RunnerOptions,
+} from "../../migrations/index.ts";
+
+interface Flags {
+  url?: string;
+  dir: string;
+  placeholder: string[];
+  outOfOrder?: boolean;
+  target?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  table?: string;
+  schema?: string;
+  lockTimeout?: string;
+  baselineVersion?: string;
+  baselineDescription?: string;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function options(flags: Flags): RunnerOptions & { redacted: string } {
+  const url = flags.url ?? process.env.DATABASE_URL;
+  if (!url) throw new Error("no database: pass --url postgres://user:password@host/db or set DATABASE_URL");
+  const target: DbTarget = targetFromUrl(url, flags.url ? "--url" : "DATABASE_URL");
+  const placeholders = placeholdersFromEnv();
+  for (const kv of flags.placeholder) {
+    const eq = kv.indexOf("=");
+    if (eq <= 0) throw new Error(`--placeholder "${kv}" is not name=value: write it as --placeholder name=value`);
+    placeholders[kv.slice(0, eq)] = kv.slice(eq + 1);
+  }
+  let lockTimeoutMs: number | undefined;
+  if (flags.lockTimeout !== undefined) {
+    const s = Number(flags.lockTimeout);
+    if (!Number.isFinite(s) || s < 0) throw new Error(`--lock-timeout "${flags.lockTimeout}" is not a number of seconds: use e.g. --lock-timeout 60`);
+    lockTimeoutMs = s * 1000;
+  }
+  return {
+    target,
+    redacted: redactedUrl(target),
+    dir: flags.dir,
+    placeholders,
+    ...(flags.outOfOrder ? { outOfOrder: true } : {}),
+    ...(flags.dryRun ? { dryRun: true } : {}),
+    ...(flags.target ? { targetVersion: flags.target } : {}),
+    ...(flags.table ? { table: flags.table } : {}),
+    ...(flags.schema ? { schema: flags.schema } : {}),
+    ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
+    onProgress: (e) => process.stderr.write(`dbtk: ${e.message}\n`),
+  };
+}
+
+function out(flags: Flags, value: unknown, human: string): void {
+  process.stdout.write(flags.json ? `${JSON.stringify(value, null, 2)}\n` : human.endsWith("\n") || !human ? human : `${human}\n`);
+}
+
+function table(rows: MigrationInfo[]): string {
+  const head = ["Category", "Version", "Description", "Type", "Installed On", "State"];
+  const cells = rows.map((m) => [m.category, m.version ?? "", m.description, m.type, m.installedOn?.replace("T", " ").slice(0, 19) ?? "", m.state]);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => `| ${c.map((v, i) => v.padEnd(widths[i]!)).join(" | ")} |`;
+  const sep = `+${widths.map((w) => "-".repeat(w + 2)).join("+")}+`;
+  return [sep, line(head), sep, ...cells.map(line), sep].join("\n");
+}
+
+/** Runs one command; a failure becomes a message naming the file and the fix, and exit code 1. */
+function action(run: (flags: Flags) => Promise<void>): (flags: Flags) => Promise<void> {
+  return async (flags) => {
+    try {
+      await run(flags);
+    } catch (err) {
+      const e = err as Error & { exitCode?: number };
+      if (flags.json) {
+        const m = err instanceof MigrationError ? err : undefined;
+        const error = { code: m?.code ?? "ERROR", message: e.message, script: m?.script, line: m?.line, problems: m?.problems };
+        process.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
+      }
+      e.exitCode = 1;
+      throw e;
+    }
+  };
+}
+
+function common(cmd: Command): Command {
+  return cmd
+    .option("--url <url>", "database URL (default: $DATABASE_URL)")
+    .option("--dir <path>", "migrations directory", "./migrations")
+    .option("--placeholder <name=value>", "placeholder value (repeatable; also FLYWAY_PLACEHOLDERS_<NAME>)", collect, [])
+    .option("--table <name>", "history table", "flyway_schema_history")
+    .option("--schema <name>", "schema (PostgreSQL) or database (MySQL) of the history table")
+    .option("--lock-timeout <seconds>", "how long to wait for another runner (default 600)")
+    .option("--json", "machine-readable output on stdout");
+}
+
+export function registerMigrateCommands(program: Command): void {
+  common(program.command("migrate").description("apply pending migrations (Flyway-compatible history)"))
+    .option("--out-of-order", "apply migrations older than the latest applied one")
+    .option("--target <version>", "apply up to this version only")
+    .option("--dry-run", "print the plan, change nothing")
+    .action(
+      action(async (flags) => {
+        const opts = options(flags);
+        const r = await migrate(opts);
+        const verb = r.dryRun ? "would apply" : "applied";
+        const list = r.plan.map((p) => `  ${p.version ?? "R"}  ${p.script}${p.transactional ? "" : "  [no transaction]"}`).join("\n");
+        out(flags, { ok: true, ...r }, `${verb} ${r.plan.length} migration(s) to ${opts.redacted}; now at version ${r.currentVersion ?? "none"}${list ? `\n${list}` : ""}`);
+      }),
+    );
+
+  common(program.command("info").description("show every migration's state (Pending, Success, Failed, Missing, Outdated, Undone, …)"))
+    .option("--out-of-order", "treat older unapplied migrations as pending")
+    .option("--target <version>", "show migrations above this version as Above Target")
+    .action(
+      action(async (flags) => {
+        const r = await info(options(flags));
+        out(flags, { ok: true, ...r }, `${table(r.migrations)}\ncurrent version: ${r.currentVersion ?? "none"}, pending: ${r.pending}`);
+      }),
+    );
+
+  common(program.command("validate").description("check applied migrations against the files (edited, deleted, out of order, failed)"))
+    .option("--out-of-order", "allow older unapplied migrations")
+    .action(
+      action(async (flags) => {
+        const r = await validate(options(flags));
+        if (!r.ok) {
+          const text = r.problems.map((p) => `  ${p.message}`).join("\n");
+          if (flags.json) out(flags, r, "");
+          else process.stderr.write(`dbtk: validation failed (${r.problems.length} problem(s)):\n${text}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        out(flags, r, `validated: no problems, ${r.pending} pending`);
+      }),
+    );
+
+  common(program.command("undo").description("undo the latest migration, or down to --target, with U<version>__*.sql files"))
+    .option("--target <version>", "undo every migration above this version")
+    .option("--dry-run", "print the plan, change nothing")
+    .action(
+      action(async (flags) => {
+        const r = await undo(options(flags));
+        out(flags, { ok: true, ...r }, `${r.dryRun ? "would undo" : "undid"} ${r.plan.length} migration(s); now at version ${r.currentVersion ?? "none"}`);
+      }),
+    );
+
+  common(program.command("baseline").description("record an existing database as being at a version"))
+    .option("--baseline-version <version>", "version to record", "1")
+    .option("--baseline-description <text>", "description", "<< Flyway Baseline >>")
+    .option("--dry-run", "check only")
+    .action(
+      action(async (flags) => {
+        const opts = options(flags);
+        const r = await baseline({
+          ...opts,
+          ...(flags.baselineVersion ? { baselineVersion: flags.baselineVersion } : {}),
+          ...(flags.baselineDescription ? { baselineDescription: flags.baselineDescription } : {}),
+        });
+        out(flags, { ok: true, ...r }, r.created ? `baselined at version ${r.version}` : `baseline at version ${r.version} already present (or dry run)`);
+      }),
+    );
+
+  common(program.command("repair").description("remove failed entries, realign checksums, mark deleted files"))
+    .option("--dry-run", "print what would change")
+    .action(
+      action(async (flags) => {
+        const r = await repair(options(flags));
+        const lines = [
+          ...r.removedFailed.map((s) => `  removed failed entry: ${s}`),
+          ...r.realigned.map((s) => `  realigned checksum: ${s}`),
+          ...r.markedDeleted.map((s) => `  marked deleted: ${s}`),
+        ];
+        out(flags, { ok: true, ...r }, lines.length ? `repair${flags.dryRun ? " (dry run)" : ""}:\n${lines.join("\n")}` : "nothing to repair");
+      }),
+    );
+}

@@ -1,0 +1,83 @@
+// What the runner needs from a database engine; one implementation per engine (pg-executor.ts,
+// mysql-executor.ts). Both hold the runner's lock on a second, dedicated session.
+import type { DbTarget } from "../connection.ts";
+import { MigrationError } from "./errors.ts";
+import type { MigrationFile } from "./files.ts";
+import type { HistoryRow, NewRow } from "./history.ts";
+import { lineAt, lineStartsOf, type Statement } from "./splitter.ts";
+
+export interface PreparedMigration {
+  file: MigrationFile;
+  /** Placeholders replaced. */
+  sql: string;
+  toOriginal(offset: number): number;
+  statements: Statement[];
+  transactional: boolean;
+}
+
+export interface Executor {
+  readonly engine: DbTarget["engine"];
+  /** Schema (PostgreSQL) or database (MySQL) holding the history table. */
+  readonly schema: string;
+  /** Quoted, schema-qualified history table. */
+  readonly fullTable: string;
+  /** The connected user (for ${flyway:user}). */
+  readonly user: string;
+  /** PostgreSQL server_version_num, MySQL 0. */
+  readonly serverVersion: number;
+  /** Takes the lock (same key as Flyway's) on the lock session. */
+  lock(timeoutMs: number, onWait: () => void): Promise<void>;
+  /** The history, or undefined when the table does not exist. */
+  readHistory(): Promise<HistoryRow[] | undefined>;
+  /** Creates the history table (and its schema when missing, recording it like Flyway). */
+  createHistory(): Promise<void>;
+  /**
+   * Runs one migration and records `row` (nothing for callbacks); returns the execution time in ms.
+   * Throws MigrationError.
+   */
+  apply(m: PreparedMigration, row: NewRow | undefined): Promise<number>;
+  insertRow(row: NewRow): Promise<void>;
+  /** Runs statements in one transaction (repair). */
+  transaction(statements: string[]): Promise<void>;
+  literal(value: string): string;
+  close(): Promise<void>;
+}
+
+/** The file's line for an offset in the prepared (placeholder-replaced) SQL. */
+export function fileLine(m: PreparedMigration, offset: number): number {
+  return lineAt(lineStartsOf(m.file.sql), m.toOriginal(Math.max(0, offset)));
+}
+
+/** The statement containing an offset of the prepared SQL. */
+export function statementAt(m: PreparedMigration, offset: number): Statement | undefined {
+  let found: Statement | undefined;
+  for (const s of m.statements) if (s.start <= offset) found = s;
+  return found;
+}
+
+/** How a failed migration left the database, for the error's advice. */
+export type FailureMode = "rolled-back" | "outside-transaction" | "mysql-ddl";
+
+export function failure(
+  m: PreparedMigration,
+  offset: number | undefined,
+  serverMessage: string,
+  mode: FailureMode,
+  cause: unknown,
+): MigrationError {
+  const line = offset === undefined ? undefined : fileLine(m, offset);
+  const where = line === undefined ? m.file.script : `${m.file.script}:${line}`;
+  const recorded = "it is recorded as failed: undo its partial changes by hand, fix the file, run `dbtk repair`, then migrate again";
+  const fix =
+    mode === "rolled-back"
+      ? "rolled back: the database is still at the previous version; fix the file and migrate again"
+      : mode === "outside-transaction"
+        ? `it ran outside a transaction, so statements before the failing one stay applied; ${recorded}`
+        : `MySQL/MariaDB cannot roll back DDL, so statements before the failing one may stay applied; ${recorded}`;
+  return new MigrationError("MIGRATION_FAILED", `${where}: ${serverMessage}\n  (${fix})`, {
+    script: m.file.script,
+    ...(line === undefined ? {} : { line }),
+    serverMessage,
+    cause,
+  });
+}

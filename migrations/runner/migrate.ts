@@ -1,0 +1,180 @@
+// migrate and undo: lock, read the history once, validate, then apply one migration per transaction
+// (PostgreSQL) with the history row written in the same round trip.
+import { MigrationError } from "./errors.ts";
+import type { Executor, PreparedMigration } from "./executor.ts";
+import { loadMigrations, type MigrationSet } from "./files.ts";
+import type { HistoryRow } from "./history.ts";
+import { label, planned, prepare, withExecutor } from "./session.ts";
+import { analyse, type Analysis } from "./state.ts";
+import type { MigrateResult, PlannedMigration, RunnerOptions } from "./types.ts";
+import { compareVersions, requireVersion, versionKey } from "./version.ts";
+
+/** Refuses to go on when the history records a failure or the files disagree with it. */
+export function assertValid(a: Analysis, what: string): void {
+  if (a.failed.length > 0) {
+    const problems = a.problems.filter((p) => p.kind === "failed");
+    throw new MigrationError(
+      "FAILED_IN_HISTORY",
+      `${what} refused: ${problems.map((p) => p.message).join("; ")}`,
+      { problems, ...(problems[0] ? { script: problems[0].script } : {}) },
+    );
+  }
+  if (a.problems.length > 0) {
+    throw new MigrationError(
+      "VALIDATION",
+      `${what} refused, validation failed:\n  ${a.problems.map((p) => p.message).join("\n  ")}`,
+      { problems: a.problems, ...(a.problems[0] ? { script: a.problems[0].script } : {}) },
+    );
+  }
+}
+
+const SUPPORTED_CALLBACKS = ["beforeMigrate", "beforeEachMigrate", "afterEachMigrate", "afterMigrate", "beforeUndo", "beforeEachUndo", "afterEachUndo", "afterUndo"];
+
+/** Runs Flyway SQL callbacks for one event (not recorded in the history, as in Flyway). */
+async function callbacks(exec: Executor, opts: RunnerOptions, set: MigrationSet, event: string): Promise<void> {
+  for (const cb of set.callbacks) {
+    if (cb.event !== event) continue;
+    opts.onProgress?.({ type: "info", message: `running callback ${cb.script}` });
+    await exec.apply(prepare(cb, exec, opts), undefined);
+  }
+}
+
+function warnUnsupportedCallbacks(opts: RunnerOptions, set: MigrationSet): void {
+  for (const cb of set.callbacks) {
+    if (!SUPPORTED_CALLBACKS.includes(cb.event)) opts.onProgress?.({ type: "info", message: `callback ${cb.script} is not run by the built-in runner (${cb.event})` });
+  }
+}
+
+async function applyAll(
+  exec: Executor,
+  opts: RunnerOptions,
+  rows: HistoryRow[],
+  prepared: PreparedMigration[],
+  type: (p: PreparedMigration) => string,
+  hooks: { set: MigrationSet; each: "Migrate" | "Undo" },
+): Promise<MigrateResult["applied"]> {
+  let rank = rows.reduce((max, r) => Math.max(max, r.installedRank), 0) + 1;
+  const applied: MigrateResult["applied"] = [];
+  for (const [i, p] of prepared.entries()) {
+    const plan = planned(p);
+    opts.onProgress?.({ type: "apply", message: `applying ${label(plan)}`, migration: plan, index: i, total: prepared.length });
+    const row = {
+      installedRank: rank++,
+      version: p.file.version?.text ?? null,
+      description: p.file.description,
+      type: type(p),
+      script: p.file.script,
+      checksum: p.file.checksum,
+      installedBy: opts.installedBy,
+      executionTime: 0,
+      success: true,
+    };
+    let ms: number;
+    try {
+      await callbacks(exec, opts, hooks.set, `beforeEach${hooks.each}`);
+      ms = await exec.apply(p, row);
+      await callbacks(exec, opts, hooks.set, `afterEach${hooks.each}`);
+    } catch (err) {
+      opts.onProgress?.({ type: "failed", message: `failed: ${label(plan)}`, migration: plan });
+      throw err;
+    }
+    opts.onProgress?.({ type: "applied", message: `applied ${label(plan)} in ${Math.round(ms)} ms`, migration: plan, executionMs: ms });
+    applied.push({ ...plan, executionMs: ms });
+  }
+  return applied;
+}
+
+export async function migrate(opts: RunnerOptions): Promise<MigrateResult> {
+  const set = loadMigrations(opts.dir);
+  const targetVersion = opts.targetVersion ? requireVersion(opts.targetVersion, "target version") : undefined;
+  return withExecutor(opts, !opts.dryRun, async (exec) => {
+    const history = await exec.readHistory();
+    const rows = history ?? [];
+    const a = analyse(set, rows, { ...(opts.outOfOrder ? { outOfOrder: true } : {}), ...(targetVersion ? { targetVersion } : {}) });
+    assertValid(a, "migrate");
+    // Every file is prepared before anything runs: placeholder and quoting errors stop the run up front.
+    const prepared = a.pending.map((f) => prepare(f, exec, opts));
+    const plan = prepared.map(planned);
+    const initialVersion = a.currentVersion?.text ?? null;
+    opts.onProgress?.({
+      type: "plan",
+      message:
+        plan.length === 0
+          ? `schema ${exec.schema} is up to date (version ${initialVersion ?? "none"})`
+          : `${plan.length} migration(s) to apply to ${exec.schema} (now at version ${initialVersion ?? "none"})${opts.dryRun ? " [dry run]" : ""}`,
+      pending: plan,
+    });
+    const result: MigrateResult = { initialVersion, currentVersion: initialVersion, plan, applied: [], dryRun: !!opts.dryRun };
+    if (opts.dryRun) return result;
+    warnUnsupportedCallbacks(opts, set);
+    await callbacks(exec, opts, set, "beforeMigrate");
+    if (plan.length > 0) {
+      if (!history) await exec.createHistory();
+      const current = history ? rows : ((await exec.readHistory()) ?? []);
+      result.applied = await applyAll(exec, opts, current, prepared, () => "SQL", { set, each: "Migrate" });
+    }
+    await callbacks(exec, opts, set, "afterMigrate");
+    const applied = result.applied;
+    const versions = [...applied.filter((m) => m.version !== null).map((m) => requireVersion(m.version!, "version"))];
+    if (a.currentVersion) versions.push(a.currentVersion);
+    versions.sort(compareVersions);
+    result.currentVersion = versions.at(-1)?.text ?? null;
+    return result;
+  });
+}
+
+/**
+ * Undoes applied versioned migrations with their U files, highest version first: down to (not including)
+ * `targetVersion`, or only the latest one. Recorded as Flyway Teams does (type UNDO_SQL), so the
+ * versions show as pending again.
+ */
+export async function undo(opts: RunnerOptions): Promise<MigrateResult> {
+  const set = loadMigrations(opts.dir);
+  const targetVersion = opts.targetVersion ? requireVersion(opts.targetVersion, "target version") : undefined;
+  return withExecutor(opts, !opts.dryRun, async (exec) => {
+    const rows = (await exec.readHistory()) ?? [];
+    const a = analyse(set, rows, { outOfOrder: true });
+    assertValid(a, "undo");
+    const undoFiles = new Map(set.undo.map((f) => [versionKey(f.version!), f]));
+    const candidates = targetVersion
+      ? a.appliedVersioned.filter((e) => compareVersions(e.version, targetVersion) > 0)
+      : a.appliedVersioned.slice(0, 1);
+    if (candidates.length === 0) {
+      throw new MigrationError(
+        "UNDO",
+        targetVersion
+          ? `nothing to undo: no applied migration is above version ${targetVersion.text}`
+          : "nothing to undo: no versioned migration is applied",
+      );
+    }
+    const files = candidates.map(({ row, version }) => {
+      if (row.type === "BASELINE") {
+        throw new MigrationError("UNDO", `cannot undo below the baseline (version ${row.version}): choose a target version at or above it`);
+      }
+      const file = undoFiles.get(versionKey(version));
+      if (!file) {
+        throw new MigrationError(
+          "UNDO",
+          `no undo migration for version ${row.version} (${row.script}): add U${row.version}__${row.description.replace(/ /g, "_")}.sql to ${set.dir}`,
+          { script: row.script },
+        );
+      }
+      return file;
+    });
+    const prepared = files.map((f) => prepare(f, exec, opts));
+    const plan: PlannedMigration[] = prepared.map(planned);
+    const initialVersion = a.currentVersion?.text ?? null;
+    opts.onProgress?.({
+      type: "plan",
+      message: `${plan.length} migration(s) to undo from version ${initialVersion}${opts.dryRun ? " [dry run]" : ""}`,
+      pending: plan,
+    });
+    const result: MigrateResult = { initialVersion, currentVersion: initialVersion, plan, applied: [], dryRun: !!opts.dryRun };
+    if (opts.dryRun) return result;
+    await callbacks(exec, opts, set, "beforeUndo");
+    result.applied = await applyAll(exec, opts, rows, prepared, () => "UNDO_SQL", { set, each: "Undo" });
+    await callbacks(exec, opts, set, "afterUndo");
+    result.currentVersion = a.appliedVersioned[candidates.length]?.version.text ?? null;
+    return result;
+  });
+}

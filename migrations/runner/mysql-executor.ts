@@ -1,0 +1,170 @@
+// MySQL/MariaDB: DDL commits implicitly, so a failed migration cannot be rolled back — it is recorded
+// with success = false (as Flyway does) and later runs refuse until `repair`. The runner's lock is a
+// GET_LOCK named like Flyway's, held by a dedicated session so it dies with the process.
+import mysql from "mysql2/promise";
+import type { DbTarget } from "../connection.ts";
+import { javaStringHash } from "./checksum.ts";
+import { MigrationError } from "./errors.ts";
+import { failure, type Executor } from "./executor.ts";
+import {
+  createHistorySql,
+  insertHistorySql,
+  quoteIdent,
+  rowFromDb,
+  SCHEMA_CREATION_DESCRIPTION,
+  selectHistorySql,
+  type NewRow,
+} from "./history.ts";
+
+interface MyError extends Error {
+  errno?: number;
+  code?: string;
+  sqlMessage?: string;
+}
+
+const ER_NO_SUCH_TABLE = 1146;
+const ER_BAD_DB_ERROR = 1049;
+
+async function connect(t: DbTarget): Promise<mysql.Connection> {
+  const conn = await mysql.createConnection({
+    host: t.host,
+    port: t.port,
+    user: t.user,
+    password: t.password,
+    database: t.database,
+    connectTimeout: 30_000,
+    // Keep server values as they are (dates of the history table are read, never written back).
+    dateStrings: false,
+    supportBigNumbers: true,
+  });
+  conn.on("error", () => undefined);
+  return conn;
+}
+
+export async function openMysql(t: DbTarget, opts: { schema?: string; table: string; withLock: boolean }): Promise<Executor> {
+  const [main, locker] = await Promise.all([connect(t), opts.withLock ? connect(t) : undefined]);
+  const schema = opts.schema ?? t.database;
+  const fullTable = `${quoteIdent("mysql", schema)}.${quoteIdent("mysql", opts.table)}`;
+  const [who] = (await main.query("SELECT SUBSTRING_INDEX(USER(),'@',1) AS user")) as unknown as [{ user: string }[]];
+  const literal = (s: string) => main.escape(s);
+  let locked = false;
+  const lockName = `Flyway-${javaStringHash(fullTable)}`;
+
+  const exec: Executor = {
+    engine: "mysql",
+    schema,
+    fullTable,
+    user: who[0]?.user ?? t.user,
+    serverVersion: 0,
+
+    async lock(timeoutMs, onWait) {
+      if (!locker) throw new Error("opened without a lock session");
+      const tryLock = async (seconds: number) => {
+        const [rows] = (await locker.query("SELECT GET_LOCK(?, ?) AS ok", [lockName, seconds])) as unknown as [{ ok: number | null }[]];
+        return rows[0]?.ok === 1;
+      };
+      if (await tryLock(0)) {
+        locked = true;
+        return;
+      }
+      if (timeoutMs <= 0) throw new MigrationError("LOCK_TIMEOUT", `another runner holds the migration lock on ${fullTable}`);
+      onWait();
+      if (await tryLock(Math.max(1, Math.ceil(timeoutMs / 1000)))) {
+        locked = true;
+        return;
+      }
+      throw new MigrationError(
+        "LOCK_TIMEOUT",
+        `another runner held the migration lock on ${fullTable} for ${Math.round(timeoutMs / 1000)} s: wait for it to finish, or raise the lock timeout`,
+      );
+    },
+
+    async readHistory() {
+      try {
+        const [rows] = await main.query(selectHistorySql("mysql", fullTable));
+        return (rows as Record<string, unknown>[]).map(rowFromDb);
+      } catch (err) {
+        const errno = (err as MyError).errno;
+        if (errno === ER_NO_SUCH_TABLE || errno === ER_BAD_DB_ERROR) return undefined;
+        throw err;
+      }
+    },
+
+    async createHistory() {
+      const [found] = (await main.query("SELECT 1 FROM information_schema.schemata WHERE schema_name = ?", [schema])) as unknown as [unknown[]];
+      if (found.length === 0) await main.query(`CREATE DATABASE ${quoteIdent("mysql", schema)}`);
+      for (const sql of createHistorySql("mysql", schema, opts.table)) await main.query(sql);
+      if (found.length === 0) {
+        await exec.insertRow({
+          installedRank: 0,
+          version: null,
+          description: SCHEMA_CREATION_DESCRIPTION,
+          type: "SCHEMA",
+          script: `\`${schema}\``,
+          checksum: null,
+          installedBy: undefined,
+          executionTime: 0,
+          success: true,
+        });
+      }
+      if (schema !== t.database) await main.query(`USE ${quoteIdent("mysql", schema)}`);
+    },
+
+    async apply(m, row) {
+      const started = performance.now();
+      if (m.transactional) await main.query("START TRANSACTION");
+      for (const stmt of m.statements) {
+        try {
+          await main.query(stmt.text);
+        } catch (err) {
+          const e = err as MyError;
+          const message = e.sqlMessage ?? e.message;
+          // Syntax errors say "… at line N", counted from the statement's first line.
+          const rel = /at line (\d+)\s*$/.exec(message);
+          let offset = stmt.start;
+          if (rel) {
+            let skip = Number(rel[1]) - 1;
+            let i = 0;
+            while (skip > 0 && i < stmt.text.length) {
+              if (stmt.text[i] === "\n") skip--;
+              i++;
+            }
+            offset = stmt.start + i;
+          }
+          if (m.transactional) await main.query("ROLLBACK").catch(() => undefined);
+          const ms = performance.now() - started;
+          if (row) await exec.insertRow({ ...row, executionTime: ms, success: false }).catch(() => undefined);
+          throw failure(m, offset, `${e.code ? `${e.code}: ` : ""}${message}`, "mysql-ddl", err);
+        }
+      }
+      const ms = performance.now() - started;
+      if (row) await main.query(insertHistorySql("mysql", fullTable, { ...row, executionTime: ms }, literal));
+      if (m.transactional) await main.query("COMMIT");
+      return ms;
+    },
+
+    async insertRow(row: NewRow) {
+      await main.query(insertHistorySql("mysql", fullTable, row, literal));
+    },
+
+    async transaction(statements) {
+      await main.query("START TRANSACTION");
+      try {
+        for (const s of statements) await main.query(s);
+        await main.query("COMMIT");
+      } catch (err) {
+        await main.query("ROLLBACK").catch(() => undefined);
+        throw err;
+      }
+    },
+
+    literal,
+
+    async close() {
+      if (locker && locked) await locker.query("SELECT RELEASE_LOCK(?)", [lockName]).catch(() => undefined);
+      await Promise.all([main.end().catch(() => undefined), locker?.end().catch(() => undefined)]);
+    },
+  };
+  if (schema !== t.database) await main.query(`USE ${quoteIdent("mysql", schema)}`).catch(() => undefined);
+  return exec;
+}

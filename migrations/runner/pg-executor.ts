@@ -1,0 +1,235 @@
+// PostgreSQL: one connection runs the migrations, a second one only holds a session-level advisory lock
+// (the key Flyway uses), so a CREATE INDEX CONCURRENTLY — which waits for every open transaction — never
+// waits on the lock holder, and a killed runner's lock dies with its connection.
+// A transactional migration travels in ONE simple-query round trip: BEGIN; <file>; INSERT history; COMMIT.
+import { setTimeout as sleep } from "node:timers/promises";
+import pg from "pg";
+import type { DbTarget } from "../connection.ts";
+import { javaStringHash } from "./checksum.ts";
+import { MigrationError } from "./errors.ts";
+import { failure, statementAt, type Executor, type PreparedMigration } from "./executor.ts";
+import {
+  createHistorySql,
+  insertHistorySql,
+  quoteIdent,
+  rowFromDb,
+  SCHEMA_CREATION_DESCRIPTION,
+  selectHistorySql,
+  type NewRow,
+} from "./history.ts";
+
+const FLYWAY_LOCK_BASE = 77431708279161n;
+
+/** A query that counts completed statements, to tell which statement of a multi-statement query failed. */
+class CountingQuery extends pg.Query {
+  completed = 0;
+  handleCommandComplete(msg: unknown, connection: unknown): void {
+    this.completed++;
+    (pg.Query.prototype as unknown as { handleCommandComplete(m: unknown, c: unknown): void }).handleCommandComplete.call(this, msg, connection);
+  }
+}
+
+interface PgError extends Error {
+  code?: string;
+  position?: string;
+  detail?: string;
+  hint?: string;
+  where?: string;
+}
+
+function serverMessage(err: PgError): string {
+  const parts = [err.message];
+  if (err.detail) parts.push(`DETAIL: ${err.detail}`);
+  if (err.hint) parts.push(`HINT: ${err.hint}`);
+  if (err.where) parts.push(`CONTEXT: ${err.where}`);
+  return parts.join("\n  ");
+}
+
+/** A server position (1-based, in characters) as a UTF-16 offset into `text`. */
+function positionToOffset(text: string, position: string | undefined): number | undefined {
+  const p = Number(position);
+  if (!Number.isInteger(p) || p < 1) return undefined;
+  let chars = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (chars === p - 1) return i;
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) i++;
+    chars++;
+  }
+  return text.length;
+}
+
+function client(t: DbTarget, name: string): pg.Client {
+  return new pg.Client({
+    host: t.host,
+    port: t.port,
+    user: t.user,
+    password: t.password,
+    database: t.database,
+    application_name: name,
+    connectionTimeoutMillis: 30_000,
+  });
+}
+
+export async function openPostgres(t: DbTarget, opts: { schema?: string; table: string; withLock: boolean }): Promise<Executor> {
+  const main = client(t, "dbtk-migrate");
+  const locker = opts.withLock ? client(t, "dbtk-migrate-lock") : undefined;
+  // A dead connection must not crash the process; the pending query reports the error.
+  main.on("error", () => undefined);
+  locker?.on("error", () => undefined);
+  await Promise.all([main.connect(), locker?.connect()]);
+
+  // One round trip: search_path, who/where we are, and (PG 14+) let the server notice a dead client
+  // mid-statement so a killed runner's transaction ends promptly.
+  const setPath = opts.schema ? `SET search_path TO ${quoteIdent("postgres", opts.schema)};` : "";
+  const probe = await main.query(
+    `${setPath}SELECT current_schema() AS schema, current_user AS "user", current_setting('server_version_num')::int AS version,
+       CASE WHEN current_setting('server_version_num')::int >= 140000
+            THEN set_config('client_connection_check_interval', '1000', false) END AS checked`,
+  );
+  const results = Array.isArray(probe) ? probe : [probe];
+  const info = results[results.length - 1]!.rows[0] as { schema: string | null; user: string; version: number };
+  const schema = opts.schema ?? info.schema ?? "public";
+  const fullTable = `${quoteIdent("postgres", schema)}.${quoteIdent("postgres", opts.table)}`;
+  const literal = (s: string) => main.escapeLiteral(s);
+  let locked = false;
+
+  const exec: Executor = {
+    engine: "postgres",
+    schema,
+    fullTable,
+    user: info.user,
+    serverVersion: info.version,
+
+    async lock(timeoutMs, onWait) {
+      if (!locker) throw new Error("opened without a lock session");
+      // Flyway: 77431708279161 + String.hashCode() of the quoted table name.
+      const key = (FLYWAY_LOCK_BASE + BigInt(javaStringHash(fullTable))).toString();
+      // Poll with try-lock instead of blocking in pg_advisory_lock(): a blocked SELECT keeps a snapshot
+      // open, and CREATE INDEX CONCURRENTLY in the lock holder's migration would wait for it forever.
+      const deadline = Date.now() + timeoutMs;
+      let delay = 25;
+      for (let attempt = 0; ; attempt++) {
+        const got = await locker.query(`SELECT pg_try_advisory_lock(${key}) AS ok`);
+        if (got.rows[0]?.ok === true) {
+          locked = true;
+          return;
+        }
+        if (Date.now() >= deadline) {
+          throw new MigrationError(
+            "LOCK_TIMEOUT",
+            `another runner holds the migration lock on ${fullTable}${timeoutMs > 0 ? ` (waited ${Math.round(timeoutMs / 1000)} s)` : ""}: wait for it to finish, or raise the lock timeout`,
+          );
+        }
+        if (attempt === 0) onWait();
+        await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
+        delay = Math.min(delay * 2, 500);
+      }
+    },
+
+    async readHistory() {
+      try {
+        const r = await main.query(selectHistorySql("postgres", fullTable));
+        return r.rows.map(rowFromDb);
+      } catch (err) {
+        if ((err as PgError).code === "42P01" || (err as PgError).code === "3F000") return undefined;
+        throw err;
+      }
+    },
+
+    async createHistory() {
+      const exists = await main.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schema]);
+      const stmts: string[] = [];
+      if (exists.rowCount === 0) stmts.push(`CREATE SCHEMA ${quoteIdent("postgres", schema)}`);
+      stmts.push(...createHistorySql("postgres", schema, opts.table));
+      if (exists.rowCount === 0) {
+        const row: NewRow = {
+          installedRank: 0,
+          version: null,
+          description: SCHEMA_CREATION_DESCRIPTION,
+          type: "SCHEMA",
+          script: `"${schema}"`,
+          checksum: null,
+          installedBy: undefined,
+          executionTime: 0,
+          success: true,
+        };
+        stmts.push(insertHistorySql("postgres", fullTable, row, literal));
+      }
+      await exec.transaction(stmts);
+    },
+
+    async apply(m, row) {
+      return m.transactional ? applyInTransaction(m, row) : applyOutside(m, row);
+    },
+
+    async insertRow(row) {
+      await main.query(insertHistorySql("postgres", fullTable, row, literal));
+    },
+
+    async transaction(statements) {
+      await main.query(`BEGIN;\n${statements.join(";\n")};\nCOMMIT`).catch(async (err: unknown) => {
+        await main.query("ROLLBACK").catch(() => undefined);
+        throw err;
+      });
+    },
+
+    literal,
+
+    async close() {
+      // Closing the lock session releases the lock; an explicit unlock first keeps logs quiet.
+      if (locker && locked) await locker.query("SELECT pg_advisory_unlock_all()").catch(() => undefined);
+      await Promise.all([main.end().catch(() => undefined), locker?.end().catch(() => undefined)]);
+    },
+  };
+
+  async function applyInTransaction(m: PreparedMigration, row: NewRow | undefined): Promise<number> {
+    const prefix = "BEGIN;\n";
+    const elapsed = "round(extract(epoch from clock_timestamp() - now()) * 1000)::int";
+    const record = row ? `${insertHistorySql("postgres", fullTable, row, literal, elapsed)};\n` : "";
+    const text = `${prefix}${m.sql}\n;\n${record}COMMIT`;
+    const started = performance.now();
+    const q = new CountingQuery(text);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        q.on("end", () => resolve());
+        q.on("error", reject);
+        main.query(q);
+      });
+      return performance.now() - started;
+    } catch (err) {
+      await main.query("ROLLBACK").catch(() => undefined);
+      const e = err as PgError;
+      let offset = positionToOffset(text, e.position);
+      if (offset !== undefined) offset -= prefix.length;
+      if (offset === undefined || offset < 0 || offset > m.sql.length) {
+        // No position (a runtime error): the statement after the last completed one failed.
+        const stmt = m.statements[q.completed - 1];
+        offset = stmt?.start;
+      }
+      throw failure(m, offset, serverMessage(e), "rolled-back", err);
+    }
+  }
+
+  async function applyOutside(m: PreparedMigration, row: NewRow | undefined): Promise<number> {
+    const started = performance.now();
+    for (const stmt of m.statements) {
+      try {
+        await main.query(stmt.text);
+      } catch (err) {
+        const e = err as PgError;
+        const pos = positionToOffset(stmt.text, e.position);
+        const offset = stmt.start + (pos ?? 0);
+        const ms = performance.now() - started;
+        if (row) await exec.insertRow({ ...row, executionTime: ms, success: false }).catch(() => undefined);
+        throw failure(m, statementAt(m, offset) ? offset : stmt.start, serverMessage(e), "outside-transaction", err);
+      }
+    }
+    const ms = performance.now() - started;
+    if (row) await exec.insertRow({ ...row, executionTime: ms });
+    return ms;
+  }
+
+  return exec;
+}
+

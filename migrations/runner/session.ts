@@ -1,0 +1,91 @@
+// Shared steps of every command: open the engine's executor, read the history once, prepare files.
+import { redactedUrl } from "../connection.ts";
+import { MigrationError } from "./errors.ts";
+import type { Executor, PreparedMigration } from "./executor.ts";
+import type { MigrationFile } from "./files.ts";
+import { DEFAULT_TABLE } from "./history.ts";
+import { builtinPlaceholders, replacePlaceholders } from "./placeholders.ts";
+import { lineAt, lineStartsOf, splitSql, SqlSplitError } from "./splitter.ts";
+import { cannotRunInTransaction } from "./transaction-rules.ts";
+import type { PlannedMigration, RunnerOptions } from "./types.ts";
+
+export const DEFAULT_LOCK_TIMEOUT_MS = 10 * 60_000;
+
+export async function openExecutor(opts: RunnerOptions, withLock: boolean): Promise<Executor> {
+  const table = opts.table ?? DEFAULT_TABLE;
+  const args = { table, withLock, ...(opts.schema ? { schema: opts.schema } : {}) };
+  try {
+    // Only the engine's driver is loaded: start-up time counts for a CLI run.
+    if (opts.target.engine === "postgres") return await (await import("./pg-executor.ts")).openPostgres(opts.target, args);
+    return await (await import("./mysql-executor.ts")).openMysql(opts.target, args);
+  } catch (err) {
+    // Driver messages never contain the password, but say which database failed, redacted.
+    throw new MigrationError("CONNECTION", `cannot connect to ${redactedUrl(opts.target)}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** Runs `fn` with an executor (locked when asked), always closing it (which releases the lock). */
+export async function withExecutor<T>(opts: RunnerOptions, lock: boolean, fn: (exec: Executor) => Promise<T>): Promise<T> {
+  const exec = await openExecutor(opts, lock);
+  try {
+    if (lock) {
+      await exec.lock(opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, () =>
+        opts.onProgress?.({ type: "lock-wait", message: `waiting for another runner's lock on ${exec.fullTable}` }),
+      );
+    }
+    return await fn(exec);
+  } finally {
+    await exec.close();
+  }
+}
+
+/** Replaces placeholders, splits and classifies one file; every error names the file and line. */
+export function prepare(file: MigrationFile, exec: Executor, opts: RunnerOptions): PreparedMigration {
+  const replaced =
+    opts.placeholderReplacement === false
+      ? { sql: file.sql, toOriginal: (o: number) => o }
+      : replacePlaceholders(
+          file.sql,
+          {
+            ...builtinPlaceholders({
+              user: exec.user,
+              database: opts.target.database,
+              defaultSchema: exec.schema,
+              table: opts.table ?? DEFAULT_TABLE,
+              filename: file.script.split("/").pop() ?? file.script,
+            }),
+            ...opts.placeholders,
+          },
+          file.script,
+        );
+  let statements;
+  try {
+    statements = splitSql(replaced.sql, exec.engine);
+  } catch (err) {
+    if (!(err instanceof SqlSplitError)) throw err;
+    const line = lineAt(lineStartsOf(file.sql), replaced.toOriginal(err.offset));
+    throw new MigrationError("SQL_PARSE", `${file.script}:${line}: ${err.message}: close it, or split the file`, {
+      script: file.script,
+      line,
+    });
+  }
+  const transactional =
+    !file.noTransaction &&
+    !(exec.engine === "postgres" && statements.some((s) => cannotRunInTransaction(s.words, exec.serverVersion)));
+  return { file, sql: replaced.sql, toOriginal: replaced.toOriginal, statements, transactional };
+}
+
+export function planned(p: PreparedMigration): PlannedMigration {
+  return {
+    kind: p.file.kind,
+    version: p.file.version?.text ?? null,
+    description: p.file.description,
+    script: p.file.script,
+    transactional: p.transactional,
+  };
+}
+
+export function label(p: PlannedMigration): string {
+  const what = p.kind === "repeatable" ? `repeatable "${p.description}"` : `${p.kind === "undo" ? "undo " : ""}${p.version} - ${p.description}`;
+  return `${what} (${p.script})${p.transactional ? "" : " [no transaction]"}`;
+}
