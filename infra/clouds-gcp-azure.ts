@@ -11,7 +11,9 @@
 // | db:tenantId           | azure | Entra tenant, when auth.entraAdmin has none                      |
 //
 // On GCP db:vpcId is the VPC network self-link; on Azure db:subnetIds holds the one delegated (flexible
-// server) or private-endpoint (SQL Database) subnet.
+// server) or private-endpoint (SQL Database) subnet. db:regions.<region> (config.ts, regionFields): on GCP
+// keyId, the replicas' Cloud KMS key there; on Azure subnetIds (SQL Database secondaries' private endpoint)
+// or keyId / keyVaultId (flexible servers' geo-backup key in the backup region).
 import * as azure from "@pulumi/azure";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
@@ -19,6 +21,7 @@ import { AzureMysqlFlexibleServer, AzurePostgresFlexibleServer, AzureSqlDatabase
 import { GcpCloudSqlDatabase } from "../components/gcp/index.ts";
 import type { CloudDeployer } from "./clouds.ts";
 import { CONFIG_NAMESPACE, ConfigError } from "./config.ts";
+import { azureGeoBackupKey, azureReplicaSubnetIds, gcpReplicaKeyIds } from "./regions.ts";
 
 function required(value: string | undefined, key: string, example: string): string {
   if (value) return value;
@@ -26,10 +29,17 @@ function required(value: string | undefined, key: string, example: string): stri
 }
 
 /** GCP: a Cloud SQL instance in gcp:region. */
-export const deployGcp: CloudDeployer = ({ name, spec, environment }) => {
+export const deployGcp: CloudDeployer = ({ name, spec, environment, config }) => {
   const region = required(gcp.config.region, "gcp:region", "europe-west1");
   const project = gcp.config.project;
-  const db = new GcpCloudSqlDatabase(name, { environment, region, ...(project ? { project } : {}), spec });
+  const replicaKeyIds = gcpReplicaKeyIds(config.regions);
+  const db = new GcpCloudSqlDatabase(name, {
+    environment,
+    region,
+    ...(project ? { project } : {}),
+    ...(Object.keys(replicaKeyIds).length > 0 ? { replicaKeyIds } : {}),
+    spec,
+  });
   return {
     endpoint: pulumi.interpolate`${db.host}:${db.port}`,
     port: db.port,
@@ -39,7 +49,7 @@ export const deployGcp: CloudDeployer = ({ name, spec, environment }) => {
 };
 
 /** Azure: SQL Database for sqlserver, a flexible server for postgres and mysql. */
-export const deployAzure: CloudDeployer = ({ name, spec, environment }) => {
+export const deployAzure: CloudDeployer = ({ name, spec, environment, config }) => {
   const cfg = new pulumi.Config(CONFIG_NAMESPACE);
   const key = (k: string) => `${CONFIG_NAMESPACE}:${k}`;
   const location = required(azure.config.location, "azure:location", "westeurope");
@@ -51,12 +61,15 @@ export const deployAzure: CloudDeployer = ({ name, spec, environment }) => {
   );
   const tenantId = cfg.get("tenantId");
   const args = { environment, location, resourceGroupName, keyVaultId, ...(tenantId ? { tenantId } : {}), spec };
+  const replicaSubnetIds = azureReplicaSubnetIds(config.regions);
+  const geoBackupKey = azureGeoBackupKey(config.regions, spec);
+  const flexible = { ...args, ...(geoBackupKey ? { geoBackupKey } : {}) };
   const db =
     spec.engine === "sqlserver"
-      ? new AzureSqlDatabase(name, args)
+      ? new AzureSqlDatabase(name, { ...args, ...(Object.keys(replicaSubnetIds).length > 0 ? { replicaSubnetIds } : {}) })
       : spec.engine === "postgres"
-        ? new AzurePostgresFlexibleServer(name, args)
-        : new AzureMysqlFlexibleServer(name, args);
+        ? new AzurePostgresFlexibleServer(name, flexible)
+        : new AzureMysqlFlexibleServer(name, flexible);
   return {
     endpoint: pulumi.interpolate`${db.host}:${db.port}`,
     port: db.port,

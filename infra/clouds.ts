@@ -3,19 +3,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsRdsDatabase, foreignRegions, prepareAwsSpec } from "../components/aws/index.ts";
-import type { Cloud, DatabaseSpec, Engine, Environment } from "../components/spec/index.ts";
+import type { Cloud, ConnectionInfo, DatabaseSpec, Environment } from "../components/spec/index.ts";
 import { deployAzure, deployGcp } from "./clouds-gcp-azure.ts";
 import type { DbConfig } from "./config.ts";
+import { awsRegionalSettings } from "./regions.ts";
 
 /** Master connection details, the same shape on every cloud. */
-export interface ConnectionDetails {
-  host: string;
-  port: number;
-  user: string;
-  password?: string;
-  database: string;
-  engine: Engine;
-}
+export type ConnectionDetails = ConnectionInfo;
 
 export interface DeployContext {
   /** Pulumi name of the component. */
@@ -43,7 +37,7 @@ export const deployAws: CloudDeployer = ({ name, spec, environment, config }) =>
   const common = {
     environment,
     ...(region ? { region } : {}),
-    regionalSettings: config.regions,
+    regionalSettings: awsRegionalSettings(config.regions),
   };
   prepareAwsSpec({ ...common, spec }); // throws before the providers below are registered
   const profile = aws.config.profile;

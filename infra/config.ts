@@ -14,9 +14,8 @@
 // | db:allowedSecurityGroupIds   | list of strings          | -                        |
 // | db:alarmTopic                | string (SNS topic ARN …) | -                        |
 // | db:overrides                 | object (DatabaseSpec fields, merged over the preset) | - |
-// | db:regions                   | object: region → { subnetIds, securityGroupIds, kmsKeyArn, notificationTarget } | - |
+// | db:regions                   | object: region → RegionConfig (fields per cloud: regionFields) | - |
 // The dedicated keys win over the same fields given in db:overrides.
-import type { AwsRegionalSettings } from "../components/aws/args.ts";
 import type { Cloud, DatabaseSpecInput, Engine, Environment, SpecIssue } from "../components/spec/index.ts";
 
 export const CONFIG_NAMESPACE = "db";
@@ -44,7 +43,8 @@ export interface DbConfig {
   allowedSecurityGroupIds?: string[];
   alarmTopic?: string;
   overrides: Record<string, unknown>;
-  regions: Record<string, AwsRegionalSettings>;
+  /** Per-region settings (db:regions), checked against the fields the cloud reads. */
+  regions: Record<string, RegionConfig>;
 }
 
 /** Reads the raw string of `db:<key>`; objects and lists arrive as JSON text. */
@@ -109,10 +109,53 @@ function object(get: RawConfigGetter, key: string, example: string): Record<stri
   return value as Record<string, unknown>;
 }
 
-const REGION_FIELDS = new Set(["subnetIds", "securityGroupIds", "kmsKeyArn", "notificationTarget"]);
+/**
+ * Settings for a region other than the primary's (`db:regions.<region>`), in the same words on every cloud;
+ * each cloud reads the fields listed in REGION_FIELDS.
+ */
+export interface RegionConfig {
+  /** AWS: subnets of the replicas' DB subnet group there. Azure SQL Database: the one subnet for the secondary's private endpoint. */
+  subnetIds?: string[];
+  /** AWS: security groups of the replicas there. */
+  securityGroupIds?: string[];
+  /**
+   * A customer key in that region: AWS KMS key ARN (replicas, backup copies), GCP Cloud KMS key (replicas),
+   * Azure Key Vault key id (geo-backup key of a flexible server).
+   */
+  keyId?: string;
+  /** Azure flexible servers: Key Vault in the backup region to create the geo-backup key in. */
+  keyVaultId?: string;
+  /** AWS: SNS topic in that region for the replicas' alarms. */
+  notificationTarget?: string;
+}
 
-function regions(get: RawConfigGetter): Record<string, AwsRegionalSettings> {
-  const example = `pulumi config set --path '${full("regions")}.us-west-2.kmsKeyArn' arn:aws:kms:...`;
+type RegionField = keyof RegionConfig;
+const LIST_FIELDS: ReadonlySet<RegionField> = new Set(["subnetIds", "securityGroupIds"]);
+
+/** Fields each cloud (and engine, on Azure) reads from db:regions, with an example value. */
+export function regionFields(cloud: Cloud, engine: Engine): Partial<Record<RegionField, string>> {
+  if (cloud === "aws") {
+    return {
+      subnetIds: "subnet-0123456789abcdef0",
+      securityGroupIds: "sg-0123456789abcdef0",
+      keyId: "arn:aws:kms:<region>:<account>:key/<id>",
+      notificationTarget: "arn:aws:sns:<region>:<account>:<topic>",
+    };
+  }
+  if (cloud === "gcp") return { keyId: "projects/<p>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>" };
+  return engine === "sqlserver"
+    ? { subnetIds: "/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>" }
+    : {
+        keyId: "https://<vault>.vault.azure.net/keys/<name>",
+        keyVaultId: "/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<vault>",
+      };
+}
+
+function regions(get: RawConfigGetter, cloud: Cloud, engine: Engine): Record<string, RegionConfig> {
+  const fields = regionFields(cloud, engine);
+  const [firstField, firstExample] = Object.entries(fields)[0] ?? ["keyId", "..."];
+  const setting = (field: string) => `${full("regions")}.<region>.${field}${LIST_FIELDS.has(field as RegionField) ? "[0]" : ""}`;
+  const example = `pulumi config set --path '${setting(firstField)}' ${firstExample}`;
   const value = object(get, "regions", example) ?? {};
   for (const [region, settings] of Object.entries(value)) {
     const at = `${full("regions")}.${region}`;
@@ -120,17 +163,21 @@ function regions(get: RawConfigGetter): Record<string, AwsRegionalSettings> {
       throw new ConfigError(full("regions"), `${at}: ${JSON.stringify(settings)} is not an object; set fields like ${example}`);
     }
     for (const [field, v] of Object.entries(settings)) {
-      if (!REGION_FIELDS.has(field)) {
-        throw new ConfigError(full("regions"), `${at}.${field} is not a known setting; use ${[...REGION_FIELDS].join(", ")}`);
+      if (!(field in fields)) {
+        const where = cloud === "azure" ? `azure for ${engine}` : cloud;
+        throw new ConfigError(full("regions"), `${at}.${field} is not a setting on ${where}; use ${Object.keys(fields).join(", ")}`);
       }
-      const list = field === "subnetIds" || field === "securityGroupIds";
-      const ok = list ? Array.isArray(v) && v.every((s) => typeof s === "string") : typeof v === "string";
+      const list = LIST_FIELDS.has(field as RegionField);
+      const ok = list ? Array.isArray(v) && v.every((s) => typeof s === "string" && s !== "") : typeof v === "string" && v !== "";
       if (!ok) {
-        throw new ConfigError(full("regions"), `${at}.${field}: ${JSON.stringify(v)} should be ${list ? "a list of strings" : "a string"}`);
+        throw new ConfigError(full("regions"), `${at}.${field}: ${JSON.stringify(v)} should be ${list ? "a list of strings" : "a string"}; set it like pulumi config set --path '${at}.${field}${list ? "[0]" : ""}' ${fields[field as RegionField]}`);
+      }
+      if (cloud === "azure" && field === "subnetIds" && (v as string[]).length !== 1) {
+        throw new ConfigError(full("regions"), `${at}.subnetIds: ${JSON.stringify(v)} should list exactly one subnet (the secondary's private endpoint) on azure`);
       }
     }
   }
-  return value as Record<string, AwsRegionalSettings>;
+  return value as Record<string, RegionConfig>;
 }
 
 /** Parses and checks the `db:` keys. `defaultName` is used when db:name is unset. */
@@ -160,7 +207,7 @@ export function parseDbConfig(get: RawConfigGetter, defaultName: string): DbConf
     ...(allowedSecurityGroupIds ? { allowedSecurityGroupIds } : {}),
     ...(alarmTopic ? { alarmTopic } : {}),
     overrides: object(get, "overrides", `pulumi config set --path '${full("overrides")}.storage.sizeGb' 100`) ?? {},
-    regions: regions(get),
+    regions: regions(get, cloud, engine),
   };
 }
 

@@ -1,6 +1,6 @@
 // Public argument and output types of the AWS RDS component.
 import type * as aws from "@pulumi/aws";
-import type { DatabaseSpec, DatabaseSpecInput, Engine, Environment } from "../spec/index.ts";
+import type { Environment, SpecSource } from "../spec/types.ts";
 
 /** Settings for one region other than the primary's (cross-region replicas, backup replication). */
 export interface AwsRegionalSettings {
@@ -53,27 +53,7 @@ interface AwsRdsDatabaseCommonArgs {
  * preset (`resolveSpec(input, environment, "aws")`). Either way the spec is validated for AWS before any
  * resource is registered.
  */
-export type AwsRdsDatabaseArgs = AwsRdsDatabaseCommonArgs &
-  (
-    | {
-        /** A complete, resolved spec. */
-        spec: DatabaseSpec;
-        input?: never;
-      }
-    | {
-        /** A partial spec, resolved over the environment's preset. */
-        input: DatabaseSpecInput;
-        spec?: never;
-      }
-  );
+export type AwsRdsDatabaseArgs = AwsRdsDatabaseCommonArgs & SpecSource;
 
-/** How to connect as the master user. Always exposed as a secret output. */
-export interface ConnectionInfo {
-  host: string;
-  port: number;
-  user: string;
-  /** Absent when RDS manages the master password; read it from `secretArn` then. */
-  password?: string;
-  database: string;
-  engine: Engine;
-}
+/** How to connect as the master user (one definition for every cloud, in the spec). */
+export type { ConnectionInfo } from "../spec/types.ts";

@@ -1,24 +1,13 @@
 // Master credentials: a generated password kept in Secrets Manager, or the RDS-managed secret.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
+import type * as random from "@pulumi/random";
+import { generatedPassword } from "../shared/password.ts";
 import { PASSWORD_SPECIALS } from "./mapping.ts";
 
 /** A password RDS accepts for every engine (SQL Server wants three character classes). */
 export function createMasterPassword(parent: pulumi.Resource, name: string): random.RandomPassword {
-  return new random.RandomPassword(
-    `${name}-password`,
-    {
-      length: 32,
-      special: true,
-      overrideSpecial: PASSWORD_SPECIALS,
-      minLower: 1,
-      minUpper: 1,
-      minNumeric: 1,
-      minSpecial: 1,
-    },
-    { parent },
-  );
+  return generatedPassword(parent, name, { specials: PASSWORD_SPECIALS, minEach: 1 });
 }
 
 export interface SecretContents {

@@ -12,7 +12,7 @@ import {
   instanceClass,
   maintenanceWindow,
   maxAllocatedStorage,
-  performanceInsightsSupported,
+  performanceInsightsEnabled,
   rdsEngineVersion,
   restoreArgs,
   type EnvironmentBehaviour,
@@ -45,7 +45,7 @@ function sharedArgs(
   behaviour: InstanceBehaviour,
   refs: InstanceRefs,
 ): Partial<aws.rds.InstanceArgs> {
-  const insights = spec.observability.queryInsights && performanceInsightsSupported(spec.engine, cls);
+  const insights = performanceInsightsEnabled(spec, cls);
   const monitoring = spec.observability.enhancedMonitoringSeconds;
   const window = maintenanceWindow(spec.maintenanceWindow);
   return {

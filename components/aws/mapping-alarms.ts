@@ -1,14 +1,13 @@
 // Pure alarm definitions (CloudWatch metric alarms on AWS/RDS metrics) derived from the spec.
+import { alarmThresholds, defaultAlarmThresholds } from "../spec/alarms.ts";
 import type { DatabaseSpec, Engine } from "../spec/types.ts";
 import type { ReplicaPlan } from "./mapping.ts";
 
-/** Thresholds used when spec.observability.alarms leaves one unset. */
+/** Thresholds used when spec.observability.alarms leaves one unset (the cross-cloud defaults, plus AWS's connections share). */
 export const DEFAULT_ALARM_THRESHOLDS = {
-  cpuPercent: 80,
-  freeStoragePercent: 10,
+  ...defaultAlarmThresholds,
   /** Share of the engine's estimated max_connections (see estimatedMaxConnections). */
   connectionsShare: 0.8,
-  replicaLagSeconds: 60,
 } as const;
 
 export interface AlarmDefinition {
@@ -64,12 +63,10 @@ export function alarmDefinitions(
 ): AlarmDefinition[] {
   const alarms = spec.observability.alarms;
   if (!alarms.enabled) return [];
-  const cpu = alarms.cpuPercent ?? DEFAULT_ALARM_THRESHOLDS.cpuPercent;
-  const freePct = alarms.freeStoragePercent ?? DEFAULT_ALARM_THRESHOLDS.freeStoragePercent;
+  const { cpuPercent: cpu, freeStoragePercent: freePct, replicaLagSeconds: lag, ...given } = alarmThresholds(alarms);
   const maxConnections =
-    alarms.maxConnections ??
+    given.maxConnections ??
     Math.floor(estimatedMaxConnections(spec.engine, primaryInstanceClass) * DEFAULT_ALARM_THRESHOLDS.connectionsShare);
-  const lag = alarms.replicaLagSeconds ?? DEFAULT_ALARM_THRESHOLDS.replicaLagSeconds;
   const id = spec.name;
   const defs: AlarmDefinition[] = [
     {

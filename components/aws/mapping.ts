@@ -9,6 +9,8 @@ import type {
   Size,
   SizeTier,
 } from "../spec/types.ts";
+import { enginePorts } from "../spec/limits.ts";
+import { replicaInstances } from "../spec/replicas.ts";
 
 /** RDS engine names. SQL Server maps to Standard Edition (license included). */
 export const RDS_ENGINE: Record<Engine, string> = {
@@ -18,7 +20,7 @@ export const RDS_ENGINE: Record<Engine, string> = {
 };
 
 /** Default listener port per engine. */
-export const ENGINE_PORT: Record<Engine, number> = { postgres: 5432, mysql: 3306, sqlserver: 1433 };
+export const ENGINE_PORT: Record<Engine, number> = enginePorts;
 
 /** RDS Proxy engine family (the .d.ts lists MYSQL, POSTGRESQL and SQLSERVER). */
 export const PROXY_ENGINE_FAMILY: Record<Engine, "POSTGRESQL" | "MYSQL" | "SQLSERVER"> = {
@@ -235,6 +237,18 @@ export function performanceInsightsSupported(engine: Engine, cls: string): boole
   return !/\.(micro|small)$/.test(cls);
 }
 
+/**
+ * Performance Insights on an instance of class `cls`: when queryInsights asks for it, and for SQL Server
+ * when slowQueryMs is set. RDS for SQL Server has no slow-query parameter; Performance Insights records every
+ * statement's latency (the error and agent logs, always exported, carry no statements), as Query Insights
+ * does on Cloud SQL and Query Store on Azure SQL for the same spec.
+ */
+export function performanceInsightsEnabled(spec: DatabaseSpec, cls: string): boolean {
+  const { queryInsights, slowQueryMs } = spec.observability;
+  const wanted = queryInsights || (spec.engine === "sqlserver" && slowQueryMs !== undefined);
+  return wanted && performanceInsightsSupported(spec.engine, cls);
+}
+
 /** Behaviour that differs per environment and is not part of the spec itself. */
 export interface EnvironmentBehaviour {
   /** Apply modifications now (dev/staging) or in the maintenance window (prod). */
@@ -273,25 +287,15 @@ export interface ReplicaPlan {
  * unique per region, the region suffix keeps them readable side by side).
  */
 export function replicaPlan(spec: DatabaseSpec, primaryRegion: string | undefined): ReplicaPlan[] {
-  const plans: ReplicaPlan[] = [];
-  const counters = new Map<string, number>();
-  for (const replica of spec.replicas) {
-    const region = replica.region !== undefined && replica.region !== primaryRegion ? replica.region : undefined;
-    const cls = instanceClass(replica.size ?? spec.size, spec.engine);
-    for (let i = 0; i < replica.count; i++) {
-      const key = region ?? "";
-      const n = (counters.get(key) ?? 0) + 1;
-      counters.set(key, n);
-      const suffix = region ? `${region}-${n}` : `replica-${n}`;
-      plans.push({
-        identifier: `${spec.name}-${suffix}`,
-        suffix,
-        ...(region ? { region } : {}),
-        instanceClass: cls,
-      });
-    }
-  }
-  return plans;
+  return replicaInstances(spec, primaryRegion).map(({ replica, region, index }) => {
+    const suffix = region ? `${region}-${index + 1}` : `replica-${index + 1}`;
+    return {
+      identifier: `${spec.name}-${suffix}`,
+      suffix,
+      ...(region ? { region } : {}),
+      instanceClass: instanceClass(replica.size ?? spec.size, spec.engine),
+    };
+  });
 }
 
 /** Storage autoscaling ceiling; 0 turns autoscaling off explicitly so turning it off later is a diff. */

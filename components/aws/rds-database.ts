@@ -14,6 +14,7 @@ import { awsComponentIssues } from "./checks.ts";
 import { createCredentialsSecret, createMasterPassword } from "./credentials.ts";
 import { RESTORE_IGNORE_CHANGES, primaryInstanceArgs, type InstanceBehaviour } from "./instance-args.ts";
 import { KeyRing } from "./keys.ts";
+import { createLongTermBackup, type LongTermBackupResources } from "./long-term-backup.ts";
 import { alarmDefinitions } from "./mapping-alarms.ts";
 import {
   ENGINE_PORT,
@@ -71,6 +72,8 @@ export class AwsRdsDatabase extends pulumi.ComponentResource {
   readonly alarms: aws.cloudwatch.MetricAlarm[];
   readonly proxy: ProxyResources | undefined;
   readonly backupReplication: aws.rds.InstanceAutomatedBackupsReplication | undefined;
+  /** AWS Backup vault, plan and selection for spec.backup.longTermRetention; undefined without it. */
+  readonly longTermBackup: LongTermBackupResources | undefined;
   /** Customer key ARN (created or given); undefined with the provider-managed key. */
   readonly kmsKeyArn: pulumi.Output<string> | undefined;
 
@@ -195,6 +198,15 @@ export class AwsRdsDatabase extends pulumi.ComponentResource {
     );
     this.replicas = [...replicaMap.values()];
     this.backupReplication = createBackupReplication(crossRegion);
+    this.longTermBackup = createLongTermBackup({
+      parent: this,
+      name,
+      spec,
+      instanceArn: instance.arn,
+      ...(keyRing.primaryArn ? { kmsKeyArn: keyRing.primaryArn } : {}),
+      forceDestroy: behaviour.deleteAutomatedBackups,
+      tags,
+    });
 
     const instanceIds = new Map<string, pulumi.Output<string>>([[spec.name, instance.identifier]]);
     for (const [id, replica] of replicaMap) instanceIds.set(id, replica.identifier);

@@ -1,6 +1,6 @@
 // Public argument and output types of the Azure components (classic @pulumi/azure provider).
 import type * as pulumi from "@pulumi/pulumi";
-import type { DatabaseSpec, DatabaseSpecInput, Engine, Environment } from "../spec/index.ts";
+import type { Environment, SpecSource } from "../spec/types.ts";
 
 /** How the components get rights on a Key Vault: Azure RBAC role assignments or vault access policies. */
 export type KeyVaultAccessModel = "rbac" | "access-policy";
@@ -28,21 +28,9 @@ interface AzureCommonArgs {
   grantKeyAccess?: boolean;
 }
 
-type SpecOrInput =
-  | {
-      /** A complete, resolved spec. */
-      spec: DatabaseSpec;
-      input?: never;
-    }
-  | {
-      /** A partial spec, resolved over the environment's preset (`resolveSpec(input, environment, "azure")`). */
-      input: DatabaseSpecInput;
-      spec?: never;
-    };
-
 /** Arguments of AzureSqlDatabase (Azure SQL Database, engine `sqlserver`). */
 export type AzureSqlDatabaseArgs = AzureCommonArgs &
-  SpecOrInput & {
+  SpecSource & {
     /**
      * Subnet for the private endpoint of secondaries outside the primary's region, by region. Without one a
      * cross-region secondary server gets no private endpoint (reach it through the failover group listener).
@@ -52,7 +40,7 @@ export type AzureSqlDatabaseArgs = AzureCommonArgs &
 
 /** Arguments of the flexible-server components (PostgreSQL, MySQL). */
 export type AzureFlexibleServerArgs = AzureCommonArgs &
-  SpecOrInput & {
+  SpecSource & {
     /** Availability zone of the primary, e.g. "1". Default: Azure's choice. */
     zone?: string;
     /** Zone of the zone-redundant standby. Default: Azure's choice. */
@@ -66,12 +54,5 @@ export type AzureFlexibleServerArgs = AzureCommonArgs &
     entraAdminPrincipalType?: "User" | "Group" | "ServicePrincipal";
   };
 
-/** How to connect as the admin user. Always exposed as a secret output. */
-export interface ConnectionInfo {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-  engine: Engine;
-}
+/** How to connect as the admin user (one definition for every cloud, in the spec). */
+export type { ConnectionInfo } from "../spec/types.ts";

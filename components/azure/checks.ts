@@ -65,15 +65,6 @@ export function azureComponentIssues(spec: DatabaseSpec, args: AzureSqlDatabaseA
     }
     return issues;
   }
-  const ltr = spec.backup.longTermRetention;
-  if (ltr && (ltr.weeklyWeeks !== undefined || ltr.monthlyMonths !== undefined || ltr.yearlyYears !== undefined)) {
-    issues.push({
-      path: "backup.longTermRetention",
-      value: ltr,
-      cloud,
-      message: "Azure flexible servers keep automated backups for backup.retentionDays only (long-term copies need an Azure Backup vault, outside the toolkit): remove backup.longTermRetention.",
-    });
-  }
   const sku = flexibleSku(spec.size);
   const burstable = sku.startsWith("B_");
   if (burstable && spec.highAvailability) {

@@ -3,9 +3,9 @@
 // few pure helpers.
 import * as azure from "@pulumi/azure";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
-import { SpecValidationError, assertValidSpec, resolveSpec } from "../spec/index.ts";
-import type { DatabaseSpec, Engine } from "../spec/index.ts";
+import { URL_SAFE_PASSWORD, generatedPassword } from "../shared/password.ts";
+import { SpecValidationError, alarmThresholds, assertValidSpec, resolveSpec } from "../spec/index.ts";
+import type { DatabaseSpec } from "../spec/index.ts";
 import type { AzureFlexibleServerArgs, AzureSqlDatabaseArgs } from "./args.ts";
 import { azureComponentIssues } from "./checks.ts";
 
@@ -51,12 +51,7 @@ interface Ctx {
 
 /** A random admin password, stored in Key Vault. The result is a secret output of @pulumi/random. */
 export function adminPassword(c: Ctx) {
-  const password = new random.RandomPassword(
-    `${c.name}-password`,
-    // Unreserved URL characters only, so the password survives connection strings unescaped.
-    { length: 32, special: true, overrideSpecial: "-_.~", minSpecial: 2, minNumeric: 2, minUpper: 2, minLower: 2 },
-    { parent: c.parent },
-  );
+  const password = generatedPassword(c.parent, c.name, URL_SAFE_PASSWORD);
   const secret = new azure.keyvault.Secret(
     `${c.name}-password`,
     { keyVaultId: c.args.keyVaultId, name: `${c.spec.name}-admin-password`, value: password.result, contentType: "password", tags: { ...c.spec.tags } },
@@ -176,15 +171,16 @@ export interface AlertMetrics {
  * set, replica lag when replicas exist (same metric names on SQL Database and flexible servers for CPU/storage).
  */
 export function metricAlerts(c: Ctx, scope: pulumi.Input<string>, m: AlertMetrics): azure.monitoring.MetricAlert[] {
-  const a = c.spec.observability.alarms;
-  if (!a.enabled) return [];
-  const actions = a.notificationTarget ? [{ actionGroupId: a.notificationTarget }] : [];
+  const asked = c.spec.observability.alarms;
+  if (!asked.enabled) return [];
+  const a = alarmThresholds(asked);
+  const actions = asked.notificationTarget ? [{ actionGroupId: asked.notificationTarget }] : [];
   const rules: { key: string; metricName: string; threshold: number; scopes: pulumi.Input<string>[] }[] = [
-    { key: "cpu", metricName: "cpu_percent", threshold: a.cpuPercent ?? 80, scopes: [scope] },
-    { key: "storage", metricName: "storage_percent", threshold: 100 - (a.freeStoragePercent ?? 10), scopes: [scope] },
+    { key: "cpu", metricName: "cpu_percent", threshold: a.cpuPercent, scopes: [scope] },
+    { key: "storage", metricName: "storage_percent", threshold: 100 - a.freeStoragePercent, scopes: [scope] },
   ];
   if (a.maxConnections !== undefined) rules.push({ key: "connections", metricName: m.connections, threshold: a.maxConnections, scopes: [scope] });
-  if (m.lag && m.lag.scopes.length > 0) rules.push({ key: "replica-lag", metricName: m.lag.metric, threshold: a.replicaLagSeconds ?? 300, scopes: m.lag.scopes });
+  if (m.lag && m.lag.scopes.length > 0) rules.push({ key: "replica-lag", metricName: m.lag.metric, threshold: a.replicaLagSeconds, scopes: m.lag.scopes });
   return rules.map(
     (r) =>
       new azure.monitoring.MetricAlert(
@@ -207,4 +203,4 @@ export function metricAlerts(c: Ctx, scope: pulumi.Input<string>, m: AlertMetric
   );
 }
 
-export const enginePorts: Record<Engine, number> = { postgres: 5432, mysql: 3306, sqlserver: 1433 };
+export { enginePorts } from "../spec/limits.ts";

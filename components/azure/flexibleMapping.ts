@@ -1,5 +1,6 @@
 // Pure mapping from a DatabaseSpec to Azure Database for PostgreSQL / MySQL flexible server arguments.
 // Argument names follow node_modules/@pulumi/azure/{postgresql,mysql}/flexibleServer.d.ts.
+import { replicaInstances } from "../spec/replicas.ts";
 import type { DatabaseSpec, MaintenanceWindow, Size, SizeTier } from "../spec/types.ts";
 
 const skus: Record<SizeTier, string> = {
@@ -130,15 +131,9 @@ export interface PlannedReplica {
 }
 
 export function planFlexibleReplicas(spec: DatabaseSpec, primaryLocation: string): PlannedReplica[] {
-  const out: PlannedReplica[] = [];
-  const seen = new Map<string, number>();
-  for (const replica of spec.replicas) {
-    const location = replica.region ?? primaryLocation;
-    for (let i = 0; i < replica.count; i++) {
-      const n = seen.get(location) ?? 0;
-      seen.set(location, n + 1);
-      out.push({ suffix: location === primaryLocation ? `replica-${n}` : `replica-${location}-${n}`, location, size: replica.size ?? spec.size });
-    }
-  }
-  return out;
+  return replicaInstances(spec, primaryLocation).map(({ replica, region, index }) => ({
+    suffix: region ? `replica-${region}-${index}` : `replica-${index}`,
+    location: region ?? primaryLocation,
+    size: replica.size ?? spec.size,
+  }));
 }

@@ -59,7 +59,7 @@ export abstract class FlexibleServerBase extends pulumi.ComponentResource {
   /** Key Vault secret id of the admin password. */
   readonly secretId: pulumi.Output<string>;
   /** Host, port, user, password and database; secret. */
-  readonly connection: pulumi.Output<ConnectionInfo>;
+  readonly connection: pulumi.Output<Required<ConnectionInfo>>;
   readonly replicaHosts: pulumi.Output<string[]>;
 
   protected constructor(type: string, engine: FlexibleEngine, name: string, args: AzureFlexibleServerArgs, opts?: pulumi.ComponentResourceOptions) {

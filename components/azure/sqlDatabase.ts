@@ -35,7 +35,7 @@ export class AzureSqlDatabase extends pulumi.ComponentResource {
   /** Key Vault secret id of the admin password. */
   readonly secretId: pulumi.Output<string>;
   /** Host, port, user, password and database; secret. */
-  readonly connection: pulumi.Output<ConnectionInfo>;
+  readonly connection: pulumi.Output<Required<ConnectionInfo>>;
 
   private readonly args: AzureSqlDatabaseArgs;
   private readonly key?: CustomerKey;

@@ -1,5 +1,6 @@
 // Pure mapping from a DatabaseSpec to Azure SQL Database arguments (azure.mssql.Server / Database).
 // Argument names follow node_modules/@pulumi/azure/mssql/{server,database}.d.ts.
+import { replicaInstances } from "../spec/replicas.ts";
 import type { DatabaseSpec, LongTermRetention, Size, SizeTier } from "../spec/types.ts";
 
 // vCore SKUs; dev runs serverless (auto-pauses when idle), the others provisioned General Purpose.
@@ -138,20 +139,17 @@ export interface PlannedSecondary {
  * database instead (readReplicaCount).
  */
 export function planSecondaries(spec: DatabaseSpec, primaryLocation: string): PlannedSecondary[] {
-  const out: PlannedSecondary[] = [];
-  const seen = new Map<string, number>();
   let failoverGroupTaken = false;
-  for (const replica of spec.replicas) {
-    const location = replica.region ?? primaryLocation;
-    const cross = location !== primaryLocation;
-    if (!cross && isHyperscale(spec)) continue;
-    for (let i = 0; i < replica.count; i++) {
-      const n = seen.get(location) ?? 0;
-      seen.set(location, n + 1);
-      const failoverGroup = cross && !failoverGroupTaken;
+  return replicaInstances(spec, primaryLocation)
+    .filter(({ region }) => region !== undefined || !isHyperscale(spec))
+    .map(({ replica, region, index }) => {
+      const failoverGroup = region !== undefined && !failoverGroupTaken;
       if (failoverGroup) failoverGroupTaken = true;
-      out.push({ suffix: cross ? `secondary-${location}-${n}` : `secondary-${n}`, location, failoverGroup, size: replica.size ?? spec.size });
-    }
-  }
-  return out;
+      return {
+        suffix: region ? `secondary-${region}-${index}` : `secondary-${index}`,
+        location: region ?? primaryLocation,
+        failoverGroup,
+        size: replica.size ?? spec.size,
+      };
+    });
 }

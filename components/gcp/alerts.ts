@@ -1,6 +1,7 @@
 // Cloud Monitoring alert policy for a Cloud SQL primary and its replicas (spec.observability.alarms).
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { alarmThresholds } from "../spec/alarms.ts";
 import type { DatabaseSpec, Engine } from "../spec/types.ts";
 
 const connectionMetrics: Record<Engine, string> = {
@@ -17,19 +18,19 @@ export interface AlertCondition {
   threshold: number;
 }
 
-/** The conditions the spec asks for, with the toolkit's defaults (CPU 80 %, 10 % free disk, 300 s lag). */
+/** The conditions the spec asks for, with the toolkit's defaults (alarmThresholds). */
 export function gcpAlertConditions(spec: DatabaseSpec, hasReplicas: boolean): AlertCondition[] {
-  const a = spec.observability.alarms;
-  if (!a.enabled) return [];
+  if (!spec.observability.alarms.enabled) return [];
+  const a = alarmThresholds(spec.observability.alarms);
   const out: AlertCondition[] = [
-    { displayName: "CPU utilization", metric: "cloudsql.googleapis.com/database/cpu/utilization", target: "primary", threshold: (a.cpuPercent ?? 80) / 100 },
-    { displayName: "Disk utilization", metric: "cloudsql.googleapis.com/database/disk/utilization", target: "primary", threshold: 1 - (a.freeStoragePercent ?? 10) / 100 },
+    { displayName: "CPU utilization", metric: "cloudsql.googleapis.com/database/cpu/utilization", target: "primary", threshold: a.cpuPercent / 100 },
+    { displayName: "Disk utilization", metric: "cloudsql.googleapis.com/database/disk/utilization", target: "primary", threshold: 1 - a.freeStoragePercent / 100 },
   ];
   if (a.maxConnections !== undefined) {
     out.push({ displayName: "Connections", metric: connectionMetrics[spec.engine], target: "primary", threshold: a.maxConnections });
   }
   if (hasReplicas) {
-    out.push({ displayName: "Replica lag", metric: "cloudsql.googleapis.com/database/replication/replica_lag", target: "replicas", threshold: a.replicaLagSeconds ?? 300 });
+    out.push({ displayName: "Replica lag", metric: "cloudsql.googleapis.com/database/replication/replica_lag", target: "replicas", threshold: a.replicaLagSeconds });
   }
   return out;
 }

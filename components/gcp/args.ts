@@ -1,5 +1,5 @@
 // Public argument and output types of the Cloud SQL component.
-import type { DatabaseSpec, DatabaseSpecInput, Engine, Environment } from "../spec/index.ts";
+import type { Environment, SpecSource } from "../spec/types.ts";
 
 interface GcpCloudSqlDatabaseCommonArgs {
   /**
@@ -33,26 +33,7 @@ interface GcpCloudSqlDatabaseCommonArgs {
  * (`resolveSpec(input, environment, "gcp")`). Either way the spec is validated for GCP before any resource
  * is registered.
  */
-export type GcpCloudSqlDatabaseArgs = GcpCloudSqlDatabaseCommonArgs &
-  (
-    | {
-        /** A complete, resolved spec. */
-        spec: DatabaseSpec;
-        input?: never;
-      }
-    | {
-        /** A partial spec, resolved over the environment's preset. */
-        input: DatabaseSpecInput;
-        spec?: never;
-      }
-  );
+export type GcpCloudSqlDatabaseArgs = GcpCloudSqlDatabaseCommonArgs & SpecSource;
 
-/** How to connect as the master user. Always exposed as a secret output. */
-export interface ConnectionInfo {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-  engine: Engine;
-}
+/** How to connect as the master user (one definition for every cloud, in the spec). */
+export type { ConnectionInfo } from "../spec/types.ts";

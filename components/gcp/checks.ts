@@ -48,15 +48,6 @@ export function gcpComponentIssues(spec: DatabaseSpec, placement: GcpPlacement):
       }
     }
   }
-  const ltr = spec.backup.longTermRetention;
-  if (ltr && (ltr.weeklyWeeks !== undefined || ltr.monthlyMonths !== undefined || ltr.yearlyYears !== undefined)) {
-    issues.push({
-      path: "backup.longTermRetention",
-      value: ltr,
-      cloud,
-      message: "Cloud SQL has no long-term retention policy the toolkit can set: raise backup.retentionDays (up to 365 on gcp) or remove backup.longTermRetention.",
-    });
-  }
   const restore = spec.restore;
   if (restore?.mode === "snapshot" && !/^[a-z][a-z0-9-]*\/\d+$/.test(restore.snapshotId)) {
     issues.push({

@@ -2,7 +2,7 @@
 // its database, master user (password in Secret Manager), CMEK keys, read/DR replicas and alert policy.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
+import { URL_SAFE_PASSWORD, generatedPassword } from "../shared/password.ts";
 import { SpecValidationError, assertValidSpec, resolveSpec } from "../spec/index.ts";
 import type { DatabaseSpec } from "../spec/index.ts";
 import { createAlertPolicy } from "./alerts.ts";
@@ -46,7 +46,7 @@ export class GcpCloudSqlDatabase extends pulumi.ComponentResource {
   /** Secret Manager secret (id `projects/<p>/secrets/<name>`) holding the master password. */
   readonly secretId: pulumi.Output<string>;
   /** Host, port, user, password and database of the primary; secret. */
-  readonly connection: pulumi.Output<ConnectionInfo>;
+  readonly connection: pulumi.Output<Required<ConnectionInfo>>;
   readonly replicaConnectionNames: pulumi.Output<string[]>;
 
   constructor(name: string, args: GcpCloudSqlDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -59,12 +59,7 @@ export class GcpCloudSqlDatabase extends pulumi.ComponentResource {
     const plan = planReplicas(spec, args.region);
 
     const keys = this.encryptionKeys(name, spec, args, plan.map((p) => p.region ?? args.region));
-    const password = new random.RandomPassword(
-      `${name}-password`,
-      // Unreserved URL characters only, so the password survives connection strings unescaped.
-      { length: 32, special: true, overrideSpecial: "-_.~", minSpecial: 2, minNumeric: 2, minUpper: 2, minLower: 2 },
-      { parent },
-    );
+    const password = generatedPassword(parent, name, URL_SAFE_PASSWORD);
     const secret = new gcp.secretmanager.Secret(
       `${name}-password`,
       { secretId: `${spec.name}-db-password`, replication: { auto: {} }, labels, ...project },

@@ -1,9 +1,10 @@
 // Pure mapping from a DatabaseSpec to Cloud SQL (gcp.sql.DatabaseInstance) arguments. No Pulumi resources
 // here, so every choice is unit-testable; the component in cloudSqlDatabase.ts only wires outputs together.
 // Argument names follow node_modules/@pulumi/gcp/types/input.d.ts (sql.DatabaseInstanceSettings*).
+import { replicaInstances } from "../spec/replicas.ts";
 import type { DatabaseSpec, Engine, ReplicaSpec, Size, SizeTier } from "../spec/types.ts";
 
-export const enginePorts: Record<Engine, number> = { postgres: 5432, mysql: 3306, sqlserver: 1433 };
+export { enginePorts } from "../spec/limits.ts";
 
 // Custom machine types (db-custom-<vCPU>-<MiB>) run on the ENTERPRISE edition; PostgreSQL 16+ would
 // otherwise default to ENTERPRISE_PLUS, which refuses custom tiers.
@@ -210,23 +211,12 @@ export interface PlannedReplica {
 
 /** One entry per replica instance, numbered per region. */
 export function planReplicas(spec: DatabaseSpec, primaryRegion: string): PlannedReplica[] {
-  const out: PlannedReplica[] = [];
-  const seen = new Map<string, number>();
-  for (const replica of spec.replicas) {
-    const crossRegion = replica.region !== undefined && replica.region !== primaryRegion;
-    const key = crossRegion ? replica.region! : "";
-    for (let i = 0; i < replica.count; i++) {
-      const n = seen.get(key) ?? 0;
-      seen.set(key, n + 1);
-      out.push({
-        suffix: crossRegion ? `replica-${key}-${n}` : `replica-${n}`,
-        ...(crossRegion ? { region: key } : {}),
-        role: crossRegion ? "dr" : "read",
-        replica,
-      });
-    }
-  }
-  return out;
+  return replicaInstances(spec, primaryRegion).map(({ replica, region, index }) => ({
+    suffix: region ? `replica-${region}-${index}` : `replica-${index}`,
+    ...(region ? { region } : {}),
+    role: region ? "dr" : "read",
+    replica,
+  }));
 }
 
 /** Cloud KMS rotation period for a created key, e.g. 365 days -> "31536000s". */

@@ -117,6 +117,12 @@ function limitRules(c: RuleContext, add: Add): void {
   if (spec.pooling.enabled && !limits.pooling) {
     add("pooling.enabled", true, `true: ${product} has no managed pooler the toolkit can turn on; set false (run a pooler in your app tier)`);
   }
+  const ltr = spec.backup.longTermRetention;
+  const keeps = ltr && (ltr.weeklyWeeks !== undefined || ltr.monthlyMonths !== undefined || ltr.yearlyYears !== undefined);
+  if (keeps && !limits.longTermRetention) {
+    add("backup.longTermRetention", ltr,
+      `${show(ltr)}: ${product} has no long-term retention the toolkit can set; raise backup.retentionDays (up to ${range.max} days) or remove backup.longTermRetention`);
+  }
   if (spec.blueGreenUpdates === true && !limits.blueGreen) {
     add("blueGreenUpdates", true, c.cloud === "aws"
       ? `true: ${product} does not support Blue/Green deployments; remove it`
@@ -207,8 +213,10 @@ function awsRules(c: RuleContext, add: Add): void {
     add("pooling.idleClientTimeoutSeconds", idle, `${idle} is above the ${awsProxyIdleTimeoutMax} s (8 h) RDS Proxy allows on AWS; use ${awsProxyIdleTimeoutMax} or less`);
   }
   const key = spec.encryption.atRest;
-  if (key.type === "customer-key" && "keyId" in key && !/^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+|alias\/.+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})$/.test(key.keyId)) {
-    add("encryption.atRest.keyId", key.keyId, `${show(key.keyId)} is not an AWS KMS key; use a key ARN, key id or "alias/name"`);
+  // RDS (kmsKeyId) and AWS Backup (kmsKeyArn) take ARNs only: a bare key id or "alias/name" fails at deploy.
+  if (key.type === "customer-key" && "keyId" in key && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/.test(key.keyId)) {
+    add("encryption.atRest.keyId", key.keyId,
+      `${show(key.keyId)} is not an AWS KMS key ARN, which RDS needs; use "arn:aws:kms:<region>:<account>:key/<id>" (or the alias's ARN, "arn:aws:kms:<region>:<account>:alias/<name>")`);
   }
   if (key.type === "customer-key" && "rotationDays" in key && key.rotationDays !== undefined &&
     (key.rotationDays < awsKmsRotationDays.min || key.rotationDays > awsKmsRotationDays.max)) {

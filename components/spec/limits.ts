@@ -22,6 +22,8 @@ export interface EngineLimits {
   pooling: boolean;
   /** AWS RDS Blue/Green deployments. */
   blueGreen: boolean;
+  /** Backups kept beyond the retention period (backup.longTermRetention). */
+  longTermRetention: boolean;
 }
 
 export interface CloudLimits {
@@ -40,48 +42,61 @@ const sqlserverVersions = ["2019", "2022"];
 // values 32768 … 33553408 (flexibleServer.d.ts), here in GB.
 export const azurePostgresStorageGb = [32, 64, 128, 256, 512, 1024, 2048, 4095, 4096, 8192, 16384, 32767];
 
+// What every engine of a cloud shares; each engine below names its product and versions and what differs.
+type SharedLimits = Omit<EngineLimits, "product" | "versions">;
+
+// RDS: backup retention 0–35 (0 = no backups, no PITR), PITR on whenever backups are; gp3 storage
+// 20–65536 GiB; up to 15 read replicas, cross-region allowed; IAM auth; RDS Proxy; Blue/Green; long-term
+// retention through AWS Backup (any engine).
+const aws: SharedLimits = {
+  retentionDays: { min: 0, max: 35 },
+  pitrCanBeDisabled: false,
+  storageGb: { min: 20, max: 65536 },
+  replicas: { sameRegion: 15, crossRegion: 15 },
+  iamAuthentication: true,
+  pooling: true,
+  blueGreen: true,
+  longTermRetention: true,
+};
+
+// Cloud SQL: retainedBackups 1–365; PITR optional (transaction logs kept min(retention, 7) days on Enterprise
+// edition, up to 35 on Enterprise Plus); storage 10–65536 GB; up to 10 read replicas per primary,
+// cross-region allowed; IAM database auth and Managed Connection Pooling (Enterprise Plus) for PostgreSQL
+// and MySQL; no long-term retention policy (backups live as long as retainedBackups).
+const gcp: SharedLimits = {
+  retentionDays: { min: 1, max: 365 },
+  pitrCanBeDisabled: true,
+  storageGb: { min: 10, max: 65536 },
+  replicas: { sameRegion: 10, crossRegion: 10 },
+  iamAuthentication: true,
+  pooling: true,
+  blueGreen: false,
+  longTermRetention: false,
+};
+
+// Azure: backups and PITR always on; Entra ID auth; no Blue/Green. Long-term retention only on SQL Database
+// (the flexible servers would need an Azure Backup vault, outside the toolkit).
+const azure = { pitrCanBeDisabled: false, iamAuthentication: true, blueGreen: false } as const;
+
 export const cloudLimits: Record<Cloud, CloudLimits> = {
   aws: {
     label: "AWS",
     maxNameLength: 40,
     engines: {
-      // RDS for PostgreSQL: versions 13–18 (18 GA Nov 2025); backup retention 0–35 (0 = no backups, no PITR);
-      // gp3 storage 20–65536 GiB; up to 15 read replicas, cross-region allowed; IAM auth; RDS Proxy; Blue/Green.
-      postgres: {
-        product: "AWS RDS for PostgreSQL",
-        versions: postgresVersions,
-        retentionDays: { min: 0, max: 35 },
-        pitrCanBeDisabled: false,
-        storageGb: { min: 20, max: 65536 },
-        replicas: { sameRegion: 15, crossRegion: 15 },
-        iamAuthentication: true,
-        pooling: true,
-        blueGreen: true,
-      },
-      // RDS for MySQL: 8.0 and 8.4; same storage, retention and replica limits as PostgreSQL.
-      mysql: {
-        product: "AWS RDS for MySQL",
-        versions: mysqlVersions,
-        retentionDays: { min: 0, max: 35 },
-        pitrCanBeDisabled: false,
-        storageGb: { min: 20, max: 65536 },
-        replicas: { sameRegion: 15, crossRegion: 15 },
-        iamAuthentication: true,
-        pooling: true,
-        blueGreen: true,
-      },
+      // RDS for PostgreSQL: versions 13–18 (18 GA Nov 2025).
+      postgres: { ...aws, product: "AWS RDS for PostgreSQL", versions: postgresVersions },
+      // RDS for MySQL: 8.0 and 8.4.
+      mysql: { ...aws, product: "AWS RDS for MySQL", versions: mysqlVersions },
       // RDS for SQL Server: gp3 storage 20–16384 GiB; read replicas need Enterprise Edition (the toolkit
       // does not model editions, so it refuses them); no IAM database auth (Kerberos only); RDS Proxy
       // supports SQL Server; Blue/Green does not.
       sqlserver: {
+        ...aws,
         product: "AWS RDS for SQL Server",
         versions: sqlserverVersions,
-        retentionDays: { min: 0, max: 35 },
-        pitrCanBeDisabled: false,
         storageGb: { min: 20, max: 16384 },
         replicas: { sameRegion: 0, crossRegion: 0 },
         iamAuthentication: false,
-        pooling: true,
         blueGreen: false,
       },
     },
@@ -90,45 +105,18 @@ export const cloudLimits: Record<Cloud, CloudLimits> = {
     label: "GCP",
     maxNameLength: 40,
     engines: {
-      // Cloud SQL: retainedBackups 1–365; PITR optional (transaction logs kept min(retention, 7) days on
-      // Enterprise edition, up to 35 on Enterprise Plus); storage 10–65536 GB; up to 10 read replicas per
-      // primary, cross-region allowed; IAM database auth for PostgreSQL and MySQL; Managed Connection
-      // Pooling (Enterprise Plus) for PostgreSQL and MySQL.
-      postgres: {
-        product: "GCP Cloud SQL for PostgreSQL",
-        versions: postgresVersions,
-        retentionDays: { min: 1, max: 365 },
-        pitrCanBeDisabled: true,
-        storageGb: { min: 10, max: 65536 },
-        replicas: { sameRegion: 10, crossRegion: 10 },
-        iamAuthentication: true,
-        pooling: true,
-        blueGreen: false,
-      },
-      mysql: {
-        product: "GCP Cloud SQL for MySQL",
-        versions: mysqlVersions,
-        retentionDays: { min: 1, max: 365 },
-        pitrCanBeDisabled: true,
-        storageGb: { min: 10, max: 65536 },
-        replicas: { sameRegion: 10, crossRegion: 10 },
-        iamAuthentication: true,
-        pooling: true,
-        blueGreen: false,
-      },
+      postgres: { ...gcp, product: "GCP Cloud SQL for PostgreSQL", versions: postgresVersions },
+      mysql: { ...gcp, product: "GCP Cloud SQL for MySQL", versions: mysqlVersions },
       // Cloud SQL for SQL Server: PITR is supported (transaction-log backups); read replicas (max 8 per
       // primary) need the SQL Server Enterprise edition (databaseVersion SQLSERVER_20xx_ENTERPRISE);
       // no IAM database auth; no managed pooler.
       sqlserver: {
+        ...gcp,
         product: "GCP Cloud SQL for SQL Server",
         versions: sqlserverVersions,
-        retentionDays: { min: 1, max: 365 },
-        pitrCanBeDisabled: true,
-        storageGb: { min: 10, max: 65536 },
         replicas: { sameRegion: 8, crossRegion: 8 },
         iamAuthentication: false,
         pooling: false,
-        blueGreen: false,
       },
     },
   },
@@ -137,48 +125,45 @@ export const cloudLimits: Record<Cloud, CloudLimits> = {
     maxNameLength: 40,
     engines: {
       // Azure Database for PostgreSQL flexible server: versions 11–18 offered (toolkit: 13–18);
-      // backupRetentionDays 7–35; backups and PITR always on; fixed storage sizes; up to 5 read replicas,
-      // cross-region allowed (not on Burstable); Entra ID auth; built-in PgBouncer.
+      // backupRetentionDays 7–35; fixed storage sizes; up to 5 read replicas, cross-region allowed (not on
+      // Burstable); built-in PgBouncer.
       postgres: {
+        ...azure,
         product: "Azure Database for PostgreSQL flexible server",
         versions: postgresVersions,
         retentionDays: { min: 7, max: 35 },
-        pitrCanBeDisabled: false,
         storageGb: { min: 32, max: 32767, allowed: azurePostgresStorageGb },
         replicas: { sameRegion: 5, crossRegion: 5 },
-        iamAuthentication: true,
         pooling: true,
-        blueGreen: false,
+        longTermRetention: false,
       },
       // Azure Database for MySQL flexible server: versions 5.7, 8.0.21, 8.4 (toolkit: 8.0, 8.4);
       // backupRetentionDays 1–35; storage sizeGb 20–16384; up to 10 read replicas, cross-region allowed
-      // (not on Burstable); Entra ID auth; no built-in pooler.
+      // (not on Burstable); no built-in pooler.
       mysql: {
+        ...azure,
         product: "Azure Database for MySQL flexible server",
         versions: mysqlVersions,
         retentionDays: { min: 1, max: 35 },
-        pitrCanBeDisabled: false,
         storageGb: { min: 20, max: 16384 },
         replicas: { sameRegion: 10, crossRegion: 10 },
-        iamAuthentication: true,
         pooling: false,
-        blueGreen: false,
+        longTermRetention: false,
       },
       // Azure SQL Database: versionless (always the current engine; 2019/2022 are accepted as the
       // compatibility target); PITR retention 1–35 and always on; maxSizeGb up to 4096 on General Purpose /
       // Business Critical (Hyperscale more); same-region readable replicas only on Hyperscale
       // (readReplicaCount, at most 4 — "only settable for Hyperscale", mssql/database.d.ts); up to 4
-      // geo-secondaries in other regions (active geo-replication); Entra ID auth; no pooler.
+      // geo-secondaries in other regions (active geo-replication); no pooler; long-term retention policy.
       sqlserver: {
+        ...azure,
         product: "Azure SQL Database",
         versions: sqlserverVersions,
         retentionDays: { min: 1, max: 35 },
-        pitrCanBeDisabled: false,
         storageGb: { min: 1, max: 4096 },
         replicas: { sameRegion: 4, crossRegion: 4 },
-        iamAuthentication: true,
         pooling: false,
-        blueGreen: false,
+        longTermRetention: true,
       },
     },
   },
@@ -188,6 +173,9 @@ export const cloudLimits: Record<Cloud, CloudLimits> = {
 export function engineLimits(cloud: Cloud, engine: Engine): EngineLimits | undefined {
   return cloudLimits[cloud]?.engines[engine];
 }
+
+/** Default listener port per engine, the same on every cloud. */
+export const enginePorts: Record<Engine, number> = { postgres: 5432, mysql: 3306, sqlserver: 1433 };
 
 /** AWS RDS enhanced monitoring intervals (MonitoringInterval), seconds. */
 export const awsMonitoringIntervals = [0, 1, 5, 10, 15, 30, 60];

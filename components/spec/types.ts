@@ -24,12 +24,18 @@ export interface StorageSpec {
   maxSizeGb?: number;
 }
 
+/**
+ * Backups kept beyond `retentionDays`: Azure SQL Database's long-term retention policy, an AWS Backup plan
+ * (vault, weekly/monthly/yearly rules) on AWS. Cloud SQL and the Azure flexible servers refuse it.
+ */
 export interface LongTermRetention {
-  /** Weekly backups kept for this many weeks (Azure LTR; AWS Backup / GCP on-demand equivalents). */
+  /** A weekly backup (Sunday) kept for this many weeks. */
   weeklyWeeks?: number;
+  /** A monthly backup (the 1st) kept for this many months. */
   monthlyMonths?: number;
+  /** A yearly backup kept for this many years. */
   yearlyYears?: number;
-  /** Week of the year whose backup is kept as the yearly one (Azure, 1–52). */
+  /** Week of the year whose backup is kept as the yearly one, 1–52 (required on Azure; default 1 on AWS). */
   weekOfYear?: number;
 }
 
@@ -102,14 +108,23 @@ export interface AlarmSpec {
   enabled: boolean;
   /** Where alarms go: SNS topic ARN, GCP notification channel id, Azure action group id. */
   notificationTarget?: string;
+  /** Alarm when average CPU stays above this share. Default 80. */
   cpuPercent?: number;
+  /** Alarm when free storage falls below this share of the allocated size. Default 10. */
   freeStoragePercent?: number;
+  /** Alarm above this many connections. Default: AWS 80% of the class's max_connections; none elsewhere. */
   maxConnections?: number;
+  /** Alarm when a replica lags more than this. Default 60. */
   replicaLagSeconds?: number;
 }
 
 export interface ObservabilitySpec {
-  /** Log statements slower than this (ms). 0 logs every statement; omit to leave the engine default. */
+  /**
+   * Log statements slower than this (ms). 0 logs every statement; omit to leave the engine default.
+   * PostgreSQL and MySQL take it as an engine setting on every cloud. SQL Server has no such setting on any
+   * of them: the statements' latencies are recorded instead (AWS Performance Insights, GCP Query Insights,
+   * Azure Query Store), turned on when this is set, and the threshold is the filter to apply there.
+   */
   slowQueryMs?: number;
   /** Performance Insights / Query Insights / Query Store. */
   queryInsights: boolean;
@@ -178,6 +193,38 @@ export interface DatabaseSpec {
   /** Tags (AWS, Azure) / labels (GCP). Keys and values are checked against each cloud's rules. */
   tags: Record<string, string>;
 }
+
+/**
+ * How to connect as the master user, the same shape on every cloud. Components expose it only as a secret
+ * output.
+ */
+export interface ConnectionInfo {
+  host: string;
+  port: number;
+  user: string;
+  /** Absent only on AWS when RDS manages the master password (auth.managedMasterPassword): read the secret then. */
+  password?: string;
+  /** Database to connect to (`master` for SQL Server on AWS, where RDS creates none). */
+  database: string;
+  engine: Engine;
+}
+
+/**
+ * The spec argument every component takes: a resolved `spec`, or an `input` laid over the environment's
+ * preset (`resolveSpec(input, environment, cloud)`). Either way the component validates it for its cloud
+ * before registering anything.
+ */
+export type SpecSource =
+  | {
+      /** A complete, resolved spec. */
+      spec: DatabaseSpec;
+      input?: never;
+    }
+  | {
+      /** A partial spec, resolved over the environment's preset. */
+      input: DatabaseSpecInput;
+      spec?: never;
+    };
 
 /** Partial overrides, applied field by field on top of a preset. */
 export type DeepPartial<T> = T extends (infer U)[]

@@ -1,39 +1,14 @@
 // The infra program (infra/index.ts) evaluated under Pulumi mocks with Pulumi.gcp-dev.yaml and
 // Pulumi.azure-prod.yaml: the registry picks the GCP / Azure component and the stack outputs are the same
 // shape as on AWS.
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
-import { beforeEach, describe, expect, it, vi } from "vitest";
-import { parse } from "yaml";
-import { drainRegistrations, installMocks, isSecretValue, ofType, one, plain, registered, reset, value } from "../components/conformance/harness.ts";
+import { beforeEach, describe, expect, it } from "vitest";
+import { installMocks, isSecretValue, ofType, one, plain, registered, reset, value } from "../components/support/harness.ts";
+import { runInfra, stackConfig } from "../components/support/program.ts";
 
 installMocks();
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
-
-/** A stack file's config as the language host hands it over: objects and lists as JSON text. */
-function stackConfig(stack: string): Record<string, string> {
-  const doc = parse(readFileSync(`${root}Pulumi.${stack}.yaml`, "utf8")) as { config: Record<string, unknown> };
-  return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-}
-
-interface ProgramModule {
-  cloud: string;
-  environment: string;
-  endpoint: pulumi.Output<string>;
-  port: pulumi.Output<number>;
-  secretArn: pulumi.Output<string>;
-  connection: pulumi.Output<Record<string, unknown>>;
-}
-
-async function runStack(config: Record<string, string>): Promise<ProgramModule> {
-  pulumi.runtime.setAllConfig(config);
-  vi.resetModules();
-  const mod = (await import("../../infra/index.ts")) as unknown as ProgramModule;
-  await drainRegistrations();
-  return mod;
-}
+const runStack = runInfra;
 
 const inputs = (type: string) => plain<Record<string, any>>(one(type).inputs);
 
@@ -66,6 +41,20 @@ describe("Pulumi.gcp-dev.yaml", () => {
     expect(await value(out.secretArn)).toBe("projects/mock-project/secrets/orders-gcp-dev-db-password");
     expect(await pulumi.isSecret(out.connection)).toBe(true);
     expect(await pulumi.isSecret(out.endpoint)).toBe(false);
+  });
+
+  it("db:regions gives the cross-region replica its Cloud KMS key", async () => {
+    const key = (region: string) => `projects/acme-orders-dev/locations/${region}/keyRings/orders/cryptoKeys/db`;
+    const config = stackConfig("gcp-dev");
+    const overrides = JSON.parse(config["db:overrides"]!) as Record<string, any>;
+    overrides["encryption"] = { atRest: { type: "customer-key", keyId: key("europe-west1") } };
+    overrides["replicas"] = [{ region: "europe-north1", count: 1 }];
+    await runStack({ ...config, "db:overrides": JSON.stringify(overrides), "db:regions": JSON.stringify({ "europe-north1": { keyId: key("europe-north1") } }) });
+    const instances = ofType("gcp:sql/databaseInstance:DatabaseInstance").map((r) => plain<Record<string, any>>(r.inputs));
+    expect(instances.map((i) => [i["region"], i["encryptionKeyName"]])).toEqual([
+      ["europe-west1", key("europe-west1")],
+      ["europe-north1", key("europe-north1")],
+    ]);
   });
 
   it("a missing gcp:region is reported by key", async () => {
@@ -122,6 +111,20 @@ describe("Pulumi.azure-prod.yaml", () => {
     await runStack(config);
     expect(one("provisioning:azure:SqlDatabase").name).toBe("orders-azure-prod");
     expect(ofType("azure:mssql/server:Server").length).toBeGreaterThan(0);
+  });
+
+  it("db:regions gives a SQL Database geo-secondary its private-endpoint subnet", async () => {
+    const subnet = "/subscriptions/s/resourceGroups/rg-network-prod/providers/Microsoft.Network/virtualNetworks/vnet-prod-neu/subnets/snet-orders-sql";
+    const config: Record<string, string> = { ...stackConfig("azure-prod"), "db:engine": "sqlserver", "db:subnetIds": "[]" };
+    const overrides = JSON.parse(config["db:overrides"]!) as Record<string, any>;
+    delete overrides["network"];
+    delete overrides["auth"]["iamAuthentication"];
+    overrides["storage"] = { sizeGb: 250, maxSizeGb: 250 };
+    overrides["replicas"] = [{ region: "northeurope", count: 1 }];
+    config["db:overrides"] = JSON.stringify(overrides);
+    await runStack({ ...config, "db:regions": JSON.stringify({ northeurope: { subnetIds: [subnet] } }) });
+    const endpoints = ofType("azure:privatelink/endpoint:Endpoint").map((r) => plain<Record<string, any>>(r.inputs));
+    expect(endpoints.map((e) => [e["location"], e["subnetId"]])).toEqual([["northeurope", subnet]]);
   });
 
   it("a spec Azure refuses is reported in configuration terms, before any resource", async () => {

@@ -2,36 +2,15 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as pulumi from "@pulumi/pulumi";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { T, drainRegistrations, installMocks, isSecretValue, named, ofType, one, plain, registered, reset, typed, value } from "../components/aws/harness.ts";
+import { T, installMocks, isSecretValue, named, ofType, one, plain, registered, reset, typed, value } from "../components/support/harness.ts";
+import { runInfra, stackConfig } from "../components/support/program.ts";
 
 installMocks("db-provisioning", "dev");
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-
-/** A stack file's config as the language host hands it over: objects and lists as JSON text. */
-function stackConfig(env: string): Record<string, string> {
-  const doc = parse(readFileSync(`${root}Pulumi.${env}.yaml`, "utf8")) as { config: Record<string, unknown> };
-  return Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
-}
-
-interface ProgramModule {
-  cloud: string;
-  environment: string;
-  endpoint: pulumi.Output<string>;
-  port: pulumi.Output<number>;
-  secretArn: pulumi.Output<string>;
-  connection: pulumi.Output<Record<string, unknown>>;
-}
-
-async function runStack(config: Record<string, string>): Promise<ProgramModule> {
-  pulumi.runtime.setAllConfig(config);
-  vi.resetModules();
-  const mod = (await import("../../infra/index.ts")) as unknown as ProgramModule;
-  await drainRegistrations();
-  return mod;
-}
+const runStack = runInfra;
 
 const rec = (name: string) => plain<Record<string, any>>(named(name).inputs);
 

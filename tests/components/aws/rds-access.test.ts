@@ -2,7 +2,7 @@
 import * as aws from "@pulumi/aws";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { DatabaseSpecInput, Environment } from "../../../components/spec/index.ts";
-import { T, Tracker, installMocks, named, ofType, one, plain, registered, reset, typed, value } from "./harness.ts";
+import { T, Tracker, installMocks, named, ofType, one, plain, registered, reset, typed, value } from "../support/harness.ts";
 
 installMocks();
 const { AwsRdsDatabase, grantConnect } = await import("../../../components/aws/index.ts");

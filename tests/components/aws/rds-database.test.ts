@@ -5,7 +5,7 @@ import * as random from "@pulumi/random";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { DatabaseSpecInput, Environment } from "../../../components/spec/index.ts";
 import { SpecValidationError, resolveSpec } from "../../../components/spec/index.ts";
-import { MOCK_PASSWORD_PREFIX, T, Tracker, installMocks, isSecretValue, named, ofType, one, plain, registered, reset, value } from "./harness.ts";
+import { MOCK_PASSWORD_PREFIX, T, Tracker, installMocks, isSecretValue, named, ofType, one, plain, registered, reset, value } from "../support/harness.ts";
 
 installMocks();
 const { AwsRdsDatabase } = await import("../../../components/aws/index.ts");

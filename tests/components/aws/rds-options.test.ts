@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { DatabaseSpecInput, Environment } from "../../../components/spec/index.ts";
-import { T, Tracker, installMocks, named, ofType, one, plain, registered, reset, value } from "./harness.ts";
+import { T, Tracker, installMocks, named, ofType, one, plain, registered, reset, value } from "../support/harness.ts";
 
 installMocks();
 const { AwsRdsDatabase } = await import("../../../components/aws/index.ts");

@@ -19,7 +19,7 @@ import {
   sqlSku,
 } from "../../../components/azure/index.ts";
 import type { AzureFlexibleServerArgs } from "../../../components/azure/index.ts";
-import { resolveSpec } from "../../../components/spec/index.ts";
+import { resolveSpec, validateSpec } from "../../../components/spec/index.ts";
 import type { DatabaseSpec, DatabaseSpecInput, Environment } from "../../../components/spec/index.ts";
 
 function spec(input: Partial<DatabaseSpecInput> = {}, env: Environment = "dev", engine: DatabaseSpec["engine"] = "postgres"): DatabaseSpec {
@@ -187,9 +187,10 @@ describe("azure component checks", () => {
     expect(issues(s, "postgres").map((i) => i.path)).toEqual(["geoBackupKey"]);
     expect(issues(s, "postgres", { geoBackupKey: { keyVaultId: "/vault-ne" } })).toEqual([]);
   });
-  it("flexible servers refuse long-term retention; Azure SQL maps it", () => {
+  it("flexible servers refuse long-term retention (a limit validateSpec checks); Azure SQL maps it", () => {
     const ltr = { backup: { longTermRetention: { weeklyWeeks: 4 } } };
-    expect(issues(spec(ltr), "postgres").map((i) => i.path)).toEqual(["backup.longTermRetention"]);
+    expect(validateSpec(spec(ltr), { cloud: "azure" }).map((i) => i.path)).toEqual(["backup.longTermRetention"]);
+    expect(validateSpec(spec(ltr, "dev", "sqlserver"), { cloud: "azure" })).toEqual([]);
     expect(issues(spec(ltr, "dev", "sqlserver"), "sql")).toEqual([]);
   });
   it("Azure SQL: at most 4 geo-secondaries in total", () => {

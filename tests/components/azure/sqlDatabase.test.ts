@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { DatabaseSpecInput, Environment } from "../../../components/spec/index.ts";
 import { SpecValidationError } from "../../../components/spec/index.ts";
-import { Tracker, installMocks, isSecretOutput, isSecretValue, ofType, one, plain, registered, reset, value } from "../conformance/harness.ts";
+import { Tracker, installMocks, isSecretOutput, isSecretValue, ofType, one, plain, registered, reset, value } from "../support/harness.ts";
 
 installMocks();
 const { AzureSqlDatabase } = await import("../../../components/azure/index.ts");

@@ -6,7 +6,7 @@ import { AwsRdsDatabase } from "../../../components/aws/index.ts";
 import { AzureMysqlFlexibleServer, AzurePostgresFlexibleServer, AzureSqlDatabase } from "../../../components/azure/index.ts";
 import { GcpCloudSqlDatabase } from "../../../components/gcp/index.ts";
 import type { Cloud, DatabaseSpec, DatabaseSpecInput, Engine, Environment } from "../../../components/spec/index.ts";
-import { Tracker, isSecretValue, ofType, plain, registered, type Registered } from "./harness.ts";
+import { Tracker, isSecretValue, ofType, plain, registered, type Registered } from "../support/harness.ts";
 
 export interface Rendered {
   /** The resolved spec the component rendered. */
@@ -82,7 +82,7 @@ function first(records: Registered[], type: string, where: (i: Inputs) => boolea
 }
 const secondsToMs = (s: string | undefined) => (s === undefined ? undefined : Math.round(Number(s) * 1000));
 
-function observeAws(records: Registered[], engine: Engine): Observed {
+function observeAws(records: Registered[], engine: Engine, spec: DatabaseSpec): Observed {
   const raw = first(records, "aws:rds/instance:Instance", (i) => i["replicateSourceDb"] === undefined);
   const inst = inputsOf(raw);
   const params = Object.fromEntries(
@@ -104,7 +104,8 @@ function observeAws(records: Registered[], engine: Engine): Observed {
     slowQueryMs:
       engine === "postgres" ? (params["log_min_duration_statement"] === undefined ? undefined : Number(params["log_min_duration_statement"]))
       : engine === "mysql" ? (params["slow_query_log"] === "1" ? secondsToMs(params["long_query_time"]) : undefined)
-      : undefined,
+      // SQL Server: Performance Insights records every statement's latency; it has no threshold of its own.
+      : inst["performanceInsightsEnabled"] === true ? spec.observability.slowQueryMs : undefined,
   };
 }
 
@@ -190,7 +191,39 @@ function observeAzureFlexible(records: Registered[], engine: Engine): Observed {
 
 export function observe(cloud: Cloud, r: Rendered): Observed {
   const engine = r.spec.engine;
-  if (cloud === "aws") return observeAws(r.records, engine);
+  if (cloud === "aws") return observeAws(r.records, engine, r.spec);
   if (cloud === "gcp") return observeGcp(r.records, engine, r.spec);
   return engine === "sqlserver" ? observeAzureSql(r.records, r.spec) : observeAzureFlexible(r.records, engine);
+}
+
+/** Long-term retention as kept, in the spec's units: whole weeks, months and years a recovery point is sure to outlive. */
+export type ObservedRetention = Partial<Record<"weeklyWeeks" | "monthlyMonths" | "yearlyYears", number>>;
+
+// The longest week, month and year: days of AWS Backup's lifecycle cover that many whole units at least.
+const longest = { weeklyWeeks: 7, monthlyMonths: 31, yearlyYears: 366 } as const;
+const awsRule = { weekly: "weeklyWeeks", monthly: "monthlyMonths", yearly: "yearlyYears" } as const;
+
+export function observeLongTermRetention(cloud: Cloud, r: Rendered): ObservedRetention {
+  if (cloud === "aws") {
+    const plans = ofType("aws:backup/plan:Plan", r.records);
+    const selected = ofType("aws:backup/selection:Selection", r.records).some((s) => String(inputsOf(s)["resources"]?.[0]).includes(`:db:${r.spec.name}`));
+    if (plans.length !== 1 || !selected) return {};
+    const rules = inputsOf(plans[0]!)["rules"] as { ruleName: keyof typeof awsRule; schedule?: string; lifecycle: { deleteAfter: number } }[];
+    return Object.fromEntries(
+      rules.filter((x) => x.schedule).map((x) => [awsRule[x.ruleName], Math.floor(x.lifecycle.deleteAfter / longest[awsRule[x.ruleName]])]),
+    );
+  }
+  if (cloud === "azure" && r.spec.engine === "sqlserver") {
+    const db = inputsOf(first(r.records, "azure:mssql/database:Database", (i) => i["createMode"] !== "Secondary"));
+    const policy = (db["longTermRetentionPolicy"] ?? {}) as Record<string, string>;
+    const units = { weeklyWeeks: ["weeklyRetention", "W"], monthlyMonths: ["monthlyRetention", "M"], yearlyYears: ["yearlyRetention", "Y"] } as const;
+    // ISO 8601 durations: P8W, P12M, P7Y.
+    return Object.fromEntries(
+      Object.entries(units).flatMap(([kind, [field, unit]]) => {
+        const v = policy[field];
+        return v?.startsWith("P") && v.endsWith(unit) ? [[kind, Number(v.slice(1, -1))]] : [];
+      }),
+    );
+  }
+  return {};
 }

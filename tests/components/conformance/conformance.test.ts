@@ -6,25 +6,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Cloud, DatabaseSpecInput, Engine, Environment } from "../../../components/spec/index.ts";
 import { SpecValidationError } from "../../../components/spec/index.ts";
-import { installMocks, registered, reset } from "./harness.ts";
+import { installMocks, registered, reset } from "../support/harness.ts";
 
 installMocks();
-const { construct, observe, render } = await import("./clouds.ts");
+const { construct, observe, observeLongTermRetention, render } = await import("./clouds.ts");
 
 const clouds: Cloud[] = ["aws", "gcp", "azure"];
 const engines: Engine[] = ["postgres", "mysql", "sqlserver"];
 const environments: Environment[] = ["dev", "prod"];
-
-/**
- * Promises a cloud's component does not keep yet, with the reason. These run as expected failures, so the
- * suite turns red the day one is fixed and its entry must go. Report each to the component's owner.
- */
-const knownGaps: Partial<Record<`${Cloud}:${Engine}`, { promise: "slowQueryMs"; reason: string }>> = {
-  "aws:sqlserver": {
-    promise: "slowQueryMs",
-    reason: "AwsRdsDatabase sets no slow-query capture for SQL Server (no parameter, Performance Insights only with queryInsights) and does not refuse observability.slowQueryMs",
-  },
-};
 
 /** The same input on every cloud: the preset plus a name; placement (network ids, vaults) is added per cloud. */
 const inputFor = (engine: Engine, extra: Partial<DatabaseSpecInput> = {}): DatabaseSpecInput => ({ name: "conf", engine, ...extra });
@@ -58,19 +47,9 @@ describe.each(environments)("%s preset", (environment) => {
         expect(o.deletionProtected, "deletion protection exactly in prod").toBe(prod);
         expect(o.passwordSecret, "password secret in the provider inputs").toBe(true);
         expect(await pulumi.isSecret(r.connection), "connection output secret").toBe(true);
-        if (knownGaps[`${cloud}:${engine}`]?.promise !== "slowQueryMs") {
-          expect(o.slowQueryMs, "slow-query logging at the asked threshold").toBe(r.spec.observability.slowQueryMs);
-          expect(o.slowQueryMs).toBeDefined();
-        }
+        expect(o.slowQueryMs, "slow-query logging at the asked threshold").toBe(r.spec.observability.slowQueryMs);
+        expect(o.slowQueryMs).toBeDefined();
       });
-
-      const gap = knownGaps[`${cloud}:${engine}`];
-      if (gap) {
-        it.fails(`known gap: ${gap.promise} — ${gap.reason}`, async () => {
-          const o = observe(cloud, await render(cloud, environment, inputFor(engine)));
-          expect(o.slowQueryMs).toBeDefined();
-        });
-      }
     });
   });
 });
@@ -82,7 +61,7 @@ describe("asked values reach every cloud unchanged", () => {
       const r = await render(cloud, "dev", inputFor(engine, asked));
       const o = observe(cloud, r);
       expect(o.retentionDays).toBe(14);
-      if (knownGaps[`${cloud}:${engine}`]?.promise !== "slowQueryMs") expect(o.slowQueryMs).toBe(750);
+      expect(o.slowQueryMs).toBe(750);
     });
   });
 });
@@ -93,8 +72,6 @@ interface Refusal {
   engine: Engine;
   /** Field each cloud must name; `null` where the cloud honours the spec. */
   expected: Record<Cloud, string | null>;
-  /** Clouds whose component does not refuse it yet (run as expected failures; see knownGaps). */
-  gaps?: Partial<Record<Cloud, string>>;
 }
 
 const refusals: Refusal[] = [
@@ -135,11 +112,10 @@ const refusals: Refusal[] = [
     expected: { aws: null, gcp: "pooling.enabled", azure: "pooling.enabled" },
   },
   {
-    what: "weekly long-term retention (Azure SQL only; AWS through AWS Backup)",
+    what: "weekly long-term retention of PostgreSQL (AWS Backup on AWS; none on Cloud SQL or Azure flexible server)",
     engine: "postgres",
     input: { backup: { longTermRetention: { weeklyWeeks: 8 } } },
-    expected: { aws: "backup.longTermRetention", gcp: "backup.longTermRetention", azure: "backup.longTermRetention" },
-    gaps: { aws: "AwsRdsDatabase neither maps backup.longTermRetention (AWS Backup plan) nor refuses it" },
+    expected: { aws: null, gcp: "backup.longTermRetention", azure: "backup.longTermRetention" },
   },
   {
     what: "read replicas of SQL Server (RDS needs Enterprise Edition, which the toolkit does not provision)",
@@ -155,7 +131,7 @@ const refusals: Refusal[] = [
   },
 ];
 
-describe.each(refusals)("$what", ({ engine, input, expected, gaps }) => {
+describe.each(refusals)("$what", ({ engine, input, expected }) => {
   const check = async (cloud: Cloud) => {
     const field = expected[cloud];
     if (field === null) {
@@ -169,11 +145,38 @@ describe.each(refusals)("$what", ({ engine, input, expected, gaps }) => {
     expect(issue!.cloud).toBe(cloud);
     expect(registered).toHaveLength(0);
   };
-  for (const cloud of clouds) {
-    const gap = gaps?.[cloud];
-    if (gap) it.fails(`on ${cloud} (known gap: ${gap})`, () => check(cloud));
-    else it(`on ${cloud}`, () => check(cloud));
-  }
+  it.each(clouds)("on %s", check);
+});
+
+describe("long-term retention is kept for at least the asked weeks, months and years where offered", () => {
+  const longTermRetention = { weeklyWeeks: 8, monthlyMonths: 12, yearlyYears: 7, weekOfYear: 1 };
+  const cases: [Cloud, Engine][] = [["aws", "sqlserver"], ["azure", "sqlserver"], ["aws", "postgres"], ["aws", "mysql"]];
+  it.each(cases)("on %s for %s", async (cloud, engine) => {
+    const r = await render(cloud, "prod", inputFor(engine, { backup: { longTermRetention } }));
+    expect(observeLongTermRetention(cloud, r)).toEqual({ weeklyWeeks: 8, monthlyMonths: 12, yearlyYears: 7 });
+  });
+
+  it("nothing is kept long-term unless asked", async () => {
+    for (const cloud of ["aws", "azure"] as const) {
+      expect(observeLongTermRetention(cloud, await render(cloud, "prod", inputFor("sqlserver"))), cloud).toEqual({});
+    }
+  });
+});
+
+describe("the generated master password", () => {
+  // URL-safe specials where the password goes into connection strings; RDS's own list on AWS.
+  const specials: Record<Cloud, { overrideSpecial: string; minSpecial: number }> = {
+    aws: { overrideSpecial: "!#$%&*()-_=+[]{}<>:?", minSpecial: 1 },
+    gcp: { overrideSpecial: "-_.~", minSpecial: 2 },
+    azure: { overrideSpecial: "-_.~", minSpecial: 2 },
+  };
+  it.each(clouds)("on %s: 32 characters of every class", async (cloud) => {
+    const r = await render(cloud, "dev", inputFor("sqlserver"));
+    const passwords = r.records.filter((x) => x.type === "random:index/randomPassword:RandomPassword");
+    expect(passwords).toHaveLength(1);
+    const { minSpecial, overrideSpecial } = specials[cloud];
+    expect(passwords[0]!.inputs).toEqual({ length: 32, special: true, overrideSpecial, minLower: minSpecial, minUpper: minSpecial, minNumeric: minSpecial, minSpecial });
+  });
 });
 
 describe("engines a component does not serve are refused by name", () => {

@@ -191,7 +191,7 @@ describe("gcp mapping: replicas, restore, keys, alerts", () => {
       ["cpu/utilization", 0.7],
       ["disk/utilization", 0.9],
       ["postgresql/num_backends", 400],
-      ["replication/replica_lag", 300],
+      ["replication/replica_lag", 60],
     ]);
   });
 });
@@ -212,8 +212,7 @@ describe("gcp component checks", () => {
     expect(gcpComponentIssues(spec({ engine: "sqlserver" }), { ...placement, requireClientCertificates: true })[0]?.path).toBe("requireClientCertificates");
     expect(gcpComponentIssues(spec({ restore: { mode: "snapshot", snapshotId: "rds:snap-1" } }), placement)[0]?.path).toBe("restore.snapshotId");
   });
-  it("refuses long-term retention and pooling it cannot honour", () => {
-    expect(gcpComponentIssues(spec({ backup: { longTermRetention: { weeklyWeeks: 4 } } }), placement).map((i) => i.path)).toEqual(["backup.longTermRetention"]);
+  it("refuses pooling it cannot honour (long-term retention is refused by validateSpec's limits)", () => {
     expect(gcpComponentIssues(spec({ pooling: { enabled: true, idleClientTimeoutSeconds: 60 } }), placement).map((i) => i.path)).toEqual(["pooling.enabled", "pooling.idleClientTimeoutSeconds"]);
     expect(gcpComponentIssues(spec({ size: { instanceClass: "db-perf-optimized-N-4" }, pooling: { enabled: true } }), placement)).toEqual([]);
   });
