@@ -13,6 +13,7 @@ import pg from "pg";
 import { cacheDir, startLocalMariadb, startLocalPostgres, type ServerHandle } from "../automation/servers/index.ts";
 import { databaseUrl, jdbcUrl, type DbTarget } from "../migrations/connection.ts";
 import { migrate } from "../migrations/index.ts";
+import { platformBinary } from "../migrations/adapters/platform-binary.ts";
 
 const run = promisify(execFile);
 const repo = path.resolve(import.meta.dirname, "..");
@@ -21,7 +22,7 @@ const arg = (name: string, dflt: number) => {
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const flywayBin = path.join(cacheDir(), "bin", "flyway");
-const dbmateBin = path.join(repo, "node_modules/.bin/dbmate");
+const dbmateBin = platformBinary("dbmate", "dbmate");
 const root = path.join(os.tmpdir(), `dbtk-bench-migrations-${process.pid}`);
 
 function sqlFor(i: number, engine: DbTarget["engine"]): string {

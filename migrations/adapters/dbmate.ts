@@ -3,9 +3,9 @@
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { resolveBinary } from "dbmate";
 import { databaseUrl, type DbTarget } from "../connection.ts";
 import { runTool } from "./exec.ts";
+import { platformBinary } from "./platform-binary.ts";
 import { historyRows } from "./history.ts";
 import type { MigrateOptions, MigrationTool, ToolResult, ToolRunOptions } from "./types.ts";
 
@@ -27,7 +27,7 @@ function run(target: DbTarget, dir: string, command: string, opts: ToolRunOption
     {
       tool: "dbmate",
       target,
-      file: opts.bin ?? resolveBinary(),
+      file: opts.bin ?? platformBinary("dbmate", "dbmate"),
       args: ["--migrations-dir", dir, "--no-dump-schema", command, ...(opts.args ?? [])],
       env: { DATABASE_URL: dbmateUrl(target) },
       cwd: dir,

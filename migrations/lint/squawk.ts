@@ -1,9 +1,8 @@
 // PostgreSQL lint through squawk (npm squawk-cli) and its JSON reporter, one file per run on stdin so
 // dbmate down sections can be left out. Squawk reports most rules as warnings; the ones that lock or
 // break a live application are raised to errors here.
-import { createRequire } from "node:module";
-import path from "node:path";
 import { execa } from "execa";
+import { platformBinary } from "../adapters/platform-binary.ts";
 import type { SourceFile } from "./files.ts";
 import type { LintFinding, Severity } from "./types.ts";
 
@@ -53,10 +52,7 @@ const ALTERNATIVES: Record<string, string> = {
 };
 
 export function squawkBin(): string {
-  const require = createRequire(import.meta.url);
-  const pkg = require.resolve("squawk-cli/package.json");
-  const bin = (require(pkg) as { bin: Record<string, string> }).bin.squawk ?? "js/bin/squawk";
-  return path.join(path.dirname(pkg), bin);
+  return platformBinary("squawk-cli", "squawk");
 }
 
 export interface SquawkOptions {
@@ -72,11 +68,11 @@ export async function lintWithSquawk(files: readonly SourceFile[], opts: SquawkO
   const bin = squawkBin();
   const findings: LintFinding[] = [];
   for (const f of files) {
-    const args = [bin, "--reporter", "json", "--stdin-filepath", f.path];
+    const args = ["--reporter", "json", "--stdin-filepath", f.path];
     if (opts.assumeInTransaction !== false) args.push("--assume-in-transaction");
     if (opts.exclude?.length) args.push(`--exclude=${opts.exclude.join(",")}`);
     if (opts.pgVersion) args.push(`--pg-version=${opts.pgVersion}`);
-    const res = await execa(process.execPath, args, { input: f.text, reject: false });
+    const res = await execa(bin, args, { input: f.text, reject: false });
     let violations: SquawkViolation[];
     try {
       violations = JSON.parse(res.stdout || "[]") as SquawkViolation[];
