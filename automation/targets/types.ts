@@ -13,6 +13,14 @@ export interface EphemeralMeta {
   createdAt: string;
   /** ISO-8601 UTC; reap destroys databases past this. */
   expiresAt: string;
+  /** Host name of the process that made it (with `pid`: lets reap find databases of dead runs). */
+  host?: string;
+  /** Process that uses it; absent when it outlives its maker on purpose (`dbtk up`, pooled clones). */
+  pid?: number;
+  /** `ready`: handed out; `pool`: a pre-made clone waiting for a caller; `filling`: being made for the pool. */
+  state?: "ready" | "pool" | "filling";
+  /** Key of the template it was cloned from. */
+  template?: string;
 }
 
 export interface EphemeralDatabase extends EphemeralMeta {
@@ -39,16 +47,32 @@ export interface Target {
   templates?: TemplateSupport;
   /** Releases client connections; leaves servers running. */
   close(): Promise<void>;
+  /** One line for progress output, e.g. `postgres 18.1 at 127.0.0.1:5432` (no secrets). */
+  describe?(): Promise<string>;
 }
 
 export interface TemplateSupport {
   /** True when a finished template with this key exists. */
   has(key: string): Promise<boolean>;
   /**
-   * Builds the template once: `build` migrates the given connection. Concurrent callers with the same key
-   * wait for one build (cross-process). A failed build leaves nothing behind.
+   * Builds the template once: `build` migrates the given connection (and may return how many migrations
+   * it applied). Concurrent callers with the same key wait for one build (cross-process). A failed build
+   * leaves nothing behind.
    */
-  ensure(key: string, build: (conn: DbTarget) => Promise<void>): Promise<void>;
+  ensure(key: string, build: (conn: DbTarget) => Promise<void | number>): Promise<void>;
   /** Drops templates not used for `maxAgeMs`, then the oldest until the total size is under `maxBytes`. */
   gc(opts: { maxAgeMs: number; maxBytes: number; keep?: string[] }): Promise<string[]>;
+  /** Server version, part of the template key (a template is not reused across engine versions). */
+  version?(): Promise<string>;
+  /** Number of migrations the finished template holds (for progress output), when known. */
+  migrationCount?(key: string): Promise<number | undefined>;
+  /**
+   * Takes a ready pre-made clone of template `key` (cross-process safe: each clone goes to one caller),
+   * re-owned to `meta` with a fresh password; undefined when the pool is empty.
+   */
+  claim?(key: string, meta: EphemeralMeta): Promise<EphemeralDatabase | undefined>;
+  /** The template cache, for `dbtk ls --templates`. */
+  list?(): Promise<Array<{ key: string; name: string; state: string; sizeBytes: number; usedAt?: string; migrations?: number }>>;
+  /** Tops the pool of pre-made clones of `key` up to `size`; returns how many it made. */
+  fill?(key: string, size: number): Promise<number>;
 }

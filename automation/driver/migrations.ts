@@ -1,0 +1,92 @@
+// Where a run's schema comes from — the built-in runner on a migrations folder, a team's tool on its
+// project, or nothing — checked up front so bad input fails before anything is created.
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
+import type { DbTarget } from "../../migrations/connection.ts";
+import type { ToolName } from "../../migrations/adapters/index.ts";
+import { templateKey } from "../templates/key.ts";
+import { DbtkError } from "./progress.ts";
+
+/** Kept in step with migrations/adapters (checked by a test); the adapters load only when a tool runs. */
+export const TOOL_NAMES: readonly ToolName[] = ["flyway", "liquibase", "alembic", "dbmate", "command"];
+
+export type MigrationSource =
+  | { kind: "builtin"; dir: string; placeholders?: Record<string, string> }
+  | { kind: "tool"; tool: ToolName; project: string; args?: string[] }
+  | { kind: "none" };
+
+export interface SourceInput {
+  /** Folder of migrations for the built-in runner (Flyway naming: V1__x.sql …). */
+  migrations?: string;
+  /** A team's tool: flyway, liquibase, alembic, dbmate (or command, with `toolArgs`). */
+  tool?: string;
+  /** The tool's project folder. */
+  project?: string;
+  toolArgs?: string[];
+  placeholders?: Record<string, string>;
+}
+
+function requireDir(dir: string, flag: string): string {
+  const abs = path.resolve(dir);
+  if (!existsSync(abs)) {
+    throw new DbtkError(`${flag} ${dir}: no such folder (looked at ${abs}); give the folder that holds your migrations`);
+  }
+  if (!statSync(abs).isDirectory()) throw new DbtkError(`${flag} ${dir}: not a folder; give the folder that holds your migrations`);
+  return abs;
+}
+
+export function resolveSource(input: SourceInput): MigrationSource {
+  if (input.migrations && input.tool) {
+    throw new DbtkError("--migrations and --tool are exclusive: use --migrations DIR for the built-in runner, or --tool NAME --project DIR");
+  }
+  if (input.tool) {
+    if (!(TOOL_NAMES as readonly string[]).includes(input.tool)) {
+      throw new DbtkError(`--tool ${input.tool}: unknown migration tool; use one of ${TOOL_NAMES.join(", ")}`);
+    }
+    if (!input.project) throw new DbtkError(`--tool ${input.tool} needs --project DIR (the folder holding the ${input.tool} project)`);
+    return {
+      kind: "tool",
+      tool: input.tool as ToolName,
+      project: requireDir(input.project, "--project"),
+      ...(input.toolArgs ? { args: input.toolArgs } : {}),
+    };
+  }
+  if (input.project) throw new DbtkError("--project needs --tool NAME (flyway, liquibase, alembic, dbmate); for plain SQL files use --migrations DIR");
+  if (input.migrations) {
+    return { kind: "builtin", dir: requireDir(input.migrations, "--migrations"), ...(input.placeholders ? { placeholders: input.placeholders } : {}) };
+  }
+  return { kind: "none" };
+}
+
+/** The template key of a source on a server version; undefined when there is nothing to migrate. */
+export async function sourceKey(src: MigrationSource, engineVersion: string): Promise<string | undefined> {
+  if (src.kind === "none") return undefined;
+  if (src.kind === "builtin") {
+    return templateKey({ dir: src.dir, tool: "builtin", engineVersion, extra: JSON.stringify(src.placeholders ?? {}) });
+  }
+  return templateKey({ dir: src.project, tool: src.tool, engineVersion, extra: JSON.stringify(src.args ?? []) });
+}
+
+export function sourceLabel(src: MigrationSource): string {
+  if (src.kind === "builtin") return path.relative(process.cwd(), src.dir) || ".";
+  if (src.kind === "tool") return `${src.tool} ${path.relative(process.cwd(), src.project) || "."}`;
+  return "no migrations";
+}
+
+/** Applies the source's migrations to `conn`; returns how many were applied, when known. */
+export async function applyMigrations(
+  src: MigrationSource,
+  conn: DbTarget,
+  opts: { signal?: AbortSignal; onLine?: (line: string) => void } = {},
+): Promise<number | undefined> {
+  if (src.kind === "none") return 0;
+  if (src.kind === "builtin") {
+    const { migrate } = await import("../../migrations/index.ts");
+    const result = await migrate({ target: conn, dir: src.dir, ...(src.placeholders ? { placeholders: src.placeholders } : {}) });
+    return result.applied.length;
+  }
+  const { getTool } = await import("../../migrations/adapters/index.ts");
+  const tool = getTool(src.tool);
+  await tool.migrate(conn, src.project, { ...(src.args ? { args: src.args } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  return undefined;
+}

@@ -1,0 +1,35 @@
+// Small PostgreSQL helpers kept apart from the primitives: the SCRAM verifier, advisory-lock keys and
+// connection errors that name the server and the fix.
+import { createHash, createHmac, pbkdf2, randomBytes } from "node:crypto";
+import { promisify } from "node:util";
+import type { DbTarget } from "../../migrations/connection.ts";
+
+const pbkdf2Async = promisify(pbkdf2);
+
+/**
+ * The SCRAM-SHA-256 verifier PostgreSQL stores for `password` (RFC 5802/7677), computed here so the
+ * plain password never reaches the server, its logs or pg_stat_statements.
+ */
+export async function scramVerifier(password: string, iterations = 4096): Promise<string> {
+  const salt = randomBytes(16);
+  const salted = await pbkdf2Async(password, salt, iterations, 32, "sha256");
+  const clientKey = createHmac("sha256", salted).update("Client Key").digest();
+  const storedKey = createHash("sha256").update(clientKey).digest();
+  const serverKey = createHmac("sha256", salted).update("Server Key").digest();
+  return `SCRAM-SHA-256$${iterations}:${salt.toString("base64")}$${storedKey.toString("base64")}:${serverKey.toString("base64")}`;
+}
+
+/** A bigint advisory-lock key from a string (first 8 bytes of its SHA-256, signed). */
+export function lockKey(text: string): string {
+  return createHash("sha256").update(text).digest().readBigInt64BE(0).toString();
+}
+
+/** Turns a connection failure into a message naming the server and the fix (never the password). */
+export function pgConnectError(err: unknown, admin: DbTarget): Error {
+  const e = err as NodeJS.ErrnoException;
+  const where = `PostgreSQL server at ${admin.host}:${admin.port} (user ${admin.user})`;
+  const reason = e.code ? `${e.code}: ${e.message}` : e.message;
+  return new Error(
+    `cannot connect to the ${where}: ${reason}. Check that it is running and reachable, and the URL given by --server-url or DBTK_SERVER_URL.`,
+  );
+}

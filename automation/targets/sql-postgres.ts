@@ -1,0 +1,389 @@
+// PostgreSQL primitives for ephemeral databases: one login role and one database per id, metadata in
+// COMMENT ON ROLE / DATABASE (shared catalogs, transactional), templates cloned with CREATE DATABASE
+// … TEMPLATE, teardown with DROP DATABASE … WITH (FORCE).
+import pg from "pg";
+import type { DbTarget } from "../../migrations/connection.ts";
+import { decodeMeta, encodeMeta, ID_RE, newPassword, pausePoint, TEMPLATE_RE, templateName } from "./meta.ts";
+import type { Found, SqlServer, TemplateInfo } from "./sql.ts";
+import { lockKey, pgConnectError, scramVerifier } from "./sql-postgres-auth.ts";
+import type { EphemeralMeta } from "./types.ts";
+
+const ident = pg.escapeIdentifier;
+const lit = pg.escapeLiteral;
+
+export { pgConnectError, scramVerifier };
+
+export type CloneStrategy = "auto" | "wal_log" | "file_copy";
+
+export interface PostgresServerOptions {
+  /** Admin login: superuser, or a role with CREATEDB and CREATEROLE. */
+  admin: DbTarget;
+  /**
+   * CREATE DATABASE strategy on PostgreSQL ≥ 15. `auto`: FILE_COPY when the server runs without fsync
+   * (disposable data: no checkpoint cost, fastest measured), else WAL_LOG (cheaper on durable servers).
+   */
+  strategy?: CloneStrategy;
+}
+
+interface ServerInfo {
+  versionNum: number;
+  version: string;
+  superuser: boolean;
+  fsync: boolean;
+}
+
+interface TemplateRecord {
+  dbtk: 1;
+  kind: "template";
+  key: string;
+  state: "building" | "ready";
+  builtAt?: string;
+  usedAt?: string;
+  migrations?: number;
+}
+
+export class PostgresServer implements SqlServer {
+  readonly engine = "postgres" as const;
+  readonly address: string;
+  private readonly admin: DbTarget;
+  private readonly pool: pg.Pool;
+  private readonly strategy: CloneStrategy;
+  private info?: Promise<ServerInfo>;
+
+  constructor(opts: PostgresServerOptions) {
+    this.admin = opts.admin;
+    this.address = `${opts.admin.host}:${opts.admin.port}`;
+    this.strategy = opts.strategy ?? "auto";
+    this.pool = new pg.Pool({ ...this.connOpts(), max: 4, idleTimeoutMillis: 5_000, allowExitOnIdle: true });
+    // An idle admin connection killed by the server must not crash the process.
+    this.pool.on("error", () => undefined);
+  }
+
+  private connOpts(): pg.ClientConfig {
+    const a = this.admin;
+    return { host: a.host, port: a.port, user: a.user, password: a.password, database: a.database, connectionTimeoutMillis: 10_000 };
+  }
+
+  private async q<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw pgConnectError(err, this.admin);
+    }
+    try {
+      return (await client.query<R>(sql, params)).rows;
+    } finally {
+      client.release();
+    }
+  }
+
+  private serverInfo(): Promise<ServerInfo> {
+    this.info ??= this.q<{ n: string; v: string; su: boolean; fsync: string }>(
+      "select current_setting('server_version_num') as n, current_setting('server_version') as v, " +
+        "(select rolsuper from pg_roles where rolname = current_user) as su, current_setting('fsync') as fsync",
+    ).then(([r]) => ({
+      versionNum: Number(r?.n),
+      version: String(r?.v).split(" ")[0] ?? "",
+      superuser: r?.su === true,
+      fsync: r?.fsync !== "off",
+    }));
+    this.info.catch(() => (this.info = undefined));
+    return this.info;
+  }
+
+  async version(): Promise<string> {
+    return `PostgreSQL ${(await this.serverInfo()).version}`;
+  }
+
+  /** The STRATEGY clause for CREATE DATABASE on this server. */
+  async strategyClause(strategy: CloneStrategy = this.strategy): Promise<string> {
+    const info = await this.serverInfo();
+    if (info.versionNum < 150000) return "";
+    const chosen = strategy === "auto" ? (info.fsync ? "wal_log" : "file_copy") : strategy;
+    return ` STRATEGY ${chosen.toUpperCase()}`;
+  }
+
+  private spare?: Promise<{ password: string; verifier: string }>;
+
+  /** A new password and its verifier; the next pair is made in the background (PBKDF2 takes a few ms). */
+  private async credential(): Promise<{ password: string; verifier: string }> {
+    const make = async () => {
+      const password = newPassword();
+      return { password, verifier: await scramVerifier(password) };
+    };
+    const next = this.spare ?? make();
+    this.spare = make();
+    return next;
+  }
+
+  private async createLogin(name: string, comment: string, inRole?: string): Promise<string> {
+    const { password, verifier } = await this.credential();
+    const info = await this.serverInfo();
+    const r = ident(name);
+    await this.q(
+      `CREATE ROLE ${r} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT ` +
+        `PASSWORD ${lit(verifier)}${inRole ? ` IN ROLE ${ident(inRole)}` : ""}; ` +
+        `COMMENT ON ROLE ${r} IS ${lit(comment)};` +
+        // A non-superuser admin must be a member to create a database owned by the role and drop it later.
+        (info.superuser ? "" : ` GRANT ${r} TO CURRENT_USER;`),
+    );
+    return password;
+  }
+
+  async create(meta: EphemeralMeta, templateKey?: string): Promise<DbTarget> {
+    const tpl = templateKey ? templateName(templateKey) : undefined;
+    const record = encodeMeta({ ...meta, ...(templateKey ? { template: templateKey } : {}) });
+    // Login and metadata commit together, before the database exists: whenever a crash comes (even while
+    // the server is still copying for a dead client), list finds a record with an expiry. Clones' objects
+    // belong to the template's role; membership gives the new login owner rights on them.
+    const password = await this.createLogin(meta.id, record, tpl);
+    const d = ident(meta.id);
+    try {
+      await this.q(`CREATE DATABASE ${d} OWNER ${d}${tpl ? ` TEMPLATE ${ident(tpl)}` : ""}${await this.strategyClause()}`);
+      await pausePoint("create");
+      await this.q(`REVOKE ALL ON DATABASE ${d} FROM PUBLIC; COMMENT ON DATABASE ${d} IS ${lit(record)}`);
+    } catch (err) {
+      await this.drop(meta.id).catch(() => undefined);
+      throw err;
+    }
+    return { ...this.admin, user: meta.id, password, database: meta.id };
+  }
+
+  async setMeta(meta: EphemeralMeta): Promise<void> {
+    const text = lit(encodeMeta(meta));
+    const [row] = await this.q<{ db: boolean }>("select exists(select 1 from pg_database where datname = $1) as db", [meta.id]);
+    await this.q(`COMMENT ON ROLE ${ident(meta.id)} IS ${text}${row?.db ? `; COMMENT ON DATABASE ${ident(meta.id)} IS ${text}` : ""}`);
+  }
+
+  async drop(id: string): Promise<void> {
+    if (!ID_RE.test(id)) throw new Error(`"${id}" is not an ephemeral database id (dbtk_<time>_<random>)`);
+    await this.dropDatabase(id);
+    await this.q(`DROP ROLE IF EXISTS ${ident(id)}`);
+  }
+
+  /** WITH (FORCE) ends sessions still connected, so a leaked connection cannot block teardown. */
+  private async dropDatabase(name: string): Promise<void> {
+    if ((await this.serverInfo()).versionNum >= 130000) {
+      await this.q(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`);
+    } else {
+      await this.q("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1", [name]);
+      await this.q(`DROP DATABASE IF EXISTS ${ident(name)}`);
+    }
+  }
+
+  async list(): Promise<Found[]> {
+    const rows = await this.q<{ id: string; role_meta: string | null; db_meta: string | null; has_db: boolean; has_login: boolean }>(
+      `select coalesce(r.rolname, d.datname) as id, shobj_description(r.oid, 'pg_authid') as role_meta,
+              shobj_description(d.oid, 'pg_database') as db_meta, d.oid is not null as has_db, r.oid is not null as has_login
+         from pg_roles r full join pg_database d on d.datname = r.rolname
+        where coalesce(r.rolname, d.datname) ~ $1
+        order by 1`,
+      [ID_RE.source],
+    );
+    return rows.map((r) => {
+      const meta = decodeMeta(r.id, r.db_meta) ?? decodeMeta(r.id, r.role_meta);
+      return { id: r.id, ...(meta ? { meta } : {}), hasDatabase: r.has_db, hasLogin: r.has_login };
+    });
+  }
+
+  async claim(key: string, meta: EphemeralMeta): Promise<DbTarget | undefined> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw pgConnectError(err, this.admin);
+    }
+    try {
+      await client.query("BEGIN");
+      // One claimer at a time per template; comments are transactional, so the claim commits atomically.
+      await client.query("select pg_advisory_xact_lock($1)", [lockKey(`dbtk-pool:${key}`)]);
+      const { rows } = await client.query<{ id: string; m: string }>(
+        `select datname as id, shobj_description(oid, 'pg_database') as m from pg_database
+          where datname ~ $1 and shobj_description(oid, 'pg_database') like '%"state":"pool"%' order by 1`,
+        [ID_RE.source],
+      );
+      const entry = rows.find((r) => decodeMeta(r.id, r.m)?.template === key);
+      if (!entry) {
+        await client.query("ROLLBACK");
+        return undefined;
+      }
+      const { password, verifier } = await this.credential();
+      const text = lit(encodeMeta({ ...meta, id: entry.id, template: key, state: "ready" }));
+      const r = ident(entry.id);
+      await client.query(`COMMENT ON ROLE ${r} IS ${text}; COMMENT ON DATABASE ${r} IS ${text}; ALTER ROLE ${r} PASSWORD ${lit(verifier)}`);
+      await client.query("COMMIT");
+      return { ...this.admin, user: entry.id, password, database: entry.id };
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async sizeOf(name: string): Promise<number> {
+    // The database may vanish between listing and sizing (a concurrent drop): count it as 0.
+    try {
+      const [r] = await this.q<{ s: string }>("select pg_database_size($1) as s", [name]);
+      return Number(r?.s ?? 0);
+    } catch {
+      return 0;
+    }
+  }
+
+  async templates(): Promise<TemplateInfo[]> {
+    const rows = await this.q<{ name: string; m: string | null; has_db: boolean }>(
+      `select coalesce(d.datname, r.rolname) as name, coalesce(shobj_description(d.oid, 'pg_database'), shobj_description(r.oid, 'pg_authid')) as m,
+              d.oid is not null as has_db
+         from pg_database d full join pg_roles r on r.rolname = d.datname
+        where coalesce(d.datname, r.rolname) ~ $1`,
+      [TEMPLATE_RE.source],
+    );
+    const out: TemplateInfo[] = [];
+    for (const r of rows) {
+      let rec: Partial<TemplateRecord> = {};
+      try {
+        rec = JSON.parse(r.m ?? "{}") as Partial<TemplateRecord>;
+      } catch {
+        // A foreign comment: treat as an unfinished build.
+      }
+      const key = rec.key ?? (TEMPLATE_RE.exec(r.name)?.[1] as string);
+      out.push({
+        key,
+        name: r.name,
+        state: !r.has_db ? "orphan" : rec.state === "ready" ? "ready" : "building",
+        ...(rec.builtAt ? { builtAt: rec.builtAt } : {}),
+        ...(rec.usedAt ? { usedAt: rec.usedAt } : {}),
+        ...(rec.migrations !== undefined ? { migrations: rec.migrations } : {}),
+        sizeBytes: r.has_db ? await this.sizeOf(r.name) : 0,
+      });
+    }
+    return out;
+  }
+
+  async template(key: string): Promise<Omit<TemplateInfo, "sizeBytes"> | undefined> {
+    const rec = await this.templateRecord(key);
+    if (!rec) return undefined;
+    return {
+      key: rec.key ?? key,
+      name: templateName(key),
+      state: rec.state === "ready" ? "ready" : "building",
+      ...(rec.builtAt ? { builtAt: rec.builtAt } : {}),
+      ...(rec.usedAt ? { usedAt: rec.usedAt } : {}),
+      ...(rec.migrations !== undefined ? { migrations: rec.migrations } : {}),
+    };
+  }
+
+  async withLock<T>(name: string, fn: () => Promise<T>, opts: { wait?: boolean } = {}): Promise<T | undefined> {
+    const client = new pg.Client(this.connOpts());
+    client.on("error", () => undefined);
+    try {
+      await client.connect();
+    } catch (err) {
+      throw pgConnectError(err, this.admin);
+    }
+    try {
+      if (opts.wait === false) {
+        const { rows } = await client.query<{ ok: boolean }>("select pg_try_advisory_lock($1) as ok", [lockKey(name)]);
+        if (!rows[0]?.ok) return undefined;
+      } else {
+        await client.query("set lock_timeout = '15min'");
+        await client.query("select pg_advisory_lock($1)", [lockKey(name)]);
+      }
+      return await fn();
+    } finally {
+      // Closing the session releases the lock, also when the unlock is never reached (crash).
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  async lockFree(name: string): Promise<boolean> {
+    return (await this.withLock(name, async () => true, { wait: false })) === true;
+  }
+
+  private async templateRecord(key: string): Promise<TemplateRecord | undefined> {
+    const [r] = await this.q<{ m: string | null }>(
+      "select shobj_description(oid, 'pg_database') as m from pg_database where datname = $1",
+      [templateName(key)],
+    );
+    if (!r) return undefined;
+    try {
+      return JSON.parse(r.m ?? "") as TemplateRecord;
+    } catch {
+      // The database exists without a readable record: an unfinished build.
+      return { dbtk: 1, kind: "template", key, state: "building" };
+    }
+  }
+
+  private async setTemplateRecord(key: string, rec: TemplateRecord): Promise<void> {
+    await this.q(`COMMENT ON DATABASE ${ident(templateName(key))} IS ${lit(JSON.stringify(rec))}`);
+  }
+
+  async beginTemplate(key: string): Promise<DbTarget> {
+    const name = templateName(key);
+    const rec: TemplateRecord = { dbtk: 1, kind: "template", key, state: "building" };
+    const [existing] = await this.q("select 1 from pg_roles where rolname = $1", [name]);
+    let password: string;
+    if (existing) {
+      // The role outlived an earlier template because clones still hold objects it owns: reuse it.
+      const cred = await this.credential();
+      password = cred.password;
+      await this.q(`ALTER ROLE ${ident(name)} WITH LOGIN PASSWORD ${lit(cred.verifier)}`);
+    } else {
+      password = await this.createLogin(name, JSON.stringify(rec));
+    }
+    await this.q(`CREATE DATABASE ${ident(name)} OWNER ${ident(name)}${await this.strategyClause()}`);
+    await this.q(`REVOKE ALL ON DATABASE ${ident(name)} FROM PUBLIC`);
+    await this.setTemplateRecord(key, rec);
+    return { ...this.admin, user: name, password, database: name };
+  }
+
+  async finishTemplate(key: string, migrations: number | undefined): Promise<void> {
+    const name = ident(templateName(key));
+    await this.q("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()", [
+      templateName(key),
+    ]);
+    // The template itself belongs to the admin, so members of the template role (every clone's login)
+    // cannot alter or drop it; the objects inside stay with the template role.
+    await this.q(`ALTER DATABASE ${name} OWNER TO CURRENT_USER; ALTER ROLE ${name} WITH NOLOGIN PASSWORD NULL`);
+    await this.q(`ALTER DATABASE ${name} WITH IS_TEMPLATE true ALLOW_CONNECTIONS false`);
+    const now = new Date().toISOString();
+    await this.setTemplateRecord(key, {
+      dbtk: 1,
+      kind: "template",
+      key,
+      state: "ready",
+      builtAt: now,
+      usedAt: now,
+      ...(migrations !== undefined ? { migrations } : {}),
+    });
+  }
+
+  async touchTemplate(key: string): Promise<void> {
+    const rec = await this.templateRecord(key);
+    if (!rec) return;
+    // At most one write a minute: cheap enough to call on every clone.
+    if (rec.usedAt && Date.now() - Date.parse(rec.usedAt) < 60_000) return;
+    await this.setTemplateRecord(key, { ...rec, usedAt: new Date().toISOString() });
+  }
+
+  async dropTemplate(key: string): Promise<void> {
+    const name = templateName(key);
+    const [db] = await this.q("select 1 from pg_database where datname = $1", [name]);
+    if (db) {
+      await this.q(`ALTER DATABASE ${ident(name)} WITH IS_TEMPLATE false`);
+      await this.dropDatabase(name);
+    }
+    try {
+      await this.q(`DROP ROLE IF EXISTS ${ident(name)}`);
+    } catch (err) {
+      // 2BP01: live clones still hold objects owned by the role; it is dropped by a later clean-up.
+      if ((err as { code?: string }).code !== "2BP01") throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,195 @@
+// The library API for test runners: a fresh migrated database per test file or per test (like pgtestdb).
+//
+//   const dbs = await ephemeralDatabases({ migrations: "db/migrations" });
+//   const db = await dbs.acquire();   // instant with a warm pool: a clone made ahead of time
+//   … new pg.Pool({ connectionString: db.url }) …
+//   await db.release();                // dropped WITH (FORCE): leaked connections cannot block it
+//   await dbs.close();
+import { connectionEnv, databaseUrl } from "../migrations/connection.ts";
+import { applyMigrations, resolveSource, sourceKey, type MigrationSource } from "./driver/migrations.ts";
+import { provision } from "./driver/provision.ts";
+import { newMeta, parseDuration } from "./targets/meta.ts";
+import { openTarget, type TargetOptions } from "./targets/registry.ts";
+import type { EphemeralDatabase, Target } from "./targets/types.ts";
+
+export interface EphemeralDatabasesOptions {
+  /** Migrations folder for the built-in runner. */
+  migrations?: string;
+  /** A team's migration tool (flyway, liquibase, alembic, dbmate) with its `project` folder. */
+  tool?: string;
+  project?: string;
+  /** Target name (default DBTK_TARGET or `local`). */
+  target?: string;
+  engine?: TargetOptions["engine"];
+  via?: TargetOptions["via"];
+  serverUrl?: string;
+  /** Local server directory (default under DBTK_SERVERS_DIR). */
+  rootDir?: string;
+  /** Clone a migrated template (default true); false migrates every database in place. */
+  templates?: boolean;
+  /** Databases made ahead of time and handed out on acquire (default 2). */
+  poolSize?: number;
+  /** Expiry of each database, e.g. `30m` (default) or milliseconds; reap removes leftovers after it. */
+  ttl?: string | number;
+  owner?: string;
+}
+
+export interface TestDatabase extends EphemeralDatabase {
+  /** DATABASE_URL form (holds the password: keep it out of logs). */
+  url: string;
+  /** DATABASE_URL plus PG* / MYSQL_* variables. */
+  env: Record<string, string>;
+  /** Destroys the database; idempotent. */
+  release(): Promise<void>;
+}
+
+export interface EphemeralDatabases {
+  readonly target: Target;
+  /** Key of the migrated template the databases are cloned from (undefined without migrations). */
+  readonly templateKey: string | undefined;
+  acquire(): Promise<TestDatabase>;
+  /** Destroys the pool's spare databases and every acquired one not yet released. */
+  close(): Promise<void>;
+}
+
+interface Waiter {
+  resolve(db: EphemeralDatabase): void;
+  reject(err: unknown): void;
+}
+
+class Pool implements EphemeralDatabases {
+  private readonly ready: EphemeralDatabase[] = [];
+  private readonly waiters: Waiter[] = [];
+  private readonly outstanding = new Set<string>();
+  private filling?: Promise<void>;
+  private closed = false;
+
+  constructor(
+    readonly target: Target,
+    readonly templateKey: string | undefined,
+    private readonly source: MigrationSource,
+    private readonly size: number,
+    private readonly ttlMs: number,
+    private readonly owner: string | undefined,
+  ) {}
+
+  private async make(): Promise<EphemeralDatabase> {
+    if (this.templateKey) {
+      const meta = newMeta({ target: this.target.name, ttlMs: this.ttlMs, ...(this.owner ? { owner: this.owner } : {}) });
+      return this.target.create({ ...meta, engine: this.target.engine, template: this.templateKey });
+    }
+    const p = await provision({
+      target: this.target,
+      source: this.source,
+      ttlMs: this.ttlMs,
+      poolSize: 0,
+      templates: false,
+      ...(this.owner ? { owner: this.owner } : {}),
+    });
+    return p.db;
+  }
+
+  /** One maker at a time: serves waiters first, then tops the spare list up to `size`. */
+  kick(): void {
+    if (this.filling || this.closed) return;
+    this.filling = (async () => {
+      while (!this.closed && (this.waiters.length > 0 || this.ready.length < this.size)) {
+        let db: EphemeralDatabase;
+        try {
+          db = await this.make();
+        } catch (err) {
+          // Fail the waiters rather than retrying forever; the next acquire tries again.
+          for (const w of this.waiters.splice(0)) w.reject(err);
+          return;
+        }
+        if (this.closed) {
+          await this.target.destroy(db.id).catch(() => undefined);
+          return;
+        }
+        const w = this.waiters.shift();
+        if (w) w.resolve(db);
+        else this.ready.push(db);
+      }
+    })().finally(() => {
+      this.filling = undefined;
+      if (!this.closed && this.waiters.length > 0) this.kick();
+    });
+  }
+
+  private wrap(db: EphemeralDatabase): TestDatabase {
+    this.outstanding.add(db.id);
+    let released: Promise<void> | undefined;
+    return {
+      ...db,
+      url: databaseUrl(db.connection),
+      env: connectionEnv(db.connection),
+      release: () => {
+        released ??= this.target.destroy(db.id).then(() => void this.outstanding.delete(db.id));
+        return released;
+      },
+    };
+  }
+
+  async acquire(): Promise<TestDatabase> {
+    if (this.closed) throw new Error("ephemeralDatabases: acquire() after close()");
+    const spare = this.ready.shift();
+    this.kick();
+    if (spare) return this.wrap(spare);
+    const db = await new Promise<EphemeralDatabase>((resolve, reject) => {
+      this.waiters.push({ resolve, reject });
+      this.kick();
+    });
+    return this.wrap(db);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const w of this.waiters.splice(0)) w.reject(new Error("ephemeralDatabases: closed"));
+    await this.filling;
+    const ids = [...this.ready.splice(0).map((d) => d.id), ...this.outstanding];
+    for (const id of ids) await this.target.destroy(id).catch(() => undefined);
+    this.outstanding.clear();
+    await this.target.close();
+  }
+}
+
+/**
+ * Opens a target, builds (or reuses) the migrated template, and keeps `poolSize` clones ready. Each
+ * `acquire()` hands one out and starts making the next in the background.
+ */
+export async function ephemeralDatabases(opts: EphemeralDatabasesOptions = {}): Promise<EphemeralDatabases> {
+  const source = resolveSource({ migrations: opts.migrations, tool: opts.tool, project: opts.project });
+  const ttlMs = typeof opts.ttl === "number" ? opts.ttl : parseDuration(opts.ttl ?? "30m", "ttl");
+  const target = await openTarget(opts.target ?? process.env.DBTK_TARGET ?? "local", {
+    ...(opts.engine ? { engine: opts.engine } : {}),
+    ...(opts.via ? { via: opts.via } : {}),
+    ...(opts.serverUrl ? { serverUrl: opts.serverUrl } : {}),
+    ...(opts.rootDir ? { rootDir: opts.rootDir } : {}),
+  });
+  try {
+    let key: string | undefined;
+    const tpl = target.templates;
+    if (tpl && opts.templates !== false && source.kind !== "none") {
+      key = await sourceKey(source, (await tpl.version?.()) ?? target.engine);
+      await tpl.ensure(key as string, (conn) => applyMigrations(source, conn));
+    }
+    const pool = new Pool(target, key, source, opts.poolSize ?? 2, ttlMs, opts.owner);
+    // Start making spares now, so the first acquire is already warm when the caller gets to it.
+    pool.kick();
+    return pool;
+  } catch (err) {
+    await target.close();
+    throw err;
+  }
+}
+
+/** Runs `fn` with a fresh database from `dbs` and releases it afterwards, whatever happens. */
+export async function withTestDatabase<T>(dbs: EphemeralDatabases, fn: (db: TestDatabase) => Promise<T>): Promise<T> {
+  const db = await dbs.acquire();
+  try {
+    return await fn(db);
+  } finally {
+    await db.release();
+  }
+}

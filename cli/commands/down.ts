@@ -1,0 +1,43 @@
+// dbtk down <id…>: destroys ephemeral databases (and their logins) made by run or up.
+import type { Command } from "commander";
+import { addTargetOptions, guarded, openTargetFromFlags, type TargetFlags } from "../../automation/driver/cli-options.ts";
+import { DbtkError, formatMs, Secrets, stderrProgress } from "../../automation/driver/progress.ts";
+import { ID_RE } from "../../automation/targets/meta.ts";
+
+interface DownFlags extends TargetFlags {
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function registerDown(program: Command): void {
+  const cmd = program
+    .command("down")
+    .description("destroy ephemeral databases by id (from dbtk up or dbtk ls); destroying one that is gone is not an error")
+    .argument("<id...>", "ids such as dbtk_mwvrlml0_37dwtgqh6d")
+    .option("--json", "print what was destroyed as JSON")
+    .option("-q, --quiet", "no progress lines");
+  addTargetOptions(cmd).action(async (ids: string[], flags: DownFlags) => {
+    const secrets = new Secrets();
+    await guarded(secrets, async () => {
+      for (const id of ids) {
+        if (!ID_RE.test(id)) throw new DbtkError(`"${id}" is not an ephemeral database id (dbtk_<time>_<random>); see dbtk ls`, 2);
+      }
+      const progress = stderrProgress(secrets, { quiet: flags.quiet === true });
+      const target = await openTargetFromFlags(flags, secrets, progress);
+      try {
+        const known = new Set((await target.list()).map((m) => m.id));
+        const results: Array<{ id: string; found: boolean; ms: number }> = [];
+        for (const id of ids) {
+          const t0 = performance.now();
+          await target.destroy(id);
+          const ms = performance.now() - t0;
+          results.push({ id, found: known.has(id), ms });
+          progress.line(known.has(id) ? `down ${id} ${formatMs(ms)}` : `down ${id}: not found on ${target.name} (nothing to do)`);
+        }
+        if (flags.json) process.stdout.write(secrets.redact(JSON.stringify({ target: target.name, destroyed: results }, null, 2)) + "\n");
+      } finally {
+        await target.close();
+      }
+    });
+  });
+}

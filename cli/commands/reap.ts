@@ -1,0 +1,45 @@
+// dbtk reap: destroy what runs left behind — expired databases (a killed driver's leftovers), half-made
+// pool clones of dead processes, optionally every database of a dead run — and trim the template cache.
+import type { Command } from "commander";
+import { reap } from "../../automation/reaper.ts";
+import { addTargetOptions, guarded, openTargetFromFlags, type TargetFlags } from "../../automation/driver/cli-options.ts";
+import { formatMs, Secrets, stderrProgress } from "../../automation/driver/progress.ts";
+import { templatePolicy } from "../../automation/driver/provision.ts";
+
+interface ReapFlags extends TargetFlags {
+  dryRun?: boolean;
+  dead?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function registerReap(program: Command): void {
+  const cmd = program
+    .command("reap")
+    .description("destroy expired ephemeral databases (and those of dead runs with --dead); clean the template cache")
+    .option("--dry-run", "list what would be destroyed; destroy nothing")
+    .option("--dead", "also destroy unexpired databases whose run (a process on this host) is gone")
+    .option("--json", "print the result as JSON")
+    .option("-q, --quiet", "no progress lines");
+  addTargetOptions(cmd).action(async (flags: ReapFlags) => {
+    const secrets = new Secrets();
+    await guarded(secrets, async () => {
+      const progress = stderrProgress(secrets, { quiet: flags.quiet === true });
+      const target = await openTargetFromFlags(flags, secrets, progress);
+      try {
+        const t0 = performance.now();
+        const result = await reap(target, { dryRun: flags.dryRun === true, dead: flags.dead === true, templates: templatePolicy() });
+        for (const d of result.destroyed) progress.line(`${flags.dryRun ? "would destroy" : "destroyed"} ${d.id} (${d.reason}, owner ${d.owner})`);
+        for (const t of result.templatesDropped) progress.line(`dropped template ${t}`);
+        for (const f of result.failed) progress.line(`could not destroy ${f.id}: ${f.error}`);
+        progress.line(
+          `reap ${formatMs(performance.now() - t0)}: ${result.destroyed.length} ${flags.dryRun ? "to destroy" : "destroyed"}, ${result.kept} kept`,
+        );
+        if (flags.json) process.stdout.write(secrets.redact(JSON.stringify(result, null, 2)) + "\n");
+        if (result.failed.length) process.exitCode = 1;
+      } finally {
+        await target.close();
+      }
+    });
+  });
+}

@@ -1,0 +1,100 @@
+// dbtk up: a fresh migrated database that stays until `dbtk down <id>` (or its expiry and `dbtk reap`).
+import { chmodSync, existsSync, writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { connectionEnv, databaseUrl } from "../../migrations/connection.ts";
+import { addTargetOptions, guarded, openTargetFromFlags, ttlFrom, type TargetFlags } from "../../automation/driver/cli-options.ts";
+import { resolveSource } from "../../automation/driver/migrations.ts";
+import { Secrets, stderrProgress } from "../../automation/driver/progress.ts";
+import { poolSizeFrom, provision } from "../../automation/driver/provision.ts";
+import { parseDuration } from "../../automation/targets/meta.ts";
+
+interface UpFlags extends TargetFlags {
+  migrations?: string;
+  tool?: string;
+  project?: string;
+  ttl?: string;
+  json?: boolean;
+  showSecrets?: boolean;
+  saveEnv?: string;
+  pool?: string;
+  template: boolean;
+  owner?: string;
+  quiet?: boolean;
+}
+
+/** `KEY=value` lines, quoted for POSIX shells when needed. */
+function envLines(env: Record<string, string>): string {
+  const quote = (v: string) => (/^[\w@%+=:,./-]*$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
+  return Object.entries(env)
+    .map(([k, v]) => `${k}=${quote(v)}`)
+    .join("\n");
+}
+
+export function registerUp(program: Command): void {
+  const cmd = program
+    .command("up")
+    .description("create a migrated disposable database and print its connection (it stays until dbtk down or expiry)")
+    .option("--migrations <dir>", "migrations folder for the built-in runner")
+    .option("--tool <name>", "the team's migration tool: flyway, liquibase, alembic, dbmate")
+    .option("--project <dir>", "the tool's project folder (with --tool)")
+    .option("--ttl <duration>", "expiry, after which `dbtk reap` removes it", "2h")
+    .option("--pool <n>", "pre-made clones kept ready per template (default 2, DBTK_POOL_SIZE)")
+    .option("--no-template", "migrate in place instead of cloning a migrated template")
+    .option("--owner <name>", "recorded owner (default: the CI job, else user@host)")
+    // Not --env-file: Node 20 reads that flag anywhere on its command line.
+    .option("--save-env <file>", "also write the connection variables, password included, to this file (mode 0600)")
+    .option("--json", "print JSON instead of KEY=value lines")
+    .option("--show-secrets", "print the password (otherwise shown as ****; use --save-env to keep it out of logs)")
+    .option("-q, --quiet", "no progress lines");
+  addTargetOptions(cmd).action(async (flags: UpFlags) => {
+    const secrets = new Secrets();
+    await guarded(secrets, async () => {
+      const source = resolveSource({ migrations: flags.migrations, tool: flags.tool, project: flags.project });
+      const ttlMs = ttlFrom(flags.ttl, "2h", parseDuration);
+      const progress = stderrProgress(secrets, { quiet: flags.quiet === true });
+      const target = await openTargetFromFlags(flags, secrets, progress);
+      try {
+        const prov = await provision({
+          target,
+          source,
+          ttlMs,
+          trackPid: false,
+          poolSize: poolSizeFrom(flags.pool),
+          templates: flags.template,
+          progress,
+          ...(flags.owner ? { owner: flags.owner } : {}),
+        });
+        await prov.background;
+        const { db } = prov;
+        secrets.addConnection(db.connection);
+        const env = connectionEnv(db.connection);
+        if (flags.saveEnv) {
+          // Tighten an existing file before the secret goes in (writeFileSync's mode applies only to new files).
+          if (existsSync(flags.saveEnv)) chmodSync(flags.saveEnv, 0o600);
+          writeFileSync(flags.saveEnv, envLines(env) + "\n", { mode: 0o600 });
+          progress.line(`wrote ${flags.saveEnv} (0600)`);
+        }
+        const shown = (text: string) => (flags.showSecrets ? text : secrets.redact(text));
+        if (flags.json) {
+          const { password: _pw, ...conn } = db.connection;
+          const out = {
+            id: db.id,
+            target: db.target,
+            engine: db.connection.engine,
+            owner: db.owner,
+            createdAt: db.createdAt,
+            expiresAt: db.expiresAt,
+            connection: { ...conn, password: db.connection.password, url: databaseUrl(db.connection) },
+            env,
+          };
+          process.stdout.write(shown(JSON.stringify(out, null, 2)) + "\n");
+        } else {
+          process.stdout.write(shown(`DBTK_ID=${db.id}\n${envLines(env)}`) + "\n");
+        }
+        progress.line(`up ${db.id} until ${db.expiresAt}; remove it with: dbtk down ${db.id}${flags.target !== "local" ? ` --target ${flags.target}` : ""}`);
+      } finally {
+        await target.close();
+      }
+    });
+  });
+}
