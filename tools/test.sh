@@ -18,4 +18,11 @@ export PATH="$DBTK_CACHE/bin:$PATH"
 log "type check"
 npx tsc --noEmit -p .
 log "tests"
-npx vitest run "$@"
+report="$(mktemp)"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
+# One plain closing line for CI: "N passed, N failed".
+node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);' "$report" || true
+rm -f "$report"
+exit "$status"
