@@ -22,6 +22,8 @@ export interface RunRequest {
   env?: Record<string, string>;
   /** Put the password (and the full URL) in the summary. */
   showSecrets?: boolean;
+  /** Send the command's stdout to our stderr, keeping stdout for a machine-readable summary (--json). */
+  commandStdoutToStderr?: boolean;
 }
 
 export interface RunSummary {
@@ -45,11 +47,16 @@ export interface RunSummary {
 const signum = (sig: NodeJS.Signals): number => constants.signals[sig] ?? 15;
 
 /** Spawns the command; resolves with its exit code (128 + n when a signal ended it). */
-function runChild(command: string[], env: NodeJS.ProcessEnv, onSpawn: (c: ChildProcess) => void): Promise<number> {
+function runChild(
+  command: string[],
+  env: NodeJS.ProcessEnv,
+  stdoutToStderr: boolean,
+  onSpawn: (c: ChildProcess) => void,
+): Promise<number> {
   const [file, ...args] = command;
   if (!file) return Promise.reject(new DbtkError("no command given: put it after `--`, e.g. dbtk run -- npm test", 2));
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: "inherit", env });
+    const child = spawn(file, args, { stdio: ["inherit", stdoutToStderr ? process.stderr : "inherit", "inherit"], env });
     onSpawn(child);
     child.once("error", (err: NodeJS.ErrnoException) => {
       if (err.code === "ENOENT") {
@@ -148,7 +155,7 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
       const env = { ...process.env, ...req.env, ...connectionEnv(db.connection) };
       const c0 = performance.now();
       try {
-        summary.exitCode = await runChild(req.command, env, (c) => (child = c));
+        summary.exitCode = await runChild(req.command, env, req.commandStdoutToStderr ?? false, (c) => (child = c));
       } catch (err) {
         if (!(err instanceof DbtkError)) throw err;
         progress.line(err.message);

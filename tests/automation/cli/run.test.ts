@@ -79,10 +79,11 @@ describe("run", () => {
     await nothingInUse();
   });
 
-  it("--json prints a summary on stdout without the password", async () => {
+  it("--json prints a summary on stdout without the password; the command's own stdout goes to stderr", async () => {
     const pwFile = path.join(sb.dir("run-json"), "pw");
-    const r = await dbtk(["run", "--json", "--migrations", sample, ...nodeCmd(`require("fs").writeFileSync(${JSON.stringify(pwFile)}, process.env.PGPASSWORD)`)], sb.env);
+    const r = await dbtk(["run", "--json", "--migrations", sample, ...nodeCmd(`require("fs").writeFileSync(${JSON.stringify(pwFile)}, process.env.PGPASSWORD); console.log("hello from the command")`)], sb.env);
     expect(r.code).toBe(0);
+    expect(r.stderr).toContain("hello from the command");
     const s = JSON.parse(r.stdout) as Record<string, unknown> & { connection: { url: string }; timings: Record<string, number> };
     expect(s).toMatchObject({ target: "local", engine: "postgres", exitCode: 0, migrations: 3, tornDown: true });
     expect(s.connection.url).toMatch(/^postgres:\/\/dbtk_\w+:\*\*\*\*@127\.0\.0\.1:\d+\/dbtk_\w+$/);
