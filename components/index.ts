@@ -16,4 +16,4 @@ export type { GcpCloudSqlDatabaseArgs } from "./gcp/index.ts";
 
 // Azure SQL Database and flexible servers
 export { AzureMysqlFlexibleServer, AzurePostgresFlexibleServer, AzureSqlDatabase } from "./azure/index.ts";
-export type { AzureFlexibleServerArgs, AzureSqlDatabaseArgs, KeyVaultAccessModel } from "./azure/index.ts";
+export type { AzureFlexibleServerArgs, AzureSqlAutomaticTuning, AzureSqlDatabaseArgs, KeyVaultAccessModel } from "./azure/index.ts";

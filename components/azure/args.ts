@@ -36,7 +36,37 @@ export type AzureSqlDatabaseArgs = AzureCommonArgs &
      * cross-region secondary server gets no private endpoint (reach it through the failover group listener).
      */
     replicaSubnetIds?: Record<string, string>;
+    /**
+     * Automatic tuning of every logical server (primary and secondaries, so a failover keeps it); the
+     * databases inherit it. Default: on, creating indexes and forcing the last good plan, not dropping indexes.
+     */
+    automaticTuning?: AzureSqlAutomaticTuning;
   };
+
+/**
+ * Azure SQL automatic tuning, set on the logical servers through an ARM deployment (the classic provider
+ * has no resource for it). Azure validates each action and reverts it when performance regresses.
+ */
+export interface AzureSqlAutomaticTuning {
+  /**
+   * Deploy the settings. Default true. `false` deploys nothing and leaves the servers as they are: settings
+   * deployed earlier stay until changed in Azure (an incremental deployment does not undo them).
+   *
+   * On destroy the classic provider deletes what a deployment created, unless the provider sets
+   * `features.templateDeployment.deleteNestedItemsDuringDeletion: false`; server advisors have no DELETE
+   * operation, so set it to false on the provider these components use.
+   */
+  enabled?: boolean;
+  /** Create indexes Query Store shows would help (CREATE_INDEX). Default true. */
+  createIndex?: boolean;
+  /**
+   * Drop unused and duplicate indexes (DROP_INDEX). Default false: an index a rare but critical query needs
+   * (month-end reports) can look unused.
+   */
+  dropIndex?: boolean;
+  /** Force the last good plan when a plan change makes a query regress (FORCE_LAST_GOOD_PLAN). Default true. */
+  forceLastGoodPlan?: boolean;
+}
 
 /** Arguments of the flexible-server components (PostgreSQL, MySQL). */
 export type AzureFlexibleServerArgs = AzureCommonArgs &

@@ -2,7 +2,7 @@
 export { AzureSqlDatabase } from "./sqlDatabase.ts";
 export { AzurePostgresFlexibleServer } from "./postgresFlexibleServer.ts";
 export { AzureMysqlFlexibleServer } from "./mysqlFlexibleServer.ts";
-export type { AzureSqlDatabaseArgs, AzureFlexibleServerArgs, ConnectionInfo, KeyVaultAccessModel } from "./args.ts";
+export type { AzureSqlDatabaseArgs, AzureSqlAutomaticTuning, AzureFlexibleServerArgs, ConnectionInfo, KeyVaultAccessModel } from "./args.ts";
 export * from "./sqlMapping.ts";
 export * from "./flexibleMapping.ts";
 export { cidrToRange, keyRotationPolicy } from "./common.ts";

@@ -1,6 +1,6 @@
 // AzureSqlDatabase: an Azure SQL Database (engine sqlserver) on a logical server, from a DatabaseSpec:
 // TLS 1.2, no public access by default, TDE with a customer key when asked, geo-secondaries with a
-// failover group, auditing and diagnostics to Log Analytics, password in Key Vault.
+// failover group, auditing and diagnostics to Log Analytics, password in Key Vault, automatic tuning.
 import * as azure from "@pulumi/azure";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseSpec } from "../spec/index.ts";
@@ -8,6 +8,9 @@ import type { AzureSqlDatabaseArgs, ConnectionInfo } from "./args.ts";
 import { adminPassword, checkedSpec, cidrToRange, customerKey, deleteLock, diagnostics, metricAlerts } from "./common.ts";
 import type { CustomerKey } from "./common.ts";
 import {
+  automaticTuningParameters,
+  automaticTuningSettings,
+  automaticTuningTemplate,
   planSecondaries,
   sqlDatabaseArgs,
   sqlDatabaseLogCategories,
@@ -27,6 +30,8 @@ export class AzureSqlDatabase extends pulumi.ComponentResource {
   /** Secondary servers, one per replica. */
   readonly secondaryServers: azure.mssql.Server[];
   readonly failoverGroup?: azure.mssql.FailoverGroup;
+  /** ARM deployments setting automatic tuning, one per logical server (primary first); empty when disabled. */
+  readonly automaticTuning: azure.core.ResourceGroupTemplateDeployment[];
   readonly serverId: pulumi.Output<string>;
   readonly databaseId: pulumi.Output<string>;
   /** Server host name, `<server>.database.windows.net`. */
@@ -62,6 +67,7 @@ export class AzureSqlDatabase extends pulumi.ComponentResource {
     this.observability(name, c);
 
     this.secondaryServers = [];
+    const tuned: { suffix: string; server: azure.mssql.Server; database: azure.mssql.Database }[] = [{ suffix: "primary", server: this.server, database: this.database }];
     for (const p of planSecondaries(spec, args.location)) {
       const subnet = p.location === args.location ? spec.network.subnetIds?.[0] : args.replicaSubnetIds?.[p.location];
       const secondary = this.logicalServer(name, p.suffix, p.location, subnet);
@@ -79,6 +85,7 @@ export class AzureSqlDatabase extends pulumi.ComponentResource {
         },
         { parent: this, dependsOn: secondary.ready },
       );
+      tuned.push({ suffix: p.suffix, server: secondary.server, database: geo });
       if (p.failoverGroup) {
         this.failoverGroup = new azure.mssql.FailoverGroup(
           `${name}-failover`,
@@ -95,6 +102,8 @@ export class AzureSqlDatabase extends pulumi.ComponentResource {
         );
       }
     }
+
+    this.automaticTuning = this.tuning(name, tuned);
 
     this.serverId = this.server.id;
     this.databaseId = this.database.id;
@@ -175,6 +184,30 @@ export class AzureSqlDatabase extends pulumi.ComponentResource {
     }
     deleteLock({ name, spec, args, parent }, suffix, server.id);
     return { server, ready };
+  }
+
+  /**
+   * Automatic tuning on every logical server, so a failover keeps it. After the server's database: the
+   * service refuses tuning changes while earlier ones still propagate to the databases.
+   */
+  private tuning(name: string, servers: { suffix: string; server: azure.mssql.Server; database: azure.mssql.Database }[]) {
+    const settings = automaticTuningSettings(this.args.automaticTuning);
+    if (!settings.enabled) return [];
+    const templateContent = JSON.stringify(automaticTuningTemplate(settings));
+    return servers.map(
+      ({ suffix, server, database }) =>
+        new azure.core.ResourceGroupTemplateDeployment(
+          `${name}-${suffix}-tuning`,
+          {
+            resourceGroupName: this.args.resourceGroupName,
+            deploymentMode: "Incremental",
+            templateContent,
+            parametersContent: server.name.apply(automaticTuningParameters),
+            tags: { ...this.spec.tags },
+          },
+          { parent: this, dependsOn: [server, database] },
+        ),
+    );
   }
 
   /** Auditing and diagnostics to Log Analytics (when a workspace is given) and metric alerts. */

@@ -2,6 +2,7 @@
 // Argument names follow node_modules/@pulumi/azure/mssql/{server,database}.d.ts.
 import { replicaInstances } from "../spec/replicas.ts";
 import type { DatabaseSpec, LongTermRetention, Size, SizeTier } from "../spec/types.ts";
+import type { AzureSqlAutomaticTuning } from "./args.ts";
 
 // vCore SKUs; dev runs serverless (auto-pauses when idle), the others provisioned General Purpose.
 const sqlSkus: Record<SizeTier, string> = {
@@ -152,4 +153,57 @@ export function planSecondaries(spec: DatabaseSpec, primaryLocation: string): Pl
         size: replica.size ?? spec.size,
       };
     });
+}
+
+/** Automatic tuning as asked, defaults filled in (see AzureSqlAutomaticTuning). */
+export interface AutomaticTuningSettings {
+  enabled: boolean;
+  createIndex: boolean;
+  dropIndex: boolean;
+  forceLastGoodPlan: boolean;
+}
+
+export function automaticTuningSettings(asked: AzureSqlAutomaticTuning | undefined): AutomaticTuningSettings {
+  return {
+    enabled: asked?.enabled ?? true,
+    createIndex: asked?.createIndex ?? true,
+    // Dropping indexes can remove one a rare but critical query needs: opt-in only.
+    dropIndex: asked?.dropIndex ?? false,
+    forceLastGoodPlan: asked?.forceLastGoodPlan ?? true,
+  };
+}
+
+/** Advisor names of the tuning options, in the order the template sets them. */
+export const automaticTuningAdvisors = [
+  ["CreateIndex", "createIndex"],
+  ["DropIndex", "dropIndex"],
+  ["ForceLastGoodPlan", "forceLastGoodPlan"],
+] as const;
+
+/**
+ * ARM template (for a resource-group deployment, parameter `serverName`) setting a logical server's automatic
+ * tuning. `Microsoft.Sql/servers/automaticTuning` offers no PUT (GET/PATCH only), so a template cannot deploy
+ * it; the server advisors of API 2014-04-01 can, one per option. Each option is set explicitly (Enabled or
+ * Disabled, never Default) so a change of Azure's defaults does not change the server. The advisors are
+ * chained: the service refuses a change while the previous one still propagates to the databases.
+ */
+export function automaticTuningTemplate(settings: AutomaticTuningSettings) {
+  const advisorId = (advisor: string) => `[resourceId('Microsoft.Sql/servers/advisors', parameters('serverName'), '${advisor}')]`;
+  return {
+    $schema: "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+    contentVersion: "1.0.0.0",
+    parameters: { serverName: { type: "string" } },
+    resources: automaticTuningAdvisors.map(([advisor, option], i) => ({
+      type: "Microsoft.Sql/servers/advisors",
+      apiVersion: "2014-04-01",
+      name: `[concat(parameters('serverName'), '/${advisor}')]`,
+      properties: { autoExecuteValue: settings[option] ? "Enabled" : "Disabled" },
+      ...(i > 0 ? { dependsOn: [advisorId(automaticTuningAdvisors[i - 1]![0])] } : {}),
+    })),
+  };
+}
+
+/** Parameters file content for automaticTuningTemplate. */
+export function automaticTuningParameters(serverName: string): string {
+  return JSON.stringify({ serverName: { value: serverName } });
 }

@@ -150,6 +150,52 @@ describe("AzureSqlDatabase: options", () => {
   });
 });
 
+describe("AzureSqlDatabase: automatic tuning", () => {
+  const DEPLOYMENT = "azure:core/resourceGroupTemplateDeployment:ResourceGroupTemplateDeployment";
+  const advisors = (r: { inputs: Record<string, unknown> }) =>
+    (JSON.parse(plain<string>(r.inputs["templateContent"])) as { resources: { type: string; name: string; properties: { autoExecuteValue: string } }[] }).resources.map((a) => [
+      a.type,
+      a.name.match(/'\/(\w+)'\)\]$/)![1],
+      a.properties.autoExecuteValue,
+    ]);
+
+  it("by default: an incremental deployment per server setting the advisors, parented to the component", async () => {
+    const { db, tracker } = await render({ tags: { team: "orders" } });
+    const d = one(DEPLOYMENT);
+    expect(d.inputs).toMatchObject({ resourceGroupName: "rg-db", deploymentMode: "Incremental", tags: { team: "orders" } });
+    expect(advisors(d)).toEqual([
+      ["Microsoft.Sql/servers/advisors", "CreateIndex", "Enabled"],
+      ["Microsoft.Sql/servers/advisors", "DropIndex", "Disabled"],
+      ["Microsoft.Sql/servers/advisors", "ForceLastGoodPlan", "Enabled"],
+    ]);
+    expect(JSON.parse(plain<string>(d.inputs["parametersContent"]))).toEqual({ serverName: { value: "orders-primary-a1b2c3" } });
+    const tracked = tracker.find("orders-primary-tuning");
+    expect(tracked.parent).toBe(db);
+    expect(tracked.opts.dependsOn).toEqual(expect.arrayContaining([db.server, db.database]));
+    expect(db.automaticTuning).toHaveLength(1);
+  });
+
+  it("asked options reach the template", async () => {
+    await render({}, "dev", { automaticTuning: { dropIndex: true, forceLastGoodPlan: false } });
+    expect(advisors(one(DEPLOYMENT)).map(([, name, value]) => `${name}=${value}`)).toEqual(["CreateIndex=Enabled", "DropIndex=Enabled", "ForceLastGoodPlan=Disabled"]);
+  });
+
+  it("every secondary server gets the same settings, so a failover keeps them", async () => {
+    await render({ replicas: [{ region: "northeurope", count: 1 }] }, "prod");
+    const deployments = ofType(DEPLOYMENT);
+    expect(deployments.map((d) => d.name)).toEqual(["orders-primary-tuning", "orders-secondary-northeurope-0-tuning"]);
+    expect(deployments.map((d) => JSON.parse(plain<string>(d.inputs["parametersContent"])).serverName.value)).toEqual(["orders-primary-a1b2c3", "orders-secondary-northeurope-0-a1b2c3"]);
+    expect(new Set(deployments.map((d) => d.inputs["templateContent"])).size).toBe(1);
+  });
+
+  it("absent when disabled", async () => {
+    const { db } = await render({}, "dev", { automaticTuning: { enabled: false, createIndex: true } });
+    expect(ofType(DEPLOYMENT)).toHaveLength(0);
+    expect(db.automaticTuning).toEqual([]);
+    expect(ofType(DATABASE)).toHaveLength(1);
+  });
+});
+
 describe("AzureSqlDatabase: invalid specs register nothing", () => {
   for (const engine of ["postgres", "mysql"] as const) {
     it(`rejects engine ${engine}, naming the field and the component to use`, () => {
