@@ -12,6 +12,11 @@ export interface DbTarget {
 
 const enc = encodeURIComponent;
 
+/** Host, port, login and database in the shape both node drivers (pg, mysql2) take; an empty database is left out. */
+export function driverOptions(t: DbTarget): { host: string; port: number; user: string; password: string; database?: string } {
+  return { host: t.host, port: t.port, user: t.user, password: t.password, ...(t.database ? { database: t.database } : {}) };
+}
+
 /** postgres://… or mysql://… — the usual DATABASE_URL (node drivers, dbmate). */
 export function databaseUrl(t: DbTarget): string {
   const scheme = t.engine === "postgres" ? "postgres" : "mysql";

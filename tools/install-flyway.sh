@@ -12,7 +12,7 @@ FLYWAY_VERSION=$(sed -n 's:.*<flyway.version>\(.*\)</flyway.version>.*:\1:p' "$s
 home="$DBTK_CACHE/java/flyway-$FLYWAY_VERSION"
 # The stamp covers the pom and the driver's source, so editing either reinstalls.
 stamp=$(cat "$src/pom.xml" "$src/FlywayCli.java" | sha256sum | cut -c1-16)
-if [ -f "$home/.complete" ] && [ "$(cat "$home/.complete")" = "$stamp" ]; then
+if is_current "$home" "$stamp"; then
   log "flyway $FLYWAY_VERSION already installed"
 else
   if ! command -v mvn >/dev/null 2>&1 || ! command -v javac >/dev/null 2>&1; then
@@ -32,13 +32,10 @@ else
   rm -rf "$home"
   mv "$home.tmp" "$home"
 fi
-# Written atomically: another process may be running the wrapper right now.
-cat > "$DBTK_CACHE/bin/flyway.tmp" <<SH
+write_wrapper flyway <<SH
 #!/bin/sh
 # Flyway $FLYWAY_VERSION engine (installed by tools/install-flyway.sh); no telemetry, no network.
 export FLYWAY_TELEMETRY_OPTOUT=true REDGATE_DISABLE_TELEMETRY=true
 exec java -cp '$home/classes:$home/lib/*' FlywayCli "\$@"
 SH
-chmod +x "$DBTK_CACHE/bin/flyway.tmp"
-mv "$DBTK_CACHE/bin/flyway.tmp" "$DBTK_CACHE/bin/flyway"
 log "flyway: $("$DBTK_CACHE/bin/flyway" -v 2>/dev/null | tail -1)"

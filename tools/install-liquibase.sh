@@ -9,11 +9,11 @@ pom="$here/java/liquibase/pom.xml"
 LIQUIBASE_VERSION=$(sed -n 's:.*<liquibase.version>\(.*\)</liquibase.version>.*:\1:p' "$pom")
 home="$DBTK_CACHE/java/liquibase-$LIQUIBASE_VERSION"
 # The stamp holds the pom's hash, so a changed driver pin reinstalls.
-want=$(sha256sum "$pom" | cut -d' ' -f1)
-if [ -f "$home/lib/liquibase-core-$LIQUIBASE_VERSION.jar" ] && [ "$(cat "$home/.complete" 2>/dev/null)" = "$want" ]; then
+want=$(pin_hash "$pom")
+if [ -f "$home/lib/liquibase-core-$LIQUIBASE_VERSION.jar" ] && is_current "$home" "$want"; then
   log "liquibase $LIQUIBASE_VERSION already installed"
 else
-  command -v mvn >/dev/null 2>&1 || { log "mvn not found: install maven (apt-get install maven) and Java 17+"; exit 1; }
+  need mvn "install maven (apt-get install maven) and Java 17+"
   log "fetching liquibase $LIQUIBASE_VERSION jars from Maven Central"
   rm -rf "$home.tmp"
   mkdir -p "$home.tmp/lib"
@@ -22,10 +22,9 @@ else
   rm -rf "$home"
   mv "$home.tmp" "$home"
 fi
-cat > "$DBTK_CACHE/bin/liquibase" <<SH
+write_wrapper liquibase <<SH
 #!/bin/sh
 # Liquibase $LIQUIBASE_VERSION (installed by tools/install-liquibase.sh)
 exec java \${JAVA_OPTS:-} -cp '$home/lib/*' liquibase.integration.commandline.LiquibaseCommandLine "\$@"
 SH
-chmod +x "$DBTK_CACHE/bin/liquibase"
 log "liquibase: $LIQUIBASE_VERSION"

@@ -2,7 +2,7 @@
 // taken on the source at the restore point and on the copy, then compared.
 import mysql from "mysql2/promise";
 import pg from "pg";
-import type { DbTarget } from "../../migrations/connection.ts";
+import { driverOptions, type DbTarget } from "../../migrations/connection.ts";
 import type { DrillCheck, DrillValidation } from "./types.ts";
 
 type Row = Record<string, unknown>;
@@ -17,7 +17,7 @@ export interface DrillSession {
 /** Opens a session on `t`. The password stays inside the driver; errors never quote it. */
 export async function openSession(t: DbTarget): Promise<DrillSession> {
   if (t.engine === "postgres") {
-    const client = new pg.Client({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database });
+    const client = new pg.Client(driverOptions(t));
     await client.connect();
     return {
       engine: "postgres",
@@ -25,13 +25,7 @@ export async function openSession(t: DbTarget): Promise<DrillSession> {
       close: () => client.end(),
     };
   }
-  const conn = await mysql.createConnection({
-    host: t.host,
-    port: t.port,
-    user: t.user,
-    password: t.password,
-    database: t.database,
-  });
+  const conn = await mysql.createConnection(driverOptions(t));
   // Big tables: one GROUP_CONCAT per table must not be truncated.
   await conn.query("SET SESSION group_concat_max_len = 4294967295");
   return {

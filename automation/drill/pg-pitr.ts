@@ -11,7 +11,7 @@ import { freePort } from "../servers/net.ts";
 import { ownedDir, serverUser, type OsUser } from "../servers/os-user.ts";
 import { startLocalPostgres } from "../servers/postgres.ts";
 import type { ServerHandle } from "../servers/types.ts";
-import type { DbTarget } from "../../migrations/connection.ts";
+import { driverOptions, type DbTarget } from "../../migrations/connection.ts";
 
 const run = promisify(execFile);
 
@@ -301,7 +301,7 @@ async function waitForPromotion(t: DbTarget, timeoutMs: number, logFile: string)
   const deadline = Date.now() + timeoutMs;
   let last = "";
   while (Date.now() < deadline) {
-    const client = new pg.Client({ host: t.host, port: t.port, user: t.user, password: t.password, database: t.database });
+    const client = new pg.Client(driverOptions(t));
     try {
       await client.connect();
       const { rows } = await client.query<{ r: boolean }>("SELECT pg_is_in_recovery() AS r");

@@ -12,6 +12,7 @@ import {
   Stack,
   StackAlreadyExistsError,
   StackNotFoundError,
+  type LocalWorkspaceOptions,
   type PulumiFn,
 } from "@pulumi/pulumi/automation/index.js";
 import type { EngineSettings } from "./settings.ts";
@@ -185,20 +186,22 @@ export class PulumiEngine implements StackEngine {
     rmSync(workDir, { recursive: true, force: true });
     mkdirSync(workDir, { recursive: true });
     try {
-      const ws = await LocalWorkspace.create({
-        workDir,
-        pulumiHome: this.settings.pulumiHome,
-        pulumiCommand: await this.pulumiCommand(),
-        program,
-        projectSettings: { name: PROJECT, runtime: "nodejs", backend: { url: this.settings.backendUrl } },
-        envVars: this.settings.env,
-        secretsProvider: "passphrase",
-      });
-      return await fn(ws);
+      return await fn(await this.workspace(workDir, { program, secretsProvider: "passphrase" }));
     } finally {
       // Everything that matters is in the backend; the directory only served this one operation.
       rmSync(workDir, { recursive: true, force: true });
     }
+  }
+
+  private async workspace(workDir: string, extra: Pick<LocalWorkspaceOptions, "program" | "secretsProvider"> = {}): Promise<LocalWorkspace> {
+    return LocalWorkspace.create({
+      workDir,
+      pulumiHome: this.settings.pulumiHome,
+      pulumiCommand: await this.pulumiCommand(),
+      projectSettings: { name: PROJECT, runtime: "nodejs", backend: { url: this.settings.backendUrl } },
+      envVars: this.settings.env,
+      ...extra,
+    });
   }
 
   private pulumiCommand(): Promise<PulumiCommand> {
@@ -211,21 +214,13 @@ export class PulumiEngine implements StackEngine {
 
   // The first use of a fresh file backend writes its meta.yaml; do it once before parallel stack inits.
   private warmUp(): Promise<void> {
-    const url = this.settings.backendUrl;
     const root = this.fileBackendDir();
     if (!root || existsSync(path.join(root, "meta.yaml"))) return Promise.resolve();
     this.warmedUp ??= (async () => {
       const workDir = path.join(this.settings.workRoot, `.warm-${randomUUID()}`);
       mkdirSync(workDir, { recursive: true });
       try {
-        const ws = await LocalWorkspace.create({
-          workDir,
-          pulumiHome: this.settings.pulumiHome,
-          pulumiCommand: await this.pulumiCommand(),
-          projectSettings: { name: PROJECT, runtime: "nodejs", backend: { url } },
-          envVars: this.settings.env,
-        });
-        await ws.listStacks();
+        await (await this.workspace(workDir)).listStacks();
       } finally {
         rmSync(workDir, { recursive: true, force: true });
       }

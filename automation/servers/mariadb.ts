@@ -1,16 +1,15 @@
 // A local MariaDB server from Debian's mariadb-server binaries (tools/install-mariadb.sh), on a private
 // datadir and port, started detached so it outlives one run and is reused by the next.
 import { execFile, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, openSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import mysql from "mysql2/promise";
 import { withFileLock } from "./file-lock.ts";
-import { freePort, portOpen } from "./net.ts";
+import { portOpen } from "./net.ts";
 import { ownedDir, serverUser } from "./os-user.ts";
-import { assertReachableByServerUser, serversDir } from "./paths.ts";
+import { choosePort, logTail, newState, readState, serverRoot, writeState, type ServerState } from "./state.ts";
 import type { ServerHandle } from "./types.ts";
 
 const run = promisify(execFile);
@@ -23,9 +22,7 @@ export interface LocalMariadbOptions {
   port?: number;
 }
 
-interface State {
-  port: number;
-  password: string;
+interface State extends ServerState {
   initialised?: boolean;
 }
 
@@ -45,15 +42,12 @@ async function waitForSocket(socket: string, pidFile: string, logFile: string): 
     if (existsSync(socket) && existsSync(pidFile)) return;
     await sleep(50);
   }
-  const tail = readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n");
-  throw new Error(`local MariaDB did not start within 60 s\n${tail}`);
+  throw new Error(`local MariaDB did not start within 60 s\n${logTail(logFile)}`);
 }
 
 /** Starts (or reuses) the local MariaDB server under `rootDir`; an admin login is created on first start. */
 export async function startLocalMariadb(opts: LocalMariadbOptions = {}): Promise<ServerHandle> {
-  const rootDir = path.resolve(opts.rootDir ?? path.join(serversDir(), "mariadb"));
-  mkdirSync(rootDir, { recursive: true, mode: 0o755 });
-  assertReachableByServerUser(rootDir, "mysql");
+  const rootDir = serverRoot(opts.rootDir, "mariadb", "mysql");
   const dataDir = path.join(rootDir, "data");
   const runDir = path.join(rootDir, "run");
   const socket = path.join(runDir, "mysqld.sock");
@@ -64,9 +58,9 @@ export async function startLocalMariadb(opts: LocalMariadbOptions = {}): Promise
   const mariadbd = findBinary(["mariadbd", "mysqld"]);
 
   const state = await withFileLock(path.join(rootDir, ".lock"), async () => {
-    let st = existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, "utf8")) as State) : undefined;
+    let st = readState<State>(stateFile);
     if (!st?.initialised || !existsSync(path.join(dataDir, "mysql"))) {
-      st = { port: opts.port ?? (await freePort()), password: randomBytes(18).toString("hex") };
+      st = await newState(opts.port);
       rmSync(dataDir, { recursive: true, force: true });
       ownedDir(dataDir, user, 0o750);
       const installDb = findBinary(["mariadb-install-db", "mysql_install_db"]);
@@ -83,8 +77,7 @@ export async function startLocalMariadb(opts: LocalMariadbOptions = {}): Promise
     if (!live) {
       rmSync(socket, { force: true });
       rmSync(pidFile, { force: true });
-      if (opts.port) st.port = opts.port;
-      else if (await portOpen(st.port)) st.port = await freePort();
+      await choosePort(st, opts.port);
       const out = openSync(logFile, "a");
       const child = spawn(
         mariadbd,
@@ -119,7 +112,7 @@ export async function startLocalMariadb(opts: LocalMariadbOptions = {}): Promise
       }
       st.initialised = true;
     }
-    writeFileSync(stateFile, JSON.stringify(st), { mode: 0o600 });
+    writeState(stateFile, st);
     return st;
   });
 

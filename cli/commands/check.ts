@@ -5,10 +5,12 @@ import { parseServerUrl } from "../../automation/targets/server.ts";
 import { checkDrift, checkRoundTrip, localServer, runnerApplier, toolApplier, type Applier } from "../../migrations/check/index.ts";
 import type { DbTarget } from "../../migrations/connection.ts";
 import { diffSummary, isEmptyDiff, renderDiff } from "../../migrations/schema/index.ts";
+import { addMigrationsDirOption, migrationsDir, type MigrationsDirFlags } from "./shared.ts";
 import { databaseFromFlags, scrubbed, type UrlFlags } from "./tool.ts";
 
-interface CheckFlags extends UrlFlags {
-  dir: string;
+const DEFAULT_DIR = "migrations";
+
+interface CheckFlags extends UrlFlags, MigrationsDirFlags {
   tool?: string;
   project?: string;
   engine?: string;
@@ -31,18 +33,19 @@ async function scratchServer(f: CheckFlags, engine: DbTarget["engine"]): Promise
 }
 
 function applierFromFlags(f: CheckFlags, cmd: string[]): Applier {
-  if (f.tool) return toolApplier(f.tool, f.project ?? f.dir, cmd);
-  return runnerApplier({ dir: f.dir, ...(f.table ? { table: f.table } : {}) });
+  const dir = migrationsDir(f, DEFAULT_DIR);
+  if (f.tool) return toolApplier(f.tool, f.project ?? dir, cmd);
+  return runnerApplier({ dir, ...(f.table ? { table: f.table } : {}) });
 }
 
 export function registerCheckCommands(program: Command): void {
-  program
+  const check = program
     .command("check")
     .description("migration CI checks: apply/undo/re-apply on a fresh database (default), or --drift of a live database")
-    .argument("[command...]", "with --tool command: the migration command, after --")
-    .option("--dir <dir>", "Flyway-format migrations directory for the built-in runner", "migrations")
+    .argument("[command...]", "with --tool command: the migration command, after --");
+  addMigrationsDirOption(check, "Flyway-format migrations directory for the built-in runner", DEFAULT_DIR)
     .option("--tool <tool>", "use a migration tool instead of the built-in runner (flyway, liquibase, alembic, dbmate, command)")
-    .option("--project <dir>", "the tool's project (default: --dir)")
+    .option("--project <dir>", "the tool's project (default: --migrations)")
     .option("--engine <engine>", "postgres or mysql, for the default local scratch server", "postgres")
     .option("--server-url <url>", "admin URL of the server to create scratch databases on (default: the local embedded server)")
     .option("--server-url-env <var>", "environment variable holding that admin URL")

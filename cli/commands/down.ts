@@ -1,8 +1,9 @@
 // dbtk down <id…>: destroys ephemeral databases (and their logins) made by run or up.
 import type { Command } from "commander";
-import { addTargetOptions, guarded, openTargetFromFlags, type TargetFlags } from "../../automation/driver/cli-options.ts";
-import { DbtkError, formatMs, Secrets, stderrProgress } from "../../automation/driver/progress.ts";
+import { addTargetOptions, type TargetFlags } from "../../automation/driver/cli-options.ts";
+import { DbtkError, formatMs } from "../../automation/driver/progress.ts";
 import { ID_RE } from "../../automation/targets/meta.ts";
+import { withTarget } from "./shared.ts";
 
 interface DownFlags extends TargetFlags {
   json?: boolean;
@@ -17,14 +18,14 @@ export function registerDown(program: Command): void {
     .option("--json", "print what was destroyed as JSON")
     .option("-q, --quiet", "no progress lines");
   addTargetOptions(cmd).action(async (ids: string[], flags: DownFlags) => {
-    const secrets = new Secrets();
-    await guarded(secrets, async () => {
-      for (const id of ids) {
-        if (!ID_RE.test(id)) throw new DbtkError(`"${id}" is not an ephemeral database id (dbtk_<time>_<random>); see dbtk ls`, 2);
-      }
-      const progress = stderrProgress(secrets, { quiet: flags.quiet === true });
-      const target = await openTargetFromFlags(flags, secrets, progress);
-      try {
+    await withTarget(
+      flags,
+      () => {
+        for (const id of ids) {
+          if (!ID_RE.test(id)) throw new DbtkError(`"${id}" is not an ephemeral database id (dbtk_<time>_<random>); see dbtk ls`, 2);
+        }
+      },
+      async (target, _none, progress, secrets) => {
         const known = new Set((await target.list()).map((m) => m.id));
         const results: Array<{ id: string; found: boolean; ms: number }> = [];
         for (const id of ids) {
@@ -35,9 +36,7 @@ export function registerDown(program: Command): void {
           progress.line(known.has(id) ? `down ${id} ${formatMs(ms)}` : `down ${id}: not found on ${target.name} (nothing to do)`);
         }
         if (flags.json) process.stdout.write(secrets.redact(JSON.stringify({ target: target.name, destroyed: results }, null, 2)) + "\n");
-      } finally {
-        await target.close();
-      }
-    });
+      },
+    );
   });
 }

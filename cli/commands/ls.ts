@@ -1,7 +1,7 @@
 // dbtk ls: the ephemeral databases a target holds, with owner, age and expiry.
 import type { Command } from "commander";
-import { addTargetOptions, guarded, openTargetFromFlags, type TargetFlags } from "../../automation/driver/cli-options.ts";
-import { Secrets, stderrProgress } from "../../automation/driver/progress.ts";
+import { addTargetOptions, type TargetFlags } from "../../automation/driver/cli-options.ts";
+import { withTarget } from "./shared.ts";
 
 interface LsFlags extends TargetFlags {
   json?: boolean;
@@ -15,33 +15,26 @@ export function registerLs(program: Command): void {
     .option("--json", "print JSON")
     .option("--templates", "also list the template cache");
   addTargetOptions(cmd).action(async (flags: LsFlags) => {
-    const secrets = new Secrets();
-    await guarded(secrets, async () => {
-      const progress = stderrProgress(secrets);
-      const target = await openTargetFromFlags(flags, secrets, progress);
-      try {
-        if (target.describe) progress.line(`${target.name}: ${await target.describe()}`);
-        const now = Date.now();
-        const items = (await target.list()).map((m) => ({ ...m, expired: Date.parse(m.expiresAt) <= now }));
-        if (flags.json) {
-          const templates = flags.templates && target.templates?.list ? await target.templates.list() : undefined;
-          process.stdout.write(secrets.redact(JSON.stringify({ target: target.name, databases: items, ...(templates ? { templates } : {}) }, null, 2)) + "\n");
-          return;
-        }
-        const rows = items.map((m) => [m.id, m.state ?? "ready", m.owner, m.createdAt, m.expired ? `${m.expiresAt} (expired)` : m.expiresAt]);
-        const head = ["ID", "STATE", "OWNER", "CREATED", "EXPIRES"];
-        const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-        const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
-        const out = [fmt(head), ...rows.map(fmt)];
-        if (rows.length === 0) out.push(`(no ephemeral databases on ${target.name})`);
-        process.stdout.write(secrets.redact(out.join("\n")) + "\n");
-        if (flags.templates && target.templates?.list) {
-          const tpls = await target.templates.list();
-          const lines = tpls.map((t) => `${t.name}  ${t.state}  ${(t.sizeBytes / 1048576).toFixed(1)} MB  used ${t.usedAt ?? "-"}`);
-          process.stdout.write(`\nTEMPLATES\n${lines.length ? lines.join("\n") : "(none)"}\n`);
-        }
-      } finally {
-        await target.close();
+    await withTarget(flags, () => undefined, async (target, _none, progress, secrets) => {
+      if (target.describe) progress.line(`${target.name}: ${await target.describe()}`);
+      const now = Date.now();
+      const items = (await target.list()).map((m) => ({ ...m, expired: Date.parse(m.expiresAt) <= now }));
+      if (flags.json) {
+        const templates = flags.templates && target.templates?.list ? await target.templates.list() : undefined;
+        process.stdout.write(secrets.redact(JSON.stringify({ target: target.name, databases: items, ...(templates ? { templates } : {}) }, null, 2)) + "\n");
+        return;
+      }
+      const rows = items.map((m) => [m.id, m.state ?? "ready", m.owner, m.createdAt, m.expired ? `${m.expiresAt} (expired)` : m.expiresAt]);
+      const head = ["ID", "STATE", "OWNER", "CREATED", "EXPIRES"];
+      const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+      const fmt = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd();
+      const out = [fmt(head), ...rows.map(fmt)];
+      if (rows.length === 0) out.push(`(no ephemeral databases on ${target.name})`);
+      process.stdout.write(secrets.redact(out.join("\n")) + "\n");
+      if (flags.templates && target.templates?.list) {
+        const tpls = await target.templates.list();
+        const lines = tpls.map((t) => `${t.name}  ${t.state}  ${(t.sizeBytes / 1048576).toFixed(1)} MB  used ${t.usedAt ?? "-"}`);
+        process.stdout.write(`\nTEMPLATES\n${lines.length ? lines.join("\n") : "(none)"}\n`);
       }
     });
   });

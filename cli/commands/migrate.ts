@@ -14,10 +14,12 @@ import {
   type MigrationInfo,
   type RunnerOptions,
 } from "../../migrations/index.ts";
+import { addMigrationsDirOption, migrationsDir, type MigrationsDirFlags } from "./shared.ts";
 
-interface Flags {
+const DEFAULT_DIR = "./migrations";
+
+interface Flags extends MigrationsDirFlags {
   url?: string;
-  dir: string;
   placeholder: string[];
   outOfOrder?: boolean;
   target?: string;
@@ -53,7 +55,7 @@ function options(flags: Flags): RunnerOptions & { redacted: string } {
   return {
     target,
     redacted: redactedUrl(target),
-    dir: flags.dir,
+    dir: migrationsDir(flags, DEFAULT_DIR),
     placeholders,
     ...(flags.outOfOrder ? { outOfOrder: true } : {}),
     ...(flags.dryRun ? { dryRun: true } : {}),
@@ -97,9 +99,7 @@ function action(run: (flags: Flags) => Promise<void>): (flags: Flags) => Promise
 }
 
 function common(cmd: Command): Command {
-  return cmd
-    .option("--url <url>", "database URL (default: $DATABASE_URL)")
-    .option("--dir <path>", "migrations directory", "./migrations")
+  return addMigrationsDirOption(cmd.option("--url <url>", "database URL (default: $DATABASE_URL)"), "migrations directory", DEFAULT_DIR)
     .option("--placeholder <name=value>", "placeholder value (repeatable; also FLYWAY_PLACEHOLDERS_<NAME>)", collect, [])
     .option("--table <name>", "history table", "flyway_schema_history")
     .option("--schema <name>", "schema (PostgreSQL) or database (MySQL) of the history table")

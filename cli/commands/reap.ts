@@ -2,9 +2,10 @@
 // pool clones of dead processes, optionally every database of a dead run — and trim the template cache.
 import type { Command } from "commander";
 import { reap } from "../../automation/reaper.ts";
-import { addTargetOptions, guarded, openTargetFromFlags, type TargetFlags } from "../../automation/driver/cli-options.ts";
-import { formatMs, Secrets, stderrProgress } from "../../automation/driver/progress.ts";
+import { addTargetOptions, type TargetFlags } from "../../automation/driver/cli-options.ts";
+import { formatMs } from "../../automation/driver/progress.ts";
 import { templatePolicy } from "../../automation/driver/provision.ts";
+import { withTarget } from "./shared.ts";
 
 interface ReapFlags extends TargetFlags {
   dryRun?: boolean;
@@ -22,11 +23,10 @@ export function registerReap(program: Command): void {
     .option("--json", "print the result as JSON")
     .option("-q, --quiet", "no progress lines");
   addTargetOptions(cmd).action(async (flags: ReapFlags) => {
-    const secrets = new Secrets();
-    await guarded(secrets, async () => {
-      const progress = stderrProgress(secrets, { quiet: flags.quiet === true });
-      const target = await openTargetFromFlags(flags, secrets, progress);
-      try {
+    await withTarget(
+      flags,
+      () => undefined,
+      async (target, _none, progress, secrets) => {
         const t0 = performance.now();
         const result = await reap(target, { dryRun: flags.dryRun === true, dead: flags.dead === true, templates: templatePolicy() });
         for (const d of result.destroyed) progress.line(`${flags.dryRun ? "would destroy" : "destroyed"} ${d.id} (${d.reason}, owner ${d.owner})`);
@@ -37,9 +37,7 @@ export function registerReap(program: Command): void {
         );
         if (flags.json) process.stdout.write(secrets.redact(JSON.stringify(result, null, 2)) + "\n");
         if (result.failed.length) process.exitCode = 1;
-      } finally {
-        await target.close();
-      }
-    });
+      },
+    );
   });
 }

@@ -1,24 +1,13 @@
 // dbtk run [options] -- <command…>: a fresh migrated database for one command, torn down afterwards.
 import type { Command } from "commander";
-import { addTargetOptions, ttlFrom, type TargetFlags } from "../../automation/driver/cli-options.ts";
+import { addTargetOptions, ttlFrom } from "../../automation/driver/cli-options.ts";
 import { resolveSource } from "../../automation/driver/migrations.ts";
 import { poolSizeFrom } from "../../automation/driver/provision.ts";
 import { runWithDatabase } from "../../automation/driver/run.ts";
 import { parseDuration } from "../../automation/targets/meta.ts";
-import { addPoolOptions, addSourceOptions, withTarget } from "./shared.ts";
+import { addPoolOptions, addSourceOptions, withTarget, type ProvisionFlags } from "./shared.ts";
 
-interface RunFlags extends TargetFlags {
-  migrations?: string;
-  tool?: string;
-  project?: string;
-  ttl?: string;
-  json?: boolean;
-  showSecrets?: boolean;
-  pool?: string;
-  template: boolean;
-  quiet?: boolean;
-  owner?: string;
-}
+type RunFlags = ProvisionFlags;
 
 export function registerRun(program: Command): void {
   // Lets `dbtk run node --test` pass `--test` to the command even without `--`.

@@ -2,24 +2,14 @@
 import { chmodSync, existsSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { connectionEnv, databaseUrl } from "../../migrations/connection.ts";
-import { addTargetOptions, guarded, openTargetFromFlags, ttlFrom, type TargetFlags } from "../../automation/driver/cli-options.ts";
+import { addTargetOptions, ttlFrom } from "../../automation/driver/cli-options.ts";
 import { resolveSource } from "../../automation/driver/migrations.ts";
-import { Secrets, stderrProgress } from "../../automation/driver/progress.ts";
 import { poolSizeFrom, provision } from "../../automation/driver/provision.ts";
 import { parseDuration } from "../../automation/targets/meta.ts";
+import { addPoolOptions, addSourceOptions, withTarget, type ProvisionFlags } from "./shared.ts";
 
-interface UpFlags extends TargetFlags {
-  migrations?: string;
-  tool?: string;
-  project?: string;
-  ttl?: string;
-  json?: boolean;
-  showSecrets?: boolean;
+interface UpFlags extends ProvisionFlags {
   saveEnv?: string;
-  pool?: string;
-  template: boolean;
-  owner?: string;
-  quiet?: boolean;
 }
 
 /** `KEY=value` lines, quoted for POSIX shells when needed. */
@@ -31,29 +21,25 @@ function envLines(env: Record<string, string>): string {
 }
 
 export function registerUp(program: Command): void {
-  const cmd = program
-    .command("up")
-    .description("create a migrated disposable database and print its connection (it stays until dbtk down or expiry)")
-    .option("--migrations <dir>", "migrations folder for the built-in runner")
-    .option("--tool <name>", "the team's migration tool: flyway, liquibase, alembic, dbmate")
-    .option("--project <dir>", "the tool's project folder (with --tool)")
-    .option("--ttl <duration>", "expiry, after which `dbtk reap` removes it", "2h")
-    .option("--pool <n>", "pre-made clones kept ready per template (default 2, DBTK_POOL_SIZE)")
-    .option("--no-template", "migrate in place instead of cloning a migrated template")
-    .option("--owner <name>", "recorded owner (default: the CI job, else user@host)")
+  const cmd = addSourceOptions(
+    program
+      .command("up")
+      .description("create a migrated disposable database and print its connection (it stays until dbtk down or expiry)"),
+  ).option("--ttl <duration>", "expiry, after which `dbtk reap` removes it", "2h");
+  addPoolOptions(cmd, "recorded owner (default: the CI job, else user@host)")
     // Not --env-file: Node 20 reads that flag anywhere on its command line.
     .option("--save-env <file>", "also write the connection variables, password included, to this file (mode 0600)")
     .option("--json", "print JSON instead of KEY=value lines")
     .option("--show-secrets", "print the password (otherwise shown as ****; use --save-env to keep it out of logs)")
     .option("-q, --quiet", "no progress lines");
   addTargetOptions(cmd).action(async (flags: UpFlags) => {
-    const secrets = new Secrets();
-    await guarded(secrets, async () => {
-      const source = resolveSource({ migrations: flags.migrations, tool: flags.tool, project: flags.project });
-      const ttlMs = ttlFrom(flags.ttl, "2h", parseDuration);
-      const progress = stderrProgress(secrets, { quiet: flags.quiet === true });
-      const target = await openTargetFromFlags(flags, secrets, progress);
-      try {
+    await withTarget(
+      flags,
+      () => ({
+        source: resolveSource({ migrations: flags.migrations, tool: flags.tool, project: flags.project }),
+        ttlMs: ttlFrom(flags.ttl, "2h", parseDuration),
+      }),
+      async (target, { source, ttlMs }, progress, secrets) => {
         const prov = await provision({
           target,
           source,
@@ -92,9 +78,7 @@ export function registerUp(program: Command): void {
           process.stdout.write(shown(`DBTK_ID=${db.id}\n${envLines(env)}`) + "\n");
         }
         progress.line(`up ${db.id} until ${db.expiresAt}; remove it with: dbtk down ${db.id}${flags.target !== "local" ? ` --target ${flags.target}` : ""}`);
-      } finally {
-        await target.close();
-      }
-    });
+      },
+    );
   });
 }

@@ -83,7 +83,7 @@ export function parseMigrationName(
 export function loadMigrations(dir: string): MigrationSet {
   const root = path.resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) {
-    throw new MigrationError("FILES", `migrations directory ${root} does not exist: create it or pass --dir <path>`);
+    throw new MigrationError("FILES", `migrations directory ${root} does not exist: create it or pass --migrations <path>`);
   }
   const problems: { message: string; script?: string }[] = [];
   const set: MigrationSet = { dir: root, versioned: [], undo: [], repeatable: [], callbacks: [] };

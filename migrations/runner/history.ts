@@ -20,17 +20,9 @@ export interface HistoryRow {
 }
 
 /** A row to insert; installed_on is left to the column default (as Flyway does). */
-export interface NewRow {
-  installedRank: number;
-  version: string | null;
-  description: string;
-  type: string;
-  script: string;
-  checksum: number | null;
+export interface NewRow extends Omit<HistoryRow, "installedOn" | "installedBy"> {
   /** Undefined: the database user (current_user / USER()), as Flyway records it. */
   installedBy: string | undefined;
-  executionTime: number;
-  success: boolean;
 }
 
 export function quoteIdent(engine: DbTarget["engine"], name: string): string {

@@ -2,7 +2,7 @@
 // with success = false (as Flyway does) and later runs refuse until `repair`. The runner's lock is a
 // GET_LOCK named like Flyway's, held by a dedicated session so it dies with the process.
 import mysql from "mysql2/promise";
-import type { DbTarget } from "../connection.ts";
+import { driverOptions, type DbTarget } from "../connection.ts";
 import { javaStringHash } from "./checksum.ts";
 import { MigrationError } from "./errors.ts";
 import { failure, type Executor } from "./executor.ts";
@@ -27,11 +27,7 @@ const ER_BAD_DB_ERROR = 1049;
 
 async function connect(t: DbTarget): Promise<mysql.Connection> {
   const conn = await mysql.createConnection({
-    host: t.host,
-    port: t.port,
-    user: t.user,
-    password: t.password,
-    database: t.database,
+    ...driverOptions(t),
     connectTimeout: 30_000,
     // Keep server values as they are (dates of the history table are read, never written back).
     dateStrings: false,

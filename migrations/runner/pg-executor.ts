@@ -4,7 +4,7 @@
 // A transactional migration travels in ONE simple-query round trip: BEGIN; <file>; INSERT history; COMMIT.
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import type { DbTarget } from "../connection.ts";
+import { driverOptions, type DbTarget } from "../connection.ts";
 import { javaStringHash } from "./checksum.ts";
 import { MigrationError } from "./errors.ts";
 import { failure, statementAt, type Executor, type PreparedMigration } from "./executor.ts";
@@ -61,11 +61,7 @@ function positionToOffset(text: string, position: string | undefined): number | 
 
 function client(t: DbTarget, name: string): pg.Client {
   return new pg.Client({
-    host: t.host,
-    port: t.port,
-    user: t.user,
-    password: t.password,
-    database: t.database,
+    ...driverOptions(t),
     application_name: name,
     connectionTimeoutMillis: 30_000,
   });

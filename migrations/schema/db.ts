@@ -2,7 +2,7 @@
 // databases. Rows come back as plain objects.
 import pg from "pg";
 import mysql from "mysql2/promise";
-import type { DbTarget } from "../connection.ts";
+import { driverOptions, type DbTarget } from "../connection.ts";
 
 export type Row = Record<string, unknown>;
 
@@ -14,13 +14,7 @@ export interface Db {
 
 export async function connect(target: DbTarget): Promise<Db> {
   if (target.engine === "postgres") {
-    const client = new pg.Client({
-      host: target.host,
-      port: target.port,
-      user: target.user,
-      password: target.password,
-      database: target.database,
-    });
+    const client = new pg.Client(driverOptions(target));
     await client.connect();
     return {
       target,
@@ -29,11 +23,7 @@ export async function connect(target: DbTarget): Promise<Db> {
     };
   }
   const conn = await mysql.createConnection({
-    host: target.host,
-    port: target.port,
-    user: target.user,
-    password: target.password,
-    ...(target.database ? { database: target.database } : {}),
+    ...driverOptions(target),
     // Catalog text columns come back as strings, not Buffers.
     typeCast: true,
     dateStrings: true,

@@ -2,6 +2,7 @@
 // provider would receive (secrets kept wrapped, so tests can tell a secret password from a literal one),
 // and the outputs a real provider computes are filled in so the components' wiring resolves.
 import * as pulumi from "@pulumi/pulumi";
+import { isSecretValue, plain } from "../components/support/harness.ts";
 
 export interface Registered {
   type: string;
@@ -13,23 +14,8 @@ export interface Registered {
   custom: boolean;
 }
 
-// The SDK's wire markers for secret values (@pulumi/pulumi runtime/rpc specialSigKey / specialSecretSig).
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
-export function isSecretValue(value: unknown): boolean {
-  return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
-}
-
-/** The value with every secret wrapper removed. */
-export function plain<T = unknown>(value: unknown): T {
-  if (isSecretValue(value)) return plain((value as { value: unknown }).value);
-  if (Array.isArray(value)) return value.map((v) => plain(v)) as T;
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)])) as T;
-  }
-  return value as T;
-}
+// The secret-wrapper helpers are the component harness's: one reading of the SDK's wire format.
+export { isSecretValue, plain, value, drainRegistrations as drain } from "../components/support/harness.ts";
 
 /** Top-level input names whose values are secret on the wire (what CrossGuard's isSecret reports). */
 export function secretPaths(inputs: Record<string, unknown>): Set<string> {
@@ -111,17 +97,6 @@ export function installMocks(stack = "test"): void {
     stack,
     false,
   );
-}
-
-/** Waits until the SDK has no registration in flight (the drain it runs before a program exits). */
-export async function drain(): Promise<void> {
-  const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
-  if (!runtime.waitForRPCs) throw new Error("@pulumi/pulumi no longer exposes runtime.waitForRPCs");
-  await runtime.waitForRPCs();
-}
-
-export function value<T>(output: pulumi.Input<T>): Promise<T> {
-  return new Promise((resolve) => pulumi.output(output).apply((v) => resolve(v as T)));
 }
 
 export function ofType(type: string, from: Registered[] = registered): Registered[] {

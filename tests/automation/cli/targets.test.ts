@@ -80,7 +80,8 @@ describe("an existing server, plain SQL (--engine direct)", () => {
     const url = pgAdminUrl(sb);
     const r = await dbtk(["run", "--json", "--target", "server", "--engine", "direct", "--server-url", url, "--migrations", sample, "--", "node", "--test", "examples/sample-app/test/"], sb.env);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout.slice(r.stdout.lastIndexOf("\n{"))).target).toBe("server");
+    // With --json the command's own output goes to stderr: stdout is the summary alone.
+    expect(JSON.parse(r.stdout).target).toBe("server");
     expect(inUse(await pgLeftovers(pgRoot))).toEqual({ databases: [], logins: [] });
   });
 

@@ -152,7 +152,7 @@ describe.each(recipes)("$file", (recipe) => {
     const missing = [
       ["lint", "--sarif"],
       ["run", "--migrations", "--"],
-      ["check", "--dir"],
+      ["check", "--migrations"],
       ["restore-drill"],
       ["reap"],
     ].filter(([cmd, ...flags]) => !has(cmd!, ...flags)).map((c) => `dbtk ${c.join(" ")}`);

@@ -24,7 +24,8 @@ afterAll(async () => {
 
 describe("dbtk check", () => {
   it("passes the round trip for the sample project (exit 0, JSON)", async () => {
-    const res = await dbtk(["check", "--dir", dir, "--server-url-env", "DBTK_TEST_SERVER", "--json"], env);
+    // --migrations is the documented spelling; the drift cases below keep the older --dir alias working.
+    const res = await dbtk(["check", "--migrations", dir, "--server-url-env", "DBTK_TEST_SERVER", "--json"], env);
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout)).toEqual({
       ok: true,
@@ -51,6 +52,12 @@ describe("dbtk check", () => {
     const json = await dbtk(["check", "--drift", "--json", "--dir", dir, "--url-env", "LIVE_DB", "--server-url-env", "DBTK_TEST_SERVER"], env);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toEqual({ drift: true, appliedPosition: "3", added: ["index public.customers_created_idx"], missing: [], changed: [] });
+  });
+
+  it("refuses --migrations and --dir together", async () => {
+    const res = await dbtk(["check", "--migrations", dir, "--dir", dir, "--server-url-env", "DBTK_TEST_SERVER"], env);
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toMatch(/option '--dir <dir>' cannot be used with option '--migrations <dir>'/);
   });
 
   it("reports a missing server variable by name", async () => {

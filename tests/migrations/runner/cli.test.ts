@@ -101,6 +101,23 @@ describe("dbtk migrate commands", () => {
     expect((await dbtk(["validate", "--dir", dirPath, "--json"], env)).code).toBe(0);
   });
 
+  it("--migrations and the older --dir name the same directory; both at once is refused; help shows --migrations", async () => {
+    const target = await srv.database();
+    const d = writeMigrations(path.join(srv.root, "cli-flags"), { "V1__only.sql": "CREATE TABLE only_one (id int);" });
+    const env = { DATABASE_URL: databaseUrl(target) };
+    for (const flag of ["--migrations", "--dir"]) {
+      const r = await dbtk(["migrate", flag, d, "--dry-run", "--json"], env);
+      expect(r.code, `${flag}: ${r.stderr}`).toBe(0);
+      expect((JSON.parse(r.stdout) as { plan: { script: string }[] }).plan.map((p) => p.script), flag).toEqual(["V1__only.sql"]);
+    }
+    const both = await dbtk(["migrate", "--migrations", d, "--dir", d], env);
+    expect(both.code).not.toBe(0);
+    expect(both.stderr).toMatch(/option '--dir <dir>' cannot be used with option '--migrations <dir>'/);
+    const help = await dbtk(["migrate", "--help"]);
+    expect(help.stdout).toMatch(/--migrations <dir> +migrations directory \(default: "\.\/migrations"\)/);
+    expect(help.stdout).not.toMatch(/--dir\b/);
+  });
+
   it("connection errors show the redacted URL; a missing URL says how to give one", async () => {
     const target = await srv.database();
     const wrong = { ...target, password: "not-the-password-123" };

@@ -1,0 +1,78 @@
+// Pieces several commands share: the migrations-directory flag and the ephemeral-target command body.
+import { Option, type Command } from "commander";
+import { guarded, openTargetFromFlags, type TargetFlags } from "../../automation/driver/cli-options.ts";
+import { Secrets, stderrProgress, type Progress } from "../../automation/driver/progress.ts";
+import type { Target } from "../../automation/targets/types.ts";
+
+export interface MigrationsDirFlags {
+  migrations?: string;
+  /** The older spelling, still accepted (hidden from help). */
+  dir?: string;
+}
+
+/**
+ * `--migrations <dir>` (the spelling `dbtk run`/`up` use) plus `--dir <dir>` as a hidden alias. Commander has
+ * no option aliases, so both are registered without a default and merged by {@link migrationsDir}.
+ */
+export function addMigrationsDirOption(cmd: Command, description: string, fallback: string): Command {
+  return cmd
+    .addOption(new Option("--migrations <dir>", `${description} (default: "${fallback}")`))
+    .addOption(new Option("--dir <dir>", "alias of --migrations").hideHelp().conflicts("migrations"));
+}
+
+export function migrationsDir(flags: MigrationsDirFlags, fallback: string): string {
+  return flags.migrations ?? flags.dir ?? fallback;
+}
+
+/** Where `run`/`up` get their migrations: the built-in runner's folder or a team's tool. */
+export function addSourceOptions(cmd: Command): Command {
+  return cmd
+    .option("--migrations <dir>", "migrations folder for the built-in runner (V1__name.sql …)")
+    .option("--tool <name>", "run the team's migration tool instead: flyway, liquibase, alembic, dbmate")
+    .option("--project <dir>", "the tool's project folder (with --tool)");
+}
+
+/** What `run` and `up` both parse: target, migrations source, expiry, pool and output flags. */
+export interface ProvisionFlags extends TargetFlags {
+  migrations?: string;
+  tool?: string;
+  project?: string;
+  ttl?: string;
+  pool?: string;
+  /** False with --no-template. */
+  template: boolean;
+  owner?: string;
+  json?: boolean;
+  showSecrets?: boolean;
+  quiet?: boolean;
+}
+
+/** Template-pool options `run`/`up` share. */
+export function addPoolOptions(cmd: Command, owner: string): Command {
+  return cmd
+    .option("--pool <n>", "pre-made clones kept ready per template (default 2, DBTK_POOL_SIZE)")
+    .option("--no-template", "migrate each database in place instead of cloning a migrated template")
+    .option("--owner <name>", owner);
+}
+
+/**
+ * Body of an ephemeral-target command: `prepare` checks the flags before anything is opened, then `body`
+ * runs with the target, which is closed afterwards. Errors come out redacted; progress goes to stderr.
+ */
+export async function withTarget<P>(
+  flags: TargetFlags & { quiet?: boolean },
+  prepare: () => P,
+  body: (target: Target, prepared: P, progress: Progress, secrets: Secrets) => Promise<void>,
+): Promise<void> {
+  const secrets = new Secrets();
+  await guarded(secrets, async () => {
+    const prepared = prepare();
+    const progress = stderrProgress(secrets, { quiet: flags.quiet === true });
+    const target = await openTargetFromFlags(flags, secrets, progress);
+    try {
+      await body(target, prepared, progress, secrets);
+    } finally {
+      await target.close();
+    }
+  });
+}
