@@ -205,6 +205,7 @@ const { rows: leftRoles } = await admin2.query(
 );
 await admin2.end();
 const failed = runs.filter((r) => r.code !== 0).length;
+for (const r of runs.filter((x) => x.code !== 0)) console.error(`P5 failed run (exit ${r.code}):\n${r.err.split("\n").slice(-6).join("\n")}`);
 report(
   `P5 ${CONCURRENT} concurrent dbtk run`,
   `wall ${ms(wall)}; failures ${failed}; distinct ids ${new Set(ids.filter(Boolean)).size}/${CONCURRENT} (collisions ${CONCURRENT - new Set(ids).size}); leftovers ${left.length} databases, ${leftRoles.length} logins`,

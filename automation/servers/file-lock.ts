@@ -1,17 +1,20 @@
 // A cross-process lock on a file (O_EXCL), with stale-lock recovery when the holder's pid is gone.
 // Used so two concurrent runs never initialise or start the same local server twice.
-import { openSync, closeSync, writeSync, readFileSync, rmSync } from "node:fs";
+import { openSync, closeSync, writeSync, readFileSync, rmSync, statSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
 function holderAlive(lockPath: string): boolean {
   try {
     const pid = Number(readFileSync(lockPath, "utf8").trim());
-    if (!Number.isInteger(pid) || pid <= 0) return false;
+    // No pid yet: the holder is between creating the file and writing its pid. Only a file left like
+    // that for long (a holder killed in between) is stale.
+    if (!Number.isInteger(pid) || pid <= 0) return Date.now() - statSync(lockPath).mtimeMs < 10_000;
     process.kill(pid, 0);
     return true;
   } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === "EPERM";
+    // EPERM: the process exists but belongs to someone else; ENOENT: released meanwhile (retry).
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === "EPERM" || code === "ENOENT";
   }
 }
 

@@ -1,7 +1,7 @@
 // What the local servers (PostgreSQL, MariaDB) share: their root directory, the state file that remembers
 // port and admin password between runs, the port choice at start, and the log tail quoted on failure.
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { freePort, portOpen } from "./net.ts";
 import { assertReachableByServerUser, serversDir } from "./paths.ts";
@@ -26,7 +26,10 @@ export function readState<S extends ServerState>(file: string): S | undefined {
 
 /** Mode 0600: the file holds the admin password. */
 export function writeState(file: string, state: ServerState): void {
-  writeFileSync(file, JSON.stringify(state), { mode: 0o600 });
+  // Write-then-rename, so a reader never sees a half-written file.
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(state), { mode: 0o600 });
+  renameSync(tmp, file);
 }
 
 /** State for a fresh data directory: the requested port (else a free one) and a new admin password. */
