@@ -2,7 +2,7 @@
 // spec.restore set, so the restore is the component's own restore mode (RDS point-in-time / snapshot
 // restore, Cloud SQL clone at a point in time, Azure PointInTimeRestore).
 import * as pulumi from "@pulumi/pulumi";
-import type { Cloud, DatabaseSpecInput, Engine, RestoreSpec } from "../../components/spec/index.ts";
+import type { Cloud, ConnectionInfo, DatabaseSpecInput, Engine, RestoreSpec } from "../../components/spec/index.ts";
 
 /** Where the scratch copy goes and what it is restored from. */
 export interface CloudDrillSpec {
@@ -49,15 +49,8 @@ export function drillSpecInput(d: CloudDrillSpec): DatabaseSpecInput {
   };
 }
 
-/** What the program exports: the copy's master connection (a secret output). */
-export interface DrillConnection {
-  host: string;
-  port: number;
-  user: string;
-  password?: string;
-  database: string;
-  engine: Engine;
-}
+/** What the program exports: the copy's master connection (a secret output), as every component gives it. */
+export type DrillConnection = ConnectionInfo;
 
 interface DrillComponent {
   connection: pulumi.Output<DrillConnection>;
