@@ -1,8 +1,8 @@
 // Finds and destroys what runs left behind: databases past their expiry (a crashed or killed driver's
 // leftovers), pool clones whose maker died mid-way, and — with `dead` — databases whose run ended without
 // teardown on this host; then cleans templates by the cache policy.
-import { ownerProcessDead } from "./targets/meta.ts";
-import type { EphemeralMeta, Target } from "./targets/types.ts";
+import { ownerProcessDead } from "./targets/meta.js";
+import type { EphemeralMeta, Target } from "./targets/types.js";
 
 export interface ReapOptions {
   /** List what would go, destroy nothing. */

@@ -5,12 +5,12 @@
 //   … new pg.Pool({ connectionString: db.url }) …
 //   await db.release();                // dropped WITH (FORCE): leaked connections cannot block it
 //   await dbs.close();
-import { connectionEnv, databaseUrl } from "../migrations/connection.ts";
-import { applyMigrations, resolveSource, sourceKey, type MigrationSource } from "./driver/migrations.ts";
-import { provision } from "./driver/provision.ts";
-import { newMeta, parseDuration } from "./targets/meta.ts";
-import { openTarget, type TargetOptions } from "./targets/registry.ts";
-import type { EphemeralDatabase, Target } from "./targets/types.ts";
+import { connectionEnv, databaseUrl } from "../migrations/connection.js";
+import { applyMigrations, resolveSource, sourceKey, type MigrationSource } from "./driver/migrations.js";
+import { provision } from "./driver/provision.js";
+import { newMeta, parseDuration } from "./targets/meta.js";
+import { openTarget, type TargetOptions } from "./targets/registry.js";
+import type { EphemeralDatabase, Target } from "./targets/types.js";
 
 export interface EphemeralDatabasesOptions {
   /** Migrations folder for the built-in runner. */

@@ -1,7 +1,4 @@
 #!/usr/bin/env node
-// The CLI is TypeScript run through tsx, so there is no build step between a change and `dbtk`.
-import { register } from "tsx/esm/api";
-
-register();
-const { main } = await import("../cli/main.ts");
+// The CLI runs from compiled JavaScript (`npm run build`, done by `npm ci` through "prepare").
+const { main } = await import("../dist/cli/main.js");
 process.exitCode = await main(process.argv);

@@ -1,18 +1,19 @@
 // The command-line entry: thin — parses, calls the library, prints. Each command lives in cli/commands/.
 import { Command } from "commander";
-import { readFileSync } from "node:fs";
-import { registerDown } from "./commands/down.ts";
-import { registerLs } from "./commands/ls.ts";
-import { registerReap } from "./commands/reap.ts";
-import { registerRun } from "./commands/run.ts";
-import { registerUp } from "./commands/up.ts";
-import { registerRestoreDrill } from "./commands/restore-drill.ts";
-import { registerMigrateCommands } from "./commands/migrate.ts";
-import { registerToolCommands } from "./commands/tool.ts";
-import { registerCheckCommands } from "./commands/check.ts";
-import { registerLintCommands } from "./commands/lint.ts";
+import { createRequire } from "node:module";
+import { registerDown } from "./commands/down.js";
+import { registerLs } from "./commands/ls.js";
+import { registerReap } from "./commands/reap.js";
+import { registerRun } from "./commands/run.js";
+import { registerUp } from "./commands/up.js";
+import { registerRestoreDrill } from "./commands/restore-drill.js";
+import { registerMigrateCommands } from "./commands/migrate.js";
+import { registerToolCommands } from "./commands/tool.js";
+import { registerCheckCommands } from "./commands/check.js";
+import { registerLintCommands } from "./commands/lint.js";
 
-const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+// The package's own manifest, by self-reference: the same path from source and from dist/.
+const pkg = createRequire(import.meta.url)("dbtk/package.json") as { version: string };
 
 export function buildProgram(): Command {
   const program = new Command("dbtk")

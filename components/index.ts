@@ -1,19 +1,6 @@
-// Public API of the components (`db-provisioning-toolkit/components`): the DatabaseSpec contract (types,
-// presets, validation), every cloud's component with its argument types, and grantConnect. The pure
-// per-cloud mapping functions stay in components/<cloud>/index.ts.
-
-export * from "./spec/index.ts";
-
-// AWS RDS
-export { AwsRdsDatabase, AWS_RDS_DATABASE_TYPE, prepareAwsSpec } from "./aws/index.ts";
-export type { AwsRdsDatabaseArgs, AwsRegionalSettings, LongTermBackupResources, PreparedAwsSpec, ProxyResources } from "./aws/index.ts";
-export { grantConnect } from "./aws/index.ts";
-export type { GrantConnectOptions, GrantConnectResult } from "./aws/index.ts";
-
-// Google Cloud SQL
-export { GcpCloudSqlDatabase } from "./gcp/index.ts";
-export type { GcpCloudSqlDatabaseArgs } from "./gcp/index.ts";
-
-// Azure SQL Database and flexible servers
-export { AzureMysqlFlexibleServer, AzurePostgresFlexibleServer, AzureSqlDatabase } from "./azure/index.ts";
-export type { AzureFlexibleServerArgs, AzureSqlAutomaticTuning, AzureSqlDatabaseArgs, KeyVaultAccessModel } from "./azure/index.ts";
+// Entry point of @dbtk/components: the cloud-neutral DatabaseSpec contract (types, presets, validation).
+// Each cloud's components live under their own subpath, so a project installs only the SDKs it uses:
+//   import { AwsRdsDatabase } from "@dbtk/components/aws";          // needs @pulumi/aws
+//   import { GcpCloudSqlDatabase } from "@dbtk/components/gcp";     // needs @pulumi/gcp
+//   import { AzureSqlDatabase } from "@dbtk/components/azure";      // needs @pulumi/azure
+export * from "./spec/index.js";

@@ -17,11 +17,11 @@
 import * as azure from "@pulumi/azure";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { AzureMysqlFlexibleServer, AzurePostgresFlexibleServer, AzureSqlDatabase } from "../components/azure/index.ts";
-import { GcpCloudSqlDatabase } from "../components/gcp/index.ts";
-import type { CloudDeployer } from "./clouds.ts";
-import { CONFIG_NAMESPACE, ConfigError } from "./config.ts";
-import { azureGeoBackupKey, azureReplicaSubnetIds, gcpReplicaKeyIds } from "./regions.ts";
+import { AzureMysqlFlexibleServer, AzurePostgresFlexibleServer, AzureSqlDatabase } from "@dbtk/components/azure";
+import { GcpCloudSqlDatabase } from "@dbtk/components/gcp";
+import type { CloudDeployer } from "./clouds.js";
+import { CONFIG_NAMESPACE, ConfigError } from "./config.js";
+import { azureGeoBackupKey, azureReplicaSubnetIds, gcpReplicaKeyIds } from "./regions.js";
 
 function required(value: string | undefined, key: string, example: string): string {
   if (value) return value;

@@ -2,11 +2,11 @@
 // cloud's component and the stack outputs every cloud provides.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AwsRdsDatabase, foreignRegions, prepareAwsSpec } from "../components/aws/index.ts";
-import type { Cloud, ConnectionInfo, DatabaseSpec, Environment } from "../components/spec/index.ts";
-import { deployAzure, deployGcp } from "./clouds-gcp-azure.ts";
-import type { DbConfig } from "./config.ts";
-import { awsRegionalSettings } from "./regions.ts";
+import { AwsRdsDatabase, foreignRegions, prepareAwsSpec } from "@dbtk/components/aws";
+import type { Cloud, ConnectionInfo, DatabaseSpec, Environment } from "@dbtk/components/spec";
+import { deployAzure, deployGcp } from "./clouds-gcp-azure.js";
+import type { DbConfig } from "./config.js";
+import { awsRegionalSettings } from "./regions.js";
 
 /** Master connection details, the same shape on every cloud. */
 export type ConnectionDetails = ConnectionInfo;

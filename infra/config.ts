@@ -16,7 +16,7 @@
 // | db:overrides                 | object (DatabaseSpec fields, merged over the preset) | - |
 // | db:regions                   | object: region → RegionConfig (fields per cloud: regionFields) | - |
 // The dedicated keys win over the same fields given in db:overrides.
-import type { Cloud, DatabaseSpecInput, Engine, Environment, SpecIssue } from "../components/spec/index.ts";
+import type { Cloud, DatabaseSpecInput, Engine, Environment, SpecIssue } from "@dbtk/components/spec";
 
 export const CONFIG_NAMESPACE = "db";
 

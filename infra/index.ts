@@ -1,8 +1,8 @@
 // Pulumi entry point (Pulumi.yaml `main`). Stack outputs: endpoint, port, secretArn, and the master
 // connection as a secret. Configuration keys: see config.ts.
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "./config.ts";
-import { runProgram, type ProgramResult } from "./program.ts";
+import { ConfigError } from "./config.js";
+import { runProgram, type ProgramResult } from "./program.js";
 
 function run(): ProgramResult {
   try {

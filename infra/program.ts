@@ -1,8 +1,8 @@
 // The database program: stack configuration → resolved, validated spec → the cloud's component.
 import * as pulumi from "@pulumi/pulumi";
-import { SpecValidationError, resolveSpec } from "../components/spec/index.ts";
-import { cloudDeployers, type DeployedDatabase } from "./clouds.ts";
-import { CONFIG_NAMESPACE, ConfigError, describeSpecIssues, parseDbConfig, specInput, type DbConfig } from "./config.ts";
+import { SpecValidationError, resolveSpec } from "@dbtk/components/spec";
+import { cloudDeployers, type DeployedDatabase } from "./clouds.js";
+import { CONFIG_NAMESPACE, ConfigError, describeSpecIssues, parseDbConfig, specInput, type DbConfig } from "./config.js";
 
 export interface ProgramResult extends DeployedDatabase {
   config: DbConfig;

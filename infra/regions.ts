@@ -1,7 +1,7 @@
 // db:regions (checked by config.ts) as each cloud's component arguments.
-import type { AwsRegionalSettings } from "../components/aws/args.ts";
-import type { DatabaseSpec } from "../components/spec/index.ts";
-import type { RegionConfig } from "./config.ts";
+import type { AwsRegionalSettings } from "@dbtk/components/aws";
+import type { DatabaseSpec } from "@dbtk/components/spec";
+import type { RegionConfig } from "./config.js";
 
 type Regions = Record<string, RegionConfig>;
 

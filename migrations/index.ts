@@ -1,14 +1,14 @@
 // Public API of the migrations module: the built-in, Flyway-compatible runner.
 //   await migrate({ target, dir: "migrations" });
-export { migrate, undo } from "./runner/migrate.ts";
-export { baseline, info, repair, validate } from "./runner/admin.ts";
-export { loadMigrations, parseMigrationName, type MigrationFile, type MigrationKind, type MigrationSet } from "./runner/files.ts";
-export { flywayChecksum } from "./runner/checksum.ts";
-export { splitSql, type Dialect, type Statement } from "./runner/splitter.ts";
-export { placeholdersFromEnv } from "./runner/placeholders.ts";
-export { compareVersions, parseVersion, type Version } from "./runner/version.ts";
-export { MigrationError, type MigrationErrorCode } from "./runner/errors.ts";
-export { DEFAULT_TABLE } from "./runner/history.ts";
+export { migrate, undo } from "./runner/migrate.js";
+export { baseline, info, repair, validate } from "./runner/admin.js";
+export { loadMigrations, parseMigrationName, type MigrationFile, type MigrationKind, type MigrationSet } from "./runner/files.js";
+export { flywayChecksum } from "./runner/checksum.js";
+export { splitSql, type Dialect, type Statement } from "./runner/splitter.js";
+export { placeholdersFromEnv } from "./runner/placeholders.js";
+export { compareVersions, parseVersion, type Version } from "./runner/version.js";
+export { MigrationError, type MigrationErrorCode } from "./runner/errors.js";
+export { DEFAULT_TABLE } from "./runner/history.js";
 export type {
   BaselineOptions,
   InfoResult,
@@ -21,5 +21,5 @@ export type {
   RunnerOptions,
   ValidateResult,
   ValidationProblem,
-} from "./runner/types.ts";
-export type { DbTarget } from "./connection.ts";
+} from "./runner/types.js";
+export type { DbTarget } from "./connection.js";

@@ -1,6 +1,6 @@
 // Helpers the rules share: property access that survives preview unknowns, environments from tags,
 // and the links between a database and the resources around it (parameter groups, locks, alarms…).
-import type { PolicyResourceView, RuleConfig, RuleContext, RuleDefinition, RuleViolation } from "./types.ts";
+import type { PolicyResourceView, RuleConfig, RuleContext, RuleDefinition, RuleViolation } from "./types.js";
 
 /** The policy engine throws this (an internal class) when a rule reads a value unknown during preview. */
 export function isUnknownValueError(err: unknown): boolean {

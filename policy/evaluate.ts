@@ -1,7 +1,7 @@
 // Runs the rules on plain data, without the policy engine: what the pack does, for tests and tooling.
-import { makeContext } from "./context.ts";
-import { rules as allRules } from "./rules/index.ts";
-import type { EnforcementLevel, PackConfig, PolicyResourceView, RuleConfig, RuleDefinition, Violation } from "./types.ts";
+import { makeContext } from "./context.js";
+import { rules as allRules } from "./rules/index.js";
+import type { EnforcementLevel, PackConfig, PolicyResourceView, RuleConfig, RuleDefinition, Violation } from "./types.js";
 
 /** The level and the settings one policy gets from a pack config entry. */
 export function ruleSettings(rule: RuleDefinition, config: PackConfig = {}): { level: EnforcementLevel; overrides: RuleConfig } {

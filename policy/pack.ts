@@ -1,9 +1,9 @@
 // The rules as CrossGuard stack policies: each gets the stack's resources (outputs, dependencies), its
 // configuration (environments, thresholds) and the stack tags, and reports through the engine.
 import type { PolicyConfigSchema, PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { makeContext } from "./context.ts";
-import { rules } from "./rules/index.ts";
-import type { PolicyResourceView, RuleConfig, RuleDefinition } from "./types.ts";
+import { makeContext } from "./context.js";
+import { rules } from "./rules/index.js";
+import type { PolicyResourceView, RuleConfig, RuleDefinition } from "./types.js";
 
 const stringList = { type: "array", items: { type: "string" } } as const;
 

@@ -15,6 +15,8 @@ for installer in tools/install-*.sh; do
 done
 export PATH="$DBTK_CACHE/bin:$PATH"
 
+log "build (tsc -b: components, policy, dbtk)"
+npx tsc -b tsconfig.build.json
 log "type check"
 npx tsc --noEmit -p .
 log "tests"

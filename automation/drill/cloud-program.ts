@@ -2,7 +2,7 @@
 // spec.restore set, so the restore is the component's own restore mode (RDS point-in-time / snapshot
 // restore, Cloud SQL clone at a point in time, Azure PointInTimeRestore).
 import * as pulumi from "@pulumi/pulumi";
-import type { Cloud, ConnectionInfo, DatabaseSpecInput, Engine, RestoreSpec } from "../../components/spec/index.ts";
+import type { Cloud, ConnectionInfo, DatabaseSpecInput, Engine, RestoreSpec } from "@dbtk/components/spec";
 
 /** Where the scratch copy goes and what it is restored from. */
 export interface CloudDrillSpec {
@@ -83,12 +83,12 @@ export async function createDrillComponent(d: CloudDrillSpec): Promise<DrillComp
   const common = { environment: "ci", input };
   switch (d.cloud) {
     case "aws": {
-      const ctor = await loadCtor("../../components/aws/index.ts", "AwsRdsDatabase", "aws");
+      const ctor = await loadCtor("@dbtk/components/aws", "AwsRdsDatabase", "aws");
       return new ctor(d.name, { ...common, ...(d.region ? { region: d.region } : {}) });
     }
     case "gcp": {
       if (!d.region) throw new Error("gcp restore drill: region is required (e.g. --region europe-west1)");
-      const ctor = await loadCtor("../../components/gcp/index.ts", "GcpCloudSqlDatabase", "gcp");
+      const ctor = await loadCtor("@dbtk/components/gcp", "GcpCloudSqlDatabase", "gcp");
       return new ctor(d.name, { ...common, region: d.region, ...(d.project ? { project: d.project } : {}) });
     }
     case "azure": {
@@ -98,7 +98,7 @@ export async function createDrillComponent(d: CloudDrillSpec): Promise<DrillComp
         ...(d.keyVaultId ? [] : ["keyVaultId (--key-vault-id)"]),
       ];
       if (missing.length > 0) throw new Error(`azure restore drill: ${missing.join(", ")} required`);
-      const ctor = await loadCtor("../../components/azure/index.ts", azureComponentFor(d.engine), "azure");
+      const ctor = await loadCtor("@dbtk/components/azure", azureComponentFor(d.engine), "azure");
       return new ctor(d.name, { ...common, resourceGroupName: d.resourceGroupName, location: d.region, keyVaultId: d.keyVaultId });
     }
   }

@@ -3,15 +3,15 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { PulumiFn } from "@pulumi/pulumi/automation/index.js";
-import type { DbTarget } from "../../migrations/connection.ts";
-import { PulumiEngine } from "../engine/pulumi-engine.ts";
-import { resolveSettings, type EngineSettingsInput } from "../engine/settings.ts";
-import type { StackEngine } from "../engine/stack-engine.ts";
-import { TAGS } from "../engine/target.ts";
-import { defaultOwner } from "../targets/meta.ts";
-import { collectChecks, compareChecks, openSession, type DrillSession } from "./checks.ts";
-import { drillProgram, type CloudDrillSpec, type DrillConnection } from "./cloud-program.ts";
-import type { DrillReport, DrillValidation } from "./types.ts";
+import type { DbTarget } from "../../migrations/connection.js";
+import { PulumiEngine } from "../engine/pulumi-engine.js";
+import { resolveSettings, type EngineSettingsInput } from "../engine/settings.js";
+import type { StackEngine } from "../engine/stack-engine.js";
+import { TAGS } from "../engine/target.js";
+import { defaultOwner } from "../targets/meta.js";
+import { collectChecks, compareChecks, openSession, type DrillSession } from "./checks.js";
+import { drillProgram, type CloudDrillSpec, type DrillConnection } from "./cloud-program.js";
+import type { DrillReport, DrillValidation } from "./types.js";
 
 /** One throw-away stack holding the scratch copy. */
 export interface DrillStack {

@@ -1,21 +1,21 @@
 // Restore drills: restore into a scratch copy, validate it against the source, report RTO/RPO, destroy it.
-export type { DrillCheck, DrillReport, DrillTarget, DrillValidation } from "./types.ts";
-export { collectChecks, compareChecks, listTables, openSession, tableChecksum } from "./checks.ts";
-export type { DrillSession } from "./checks.ts";
-export { runLocalPostgresDrill } from "./local-postgres.ts";
-export type { LocalPostgresDrillOptions } from "./local-postgres.ts";
-export { runLocalMariadbDrill } from "./local-mariadb.ts";
-export type { LocalMariadbDrillOptions } from "./local-mariadb.ts";
+export type { DrillCheck, DrillReport, DrillTarget, DrillValidation } from "./types.js";
+export { collectChecks, compareChecks, listTables, openSession, tableChecksum } from "./checks.js";
+export type { DrillSession } from "./checks.js";
+export { runLocalPostgresDrill } from "./local-postgres.js";
+export type { LocalPostgresDrillOptions } from "./local-postgres.js";
+export { runLocalMariadbDrill } from "./local-mariadb.js";
+export type { LocalMariadbDrillOptions } from "./local-mariadb.js";
 export {
   archiveCurrentWal,
   pruneArchive,
   restoreToPointInTime,
   startArchivingPostgres,
   takeBaseBackup,
-} from "./pg-pitr.ts";
-export type { BaseBackup, PitrRestoreOptions, PitrSource, ScratchCluster } from "./pg-pitr.ts";
-export { createDrillComponent, drillProgram, drillSpecInput } from "./cloud-program.ts";
-export type { CloudDrillSpec, DrillConnection } from "./cloud-program.ts";
-export { automationStackFactory, drillStackConfig, runCloudDrill } from "./cloud.ts";
-export type { CloudDrillOptions, DrillStack, DrillStackFactory } from "./cloud.ts";
-export { formatReport } from "./report.ts";
+} from "./pg-pitr.js";
+export type { BaseBackup, PitrRestoreOptions, PitrSource, ScratchCluster } from "./pg-pitr.js";
+export { createDrillComponent, drillProgram, drillSpecInput } from "./cloud-program.js";
+export type { CloudDrillSpec, DrillConnection } from "./cloud-program.js";
+export { automationStackFactory, drillStackConfig, runCloudDrill } from "./cloud.js";
+export type { CloudDrillOptions, DrillStack, DrillStackFactory } from "./cloud.js";
+export { formatReport } from "./report.js";

@@ -5,12 +5,12 @@ import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { execa } from "execa";
-import type { DbTarget } from "../../migrations/connection.ts";
-import { withFileLock } from "../servers/file-lock.ts";
-import { startLocalMariadb } from "../servers/mariadb.ts";
-import { cacheDir, serversDir } from "../servers/paths.ts";
-import { collectChecks, compareChecks, openSession, type DrillSession } from "./checks.ts";
-import type { DrillCheck, DrillReport, DrillValidation } from "./types.ts";
+import type { DbTarget } from "../../migrations/connection.js";
+import { withFileLock } from "../servers/file-lock.js";
+import { startLocalMariadb } from "../servers/mariadb.js";
+import { cacheDir, serversDir } from "../servers/paths.js";
+import { collectChecks, compareChecks, openSession, type DrillSession } from "./checks.js";
+import type { DrillCheck, DrillReport, DrillValidation } from "./types.js";
 
 export interface LocalMariadbDrillOptions {
   /** The database to dump. Default: database `dbtk_drill` on a local MariaDB server under `rootDir`. */

@@ -5,9 +5,9 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { withFileLock } from "../servers/file-lock.ts";
-import { serversDir } from "../servers/paths.ts";
-import { collectChecks, compareChecks, openSession, type DrillSession } from "./checks.ts";
+import { withFileLock } from "../servers/file-lock.js";
+import { serversDir } from "../servers/paths.js";
+import { collectChecks, compareChecks, openSession, type DrillSession } from "./checks.js";
 import {
   archiveCurrentWal,
   pruneArchive,
@@ -17,8 +17,8 @@ import {
   startArchivingPostgres,
   takeBaseBackup,
   type ScratchCluster,
-} from "./pg-pitr.ts";
-import type { DrillCheck, DrillReport, DrillValidation } from "./types.ts";
+} from "./pg-pitr.js";
+import type { DrillCheck, DrillReport, DrillValidation } from "./types.js";
 
 export interface LocalPostgresDrillOptions {
   /** The archiving source cluster's directory (kept between drills). Default `<servers dir>/drill-postgres`. */

@@ -7,11 +7,11 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import pg from "pg";
-import { freePort } from "../servers/net.ts";
-import { ownedDir, serverUser, type OsUser } from "../servers/os-user.ts";
-import { startLocalPostgres } from "../servers/postgres.ts";
-import type { ServerHandle } from "../servers/types.ts";
-import { driverOptions, type DbTarget } from "../../migrations/connection.ts";
+import { freePort } from "../servers/net.js";
+import { ownedDir, serverUser, type OsUser } from "../servers/os-user.js";
+import { startLocalPostgres } from "../servers/postgres.js";
+import type { ServerHandle } from "../servers/types.js";
+import { driverOptions, type DbTarget } from "../../migrations/connection.js";
 
 const run = promisify(execFile);
 

@@ -1,5 +1,5 @@
 // The drill report as text for people; `--json` prints the DrillReport itself.
-import type { DrillReport } from "./types.ts";
+import type { DrillReport } from "./types.js";
 
 const secs = (s: number) => `${s.toFixed(3)} s`;
 const short = (v: string) => (v.length > 40 ? `${v.slice(0, 37)}...` : v);

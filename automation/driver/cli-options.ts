@@ -1,9 +1,9 @@
 // Options every ephemeral-database command shares (--target, --engine, --server-url), and the wrapper
 // that turns any failure into a redacted message with an exit code.
 import { Option, type Command } from "commander";
-import { describeTargets, openTarget, targetNames, type TargetOptions } from "../targets/registry.ts";
-import type { Target } from "../targets/types.ts";
-import { DbtkError, safeMessage, Secrets } from "./progress.ts";
+import { describeTargets, openTarget, targetNames, type TargetOptions } from "../targets/registry.js";
+import type { Target } from "../targets/types.js";
+import { DbtkError, safeMessage, Secrets } from "./progress.js";
 
 export interface TargetFlags {
   target: string;

@@ -2,10 +2,10 @@
 // project, or nothing — checked up front so bad input fails before anything is created.
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import type { DbTarget } from "../../migrations/connection.ts";
-import type { ToolName } from "../../migrations/adapters/index.ts";
-import { templateKey } from "../templates/key.ts";
-import { DbtkError } from "./progress.ts";
+import type { DbTarget } from "../../migrations/connection.js";
+import type { ToolName } from "../../migrations/adapters/index.js";
+import { templateKey } from "../templates/key.js";
+import { DbtkError } from "./progress.js";
 
 /** Kept in step with migrations/adapters (checked by a test); the adapters load only when a tool runs. */
 export const TOOL_NAMES: readonly ToolName[] = ["flyway", "liquibase", "alembic", "dbmate", "command"];
@@ -81,11 +81,11 @@ export async function applyMigrations(
 ): Promise<number | undefined> {
   if (src.kind === "none") return 0;
   if (src.kind === "builtin") {
-    const { migrate } = await import("../../migrations/index.ts");
+    const { migrate } = await import("../../migrations/index.js");
     const result = await migrate({ target: conn, dir: src.dir, ...(src.placeholders ? { placeholders: src.placeholders } : {}) });
     return result.applied.length;
   }
-  const { getTool } = await import("../../migrations/adapters/index.ts");
+  const { getTool } = await import("../../migrations/adapters/index.js");
   const tool = getTool(src.tool);
   await tool.migrate(conn, src.project, { ...(src.args ? { args: src.args } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
   return undefined;

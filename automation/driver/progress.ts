@@ -1,6 +1,6 @@
 // Progress lines on stderr (`dbtk: <phase> <time> (details)`) and the one place every printed text goes
 // through to have secrets blanked out.
-import { databaseUrl, redactedUrl, type DbTarget } from "../../migrations/connection.ts";
+import { databaseUrl, redactedUrl, type DbTarget } from "../../migrations/connection.js";
 
 /** Every secret this process has seen; `redact` blanks them out of any text before it is printed. */
 export class Secrets {

@@ -1,9 +1,9 @@
 // Provision one ephemeral database: from a pre-made pooled clone, a clone of the migrated template, or
 // (targets without templates) a new database migrated in place. Whatever fails, nothing is left behind.
-import { newMeta, parseDuration } from "../targets/meta.ts";
-import type { EphemeralDatabase, EphemeralMeta, Target } from "../targets/types.ts";
-import { applyMigrations, sourceKey, type MigrationSource } from "./migrations.ts";
-import { formatMs, type Progress } from "./progress.ts";
+import { newMeta, parseDuration } from "../targets/meta.js";
+import type { EphemeralDatabase, EphemeralMeta, Target } from "../targets/types.js";
+import { applyMigrations, sourceKey, type MigrationSource } from "./migrations.js";
+import { formatMs, type Progress } from "./progress.js";
 
 export const DEFAULT_POOL_SIZE = 2;
 

@@ -3,11 +3,11 @@
 // the run's exit code; a signal makes it 128 + the signal number (130, 143).
 import { spawn, type ChildProcess } from "node:child_process";
 import { constants } from "node:os";
-import { connectionEnv, databaseUrl, redactedUrl } from "../../migrations/connection.ts";
-import type { Target } from "../targets/types.ts";
-import type { MigrationSource } from "./migrations.ts";
-import { DbtkError, formatMs, type Progress } from "./progress.ts";
-import { provision, type Provisioned } from "./provision.ts";
+import { connectionEnv, databaseUrl, redactedUrl } from "../../migrations/connection.js";
+import type { Target } from "../targets/types.js";
+import type { MigrationSource } from "./migrations.js";
+import { DbtkError, formatMs, type Progress } from "./progress.js";
+import { provision, type Provisioned } from "./provision.js";
 
 export interface RunRequest {
   target: Target;

@@ -3,7 +3,7 @@
 // Components are imported inside the program so a `server` stack never loads the cloud SDKs.
 import type * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation/index.js";
-import type { DatabaseSpecInput } from "../../components/spec/index.ts";
+import type { DatabaseSpecInput } from "@dbtk/components/spec";
 
 export type CloudKind = "aws" | "gcp" | "azure";
 
@@ -89,10 +89,10 @@ export function cloudProgram(input: CloudProgramInput): PulumiFn {
     const spec = cloudSpecInput(input);
     let connection: pulumi.Output<CloudConnection>;
     if (input.kind === "aws") {
-      const { AwsRdsDatabase } = await import("../../components/aws/index.ts");
+      const { AwsRdsDatabase } = await import("@dbtk/components/aws");
       connection = new AwsRdsDatabase(name, { environment: "ci", region: input.region, input: spec }).connection;
     } else if (input.kind === "gcp") {
-      const { GcpCloudSqlDatabase } = await import("../../components/gcp/index.ts");
+      const { GcpCloudSqlDatabase } = await import("@dbtk/components/gcp");
       const project = input.cloudConfig?.["dbtk:project"];
       connection = new GcpCloudSqlDatabase(name, {
         environment: "ci",
@@ -101,7 +101,7 @@ export function cloudProgram(input: CloudProgramInput): PulumiFn {
         input: spec,
       }).connection;
     } else {
-      const azure = await import("../../components/azure/index.ts");
+      const azure = await import("@dbtk/components/azure");
       const args = {
         environment: "ci" as const,
         location: input.region,

@@ -15,7 +15,7 @@ import {
   type LocalWorkspaceOptions,
   type PulumiFn,
 } from "@pulumi/pulumi/automation/index.js";
-import type { EngineSettings } from "./settings.ts";
+import type { EngineSettings } from "./settings.js";
 import {
   EngineCancelledError,
   type DestroyRequest,
@@ -24,7 +24,7 @@ import {
   type StackOutputs,
   type StackSummary,
   type UpRequest,
-} from "./stack-engine.ts";
+} from "./stack-engine.js";
 
 /** Pulumi project holding every ephemeral-database stack. */
 export const PROJECT = "dbtk-ephemeral";

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation/index.js";
-import { ServerDatabase } from "./provider.ts";
+import { ServerDatabase } from "./provider.js";
 
 export interface ServerAddress {
   engine: "postgres" | "mysql";

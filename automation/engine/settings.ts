@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { cacheDir } from "../servers/paths.ts";
+import { cacheDir } from "../servers/paths.js";
 
 export interface EngineSettingsInput {
   /** The user's own backend (`file://…`, `s3://…`, `https://api.pulumi.com`); default a file backend under stateDir. */

@@ -1,14 +1,14 @@
 // The Target (see ../targets/types.ts) whose ephemeral databases are Pulumi stacks: one stack per
 // database, tagged with its owner and expiry so `list` (and reap) find it.
 import { hostname } from "node:os";
-import type { DbTarget } from "../../migrations/connection.ts";
-import type { CreateRequest, EphemeralDatabase, EphemeralMeta, Target } from "../targets/types.ts";
-import { cloudProgram, cloudStackConfig, type CloudConnection, type CloudKind } from "./cloud-program.ts";
-import { SERVER_URL_ENV } from "./provider.ts";
-import { PulumiEngine } from "./pulumi-engine.ts";
-import { parseServerUrl, serverProgram, type ServerAddress } from "./server-program.ts";
-import { assertSinglePulumiSdk, missingPlugins, providerPlugins, resolveSettings } from "./settings.ts";
-import { EngineCancelledError, type StackEngine, type StackOutputs } from "./stack-engine.ts";
+import type { DbTarget } from "../../migrations/connection.js";
+import type { CreateRequest, EphemeralDatabase, EphemeralMeta, Target } from "../targets/types.js";
+import { cloudProgram, cloudStackConfig, type CloudConnection, type CloudKind } from "./cloud-program.js";
+import { SERVER_URL_ENV } from "./provider.js";
+import { PulumiEngine } from "./pulumi-engine.js";
+import { parseServerUrl, serverProgram, type ServerAddress } from "./server-program.js";
+import { assertSinglePulumiSdk, missingPlugins, providerPlugins, resolveSettings } from "./settings.js";
+import { EngineCancelledError, type StackEngine, type StackOutputs } from "./stack-engine.js";
 
 export interface StackTargetOptions {
   kind: "server" | CloudKind;

@@ -1,6 +1,6 @@
-export { startLocalPostgres, type LocalPostgresOptions } from "./postgres.ts";
-export { startLocalMariadb, type LocalMariadbOptions } from "./mariadb.ts";
-export type { ServerHandle } from "./types.ts";
-export { cacheDir, serversDir } from "./paths.ts";
-export { freePort } from "./net.ts";
-export { withFileLock } from "./file-lock.ts";
+export { startLocalPostgres, type LocalPostgresOptions } from "./postgres.js";
+export { startLocalMariadb, type LocalMariadbOptions } from "./mariadb.js";
+export type { ServerHandle } from "./types.js";
+export { cacheDir, serversDir } from "./paths.js";
+export { freePort } from "./net.js";
+export { withFileLock } from "./file-lock.js";

@@ -6,11 +6,11 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import mysql from "mysql2/promise";
-import { withFileLock } from "./file-lock.ts";
-import { portOpen } from "./net.ts";
-import { ownedDir, serverUser } from "./os-user.ts";
-import { choosePort, logTail, newState, readState, serverRoot, writeState, type ServerState } from "./state.ts";
-import type { ServerHandle } from "./types.ts";
+import { withFileLock } from "./file-lock.js";
+import { portOpen } from "./net.js";
+import { ownedDir, serverUser } from "./os-user.js";
+import { choosePort, logTail, newState, readState, serverRoot, writeState, type ServerState } from "./state.js";
+import type { ServerHandle } from "./types.js";
 
 const run = promisify(execFile);
 const ADMIN = "dbtk_admin";

@@ -4,11 +4,11 @@ import { execFile } from "node:child_process";
 import { chownSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { withFileLock } from "./file-lock.ts";
-import { portOpen } from "./net.ts";
-import { ownedDir, serverUser, type OsUser } from "./os-user.ts";
-import { choosePort, logTail, newState, readState, serverRoot, writeState } from "./state.ts";
-import type { ServerHandle } from "./types.ts";
+import { withFileLock } from "./file-lock.js";
+import { portOpen } from "./net.js";
+import { ownedDir, serverUser, type OsUser } from "./os-user.js";
+import { choosePort, logTail, newState, readState, serverRoot, writeState } from "./state.js";
+import type { ServerHandle } from "./types.js";
 
 const run = promisify(execFile);
 

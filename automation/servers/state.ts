@@ -3,8 +3,8 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { freePort, portOpen } from "./net.ts";
-import { assertReachableByServerUser, serversDir } from "./paths.ts";
+import { freePort, portOpen } from "./net.js";
+import { assertReachableByServerUser, serversDir } from "./paths.js";
 
 export interface ServerState {
   port: number;

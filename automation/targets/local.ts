@@ -1,11 +1,11 @@
 // The default target: the local embedded PostgreSQL server (or a local MariaDB when asked), started on
 // demand, reused across runs, tuned for disposable data; databases made by the direct SQL primitives.
 import path from "node:path";
-import { serversDir, startLocalMariadb, startLocalPostgres } from "../servers/index.ts";
-import { directTarget } from "./server.ts";
-import { MysqlServer } from "./sql-mysql.ts";
-import { PostgresServer, type CloneStrategy } from "./sql-postgres.ts";
-import type { Target } from "./types.ts";
+import { serversDir, startLocalMariadb, startLocalPostgres } from "../servers/index.js";
+import { directTarget } from "./server.js";
+import { MysqlServer } from "./sql-mysql.js";
+import { PostgresServer, type CloneStrategy } from "./sql-postgres.js";
+import type { Target } from "./types.js";
 
 export interface LocalTargetOptions {
   /** Server directory; default `<servers dir>/postgres` or `<servers dir>/mariadb` (DBTK_SERVERS_DIR). */

@@ -2,7 +2,7 @@
 // PostgreSQL and MySQL primitives and the reaper.
 import { randomBytes } from "node:crypto";
 import { hostname, userInfo } from "node:os";
-import type { EphemeralMeta } from "./types.ts";
+import type { EphemeralMeta } from "./types.js";
 
 /** `dbtk_<base36 ms time>_<10 random base36 chars>`: sorts by time, ~52 bits of randomness per ms. */
 export const ID_RE = /^dbtk_([0-9a-z]{8,})_([0-9a-z]{10})$/;

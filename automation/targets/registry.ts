@@ -1,10 +1,10 @@
 // Target names → factories. `local` is the default; `server` and the clouds go through the Pulumi engine,
 // `--engine direct` picks the plain-SQL implementation for `server`.
-import type { DbTarget } from "../../migrations/connection.ts";
-import { localMariadbTarget, localPostgresTarget } from "./local.ts";
-import { directServerTarget, parseServerUrl } from "./server.ts";
-import type { CloneStrategy } from "./sql-postgres.ts";
-import type { Target } from "./types.ts";
+import type { DbTarget } from "../../migrations/connection.js";
+import { localMariadbTarget, localPostgresTarget } from "./local.js";
+import { directServerTarget, parseServerUrl } from "./server.js";
+import type { CloneStrategy } from "./sql-postgres.js";
+import type { Target } from "./types.js";
 
 export interface TargetOptions {
   /** Database engine; `server` reads it from the URL's scheme. */
@@ -28,7 +28,7 @@ interface Entry {
 }
 
 async function stackTarget(kind: "server" | "aws" | "gcp" | "azure", opts: TargetOptions, engine: DbTarget["engine"]): Promise<Target> {
-  const { createStackTarget } = await import("../engine/index.ts");
+  const { createStackTarget } = await import("../engine/index.js");
   return createStackTarget({
     kind,
     engine,

@@ -1,13 +1,13 @@
 // The direct target: ephemeral databases made with plain SQL on a server we can log in to as an admin —
 // an existing PostgreSQL or MySQL/MariaDB server (`--target server --engine direct`), and underneath the
 // local embedded servers.
-import type { DbTarget } from "../../migrations/connection.ts";
-import { sqlTemplateSupport } from "../templates/support.ts";
-import { fallbackMeta } from "./meta.ts";
-import type { SqlServer } from "./sql.ts";
-import { MysqlServer } from "./sql-mysql.ts";
-import { PostgresServer, type CloneStrategy } from "./sql-postgres.ts";
-import type { EphemeralMeta, Target } from "./types.ts";
+import type { DbTarget } from "../../migrations/connection.js";
+import { sqlTemplateSupport } from "../templates/support.js";
+import { fallbackMeta } from "./meta.js";
+import type { SqlServer } from "./sql.js";
+import { MysqlServer } from "./sql-mysql.js";
+import { PostgresServer, type CloneStrategy } from "./sql-postgres.js";
+import type { EphemeralMeta, Target } from "./types.js";
 
 export function directTarget(name: string, server: SqlServer): Target {
   // Template use is recorded for age-based clean-up; once a minute per process is plenty.

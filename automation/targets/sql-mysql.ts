@@ -3,11 +3,11 @@
 // before anything else is created. Templates are schemas cloned by replaying their DDL (sql-mysql-clone.ts).
 import { createHash } from "node:crypto";
 import mysql, { type Pool, type PoolConnection, type RowDataPacket } from "mysql2/promise";
-import type { DbTarget } from "../../migrations/connection.ts";
-import { decodeMeta, encodeMeta, ID_RE, newPassword, pausePoint, TEMPLATE_RE, templateName } from "./meta.ts";
-import { cloneSql, readSchema, type SchemaScript } from "./sql-mysql-clone.ts";
-import type { Found, SqlServer, TemplateInfo } from "./sql.ts";
-import type { EphemeralMeta } from "./types.ts";
+import type { DbTarget } from "../../migrations/connection.js";
+import { decodeMeta, encodeMeta, ID_RE, newPassword, pausePoint, TEMPLATE_RE, templateName } from "./meta.js";
+import { cloneSql, readSchema, type SchemaScript } from "./sql-mysql-clone.js";
+import type { Found, SqlServer, TemplateInfo } from "./sql.js";
+import type { EphemeralMeta } from "./types.js";
 
 export const BOOKKEEPING = "dbtk_bookkeeping";
 const META = `\`${BOOKKEEPING}\`.\`dbtk_meta\``;

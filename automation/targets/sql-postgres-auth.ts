@@ -2,7 +2,7 @@
 // connection errors that name the server and the fix.
 import { createHash, createHmac, pbkdf2, randomBytes } from "node:crypto";
 import { promisify } from "node:util";
-import type { DbTarget } from "../../migrations/connection.ts";
+import type { DbTarget } from "../../migrations/connection.js";
 
 const pbkdf2Async = promisify(pbkdf2);
 

@@ -2,11 +2,11 @@
 // COMMENT ON ROLE / DATABASE (shared catalogs, transactional), templates cloned with CREATE DATABASE
 // … TEMPLATE, teardown with DROP DATABASE … WITH (FORCE).
 import pg from "pg";
-import type { DbTarget } from "../../migrations/connection.ts";
-import { decodeMeta, encodeMeta, ID_RE, newPassword, pausePoint, TEMPLATE_RE, templateName } from "./meta.ts";
-import type { Found, SqlServer, TemplateInfo } from "./sql.ts";
-import { lockKey, pgConnectError, scramVerifier } from "./sql-postgres-auth.ts";
-import type { EphemeralMeta } from "./types.ts";
+import type { DbTarget } from "../../migrations/connection.js";
+import { decodeMeta, encodeMeta, ID_RE, newPassword, pausePoint, TEMPLATE_RE, templateName } from "./meta.js";
+import type { Found, SqlServer, TemplateInfo } from "./sql.js";
+import { lockKey, pgConnectError, scramVerifier } from "./sql-postgres-auth.js";
+import type { EphemeralMeta } from "./types.js";
 
 const ident = pg.escapeIdentifier;
 const lit = pg.escapeLiteral;

@@ -1,8 +1,8 @@
 // The fast path on a server we talk SQL to: one pre-migrated template per key, built once across
 // processes under a server-side lock, a pool of pre-made clones, and clean-up by age and total size.
-import { newMeta, ownerProcessDead, templateName } from "../targets/meta.ts";
-import type { SqlServer, TemplateInfo } from "../targets/sql.ts";
-import type { EphemeralDatabase, EphemeralMeta, TemplateSupport } from "../targets/types.ts";
+import { newMeta, ownerProcessDead, templateName } from "../targets/meta.js";
+import type { SqlServer, TemplateInfo } from "../targets/sql.js";
+import type { EphemeralDatabase, EphemeralMeta, TemplateSupport } from "../targets/types.js";
 
 /** Pooled clones not claimed within a day are reaped like any expired database. */
 export const POOL_TTL_MS = 24 * 3_600_000;

@@ -1,12 +1,12 @@
 // dbtk check: the migrations CI checks. Default: apply all on a fresh database, undo, re-apply, and
 // compare schemas. --drift: compare a live database with what its applied migrations produce.
 import type { Command } from "commander";
-import { parseServerUrl } from "../../automation/targets/server.ts";
-import { checkDrift, checkRoundTrip, localServer, runnerApplier, toolApplier, type Applier } from "../../migrations/check/index.ts";
-import type { DbTarget } from "../../migrations/connection.ts";
-import { diffSummary, isEmptyDiff, renderDiff } from "../../migrations/schema/index.ts";
-import { addMigrationsDirOption, migrationsDir, type MigrationsDirFlags } from "./shared.ts";
-import { databaseFromFlags, scrubbed, type UrlFlags } from "./tool.ts";
+import { parseServerUrl } from "../../automation/targets/server.js";
+import { checkDrift, checkRoundTrip, localServer, runnerApplier, toolApplier, type Applier } from "../../migrations/check/index.js";
+import type { DbTarget } from "../../migrations/connection.js";
+import { diffSummary, isEmptyDiff, renderDiff } from "../../migrations/schema/index.js";
+import { addMigrationsDirOption, migrationsDir, type MigrationsDirFlags } from "./shared.js";
+import { databaseFromFlags, scrubbed, type UrlFlags } from "./tool.js";
 
 const DEFAULT_DIR = "migrations";
 

@@ -1,9 +1,9 @@
 // dbtk down <id…>: destroys ephemeral databases (and their logins) made by run or up.
 import type { Command } from "commander";
-import { addTargetOptions, type TargetFlags } from "../../automation/driver/cli-options.ts";
-import { DbtkError, formatMs } from "../../automation/driver/progress.ts";
-import { ID_RE } from "../../automation/targets/meta.ts";
-import { withTarget } from "./shared.ts";
+import { addTargetOptions, type TargetFlags } from "../../automation/driver/cli-options.js";
+import { DbtkError, formatMs } from "../../automation/driver/progress.js";
+import { ID_RE } from "../../automation/targets/meta.js";
+import { withTarget } from "./shared.js";
 
 interface DownFlags extends TargetFlags {
   json?: boolean;

@@ -1,7 +1,7 @@
 // dbtk lint: the migration safety lint (squawk for PostgreSQL, dbtk's rules for MySQL/MariaDB).
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { hasErrors, lintMigrations, renderFindings, toSarif } from "../../migrations/lint/index.ts";
+import { hasErrors, lintMigrations, renderFindings, toSarif } from "../../migrations/lint/index.js";
 
 interface LintFlags {
   engine: string;

@@ -1,7 +1,7 @@
 // dbtk migrate | info | validate | undo | baseline | repair — the built-in Flyway-compatible runner.
 // Progress goes to stderr; results to stdout (JSON with --json). The password is never printed.
 import type { Command } from "commander";
-import { redactedUrl, targetFromUrl, type DbTarget } from "../../migrations/connection.ts";
+import { redactedUrl, targetFromUrl, type DbTarget } from "../../migrations/connection.js";
 import {
   baseline,
   info,
@@ -13,8 +13,8 @@ import {
   validate,
   type MigrationInfo,
   type RunnerOptions,
-} from "../../migrations/index.ts";
-import { addMigrationsDirOption, migrationsDir, type MigrationsDirFlags } from "./shared.ts";
+} from "../../migrations/index.js";
+import { addMigrationsDirOption, migrationsDir, type MigrationsDirFlags } from "./shared.js";
 
 const DEFAULT_DIR = "./migrations";
 

@@ -1,11 +1,11 @@
 // dbtk reap: destroy what runs left behind — expired databases (a killed driver's leftovers), half-made
 // pool clones of dead processes, optionally every database of a dead run — and trim the template cache.
 import type { Command } from "commander";
-import { reap } from "../../automation/reaper.ts";
-import { addTargetOptions, type TargetFlags } from "../../automation/driver/cli-options.ts";
-import { formatMs } from "../../automation/driver/progress.ts";
-import { templatePolicy } from "../../automation/driver/provision.ts";
-import { withTarget } from "./shared.ts";
+import { reap } from "../../automation/reaper.js";
+import { addTargetOptions, type TargetFlags } from "../../automation/driver/cli-options.js";
+import { formatMs } from "../../automation/driver/progress.js";
+import { templatePolicy } from "../../automation/driver/provision.js";
+import { withTarget } from "./shared.js";
 
 interface ReapFlags extends TargetFlags {
   dryRun?: boolean;

@@ -1,8 +1,8 @@
 // `dbtk restore-drill`: restore into a scratch copy, validate it, report RTO/RPO, destroy the copy.
 import { Command, Option } from "commander";
-import type { DbTarget } from "../../migrations/connection.ts";
-import type { DrillReport, DrillValidation } from "../../automation/drill/index.ts";
-import type { Engine, RestoreSpec } from "../../components/spec/index.ts";
+import type { DbTarget } from "../../migrations/connection.js";
+import type { DrillReport, DrillValidation } from "../../automation/drill/index.js";
+import type { Engine, RestoreSpec } from "@dbtk/components/spec";
 
 interface DrillFlags {
   target: "local-postgres" | "local-mariadb" | "aws" | "gcp" | "azure";
@@ -65,7 +65,7 @@ function cloudRestore(f: DrillFlags): RestoreSpec {
 
 async function runDrill(f: DrillFlags): Promise<DrillReport> {
   // Loaded on use: the Pulumi automation SDK and the drivers would slow every other command's start.
-  const { runCloudDrill, runLocalMariadbDrill, runLocalPostgresDrill } = await import("../../automation/drill/index.ts");
+  const { runCloudDrill, runLocalMariadbDrill, runLocalPostgresDrill } = await import("../../automation/drill/index.js");
   const validation: DrillValidation = {
     ...(f.table.length > 0 ? { tables: f.table } : {}),
     ...(f.query ? { query: f.query } : {}),
@@ -144,7 +144,7 @@ export function registerRestoreDrill(program: Command): void {
     .option("--json", "print the report as JSON")
     .action(async (flags: DrillFlags) => {
       const report = await runDrill(flags);
-      const { formatReport } = await import("../../automation/drill/report.ts");
+      const { formatReport } = await import("../../automation/drill/report.js");
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
       if (!report.ok) process.exitCode = 1;
     });

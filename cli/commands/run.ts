@@ -1,11 +1,11 @@
 // dbtk run [options] -- <command…>: a fresh migrated database for one command, torn down afterwards.
 import type { Command } from "commander";
-import { addTargetOptions, ttlFrom } from "../../automation/driver/cli-options.ts";
-import { resolveSource } from "../../automation/driver/migrations.ts";
-import { poolSizeFrom } from "../../automation/driver/provision.ts";
-import { runWithDatabase } from "../../automation/driver/run.ts";
-import { parseDuration } from "../../automation/targets/meta.ts";
-import { addPoolOptions, addSourceOptions, withTarget, type ProvisionFlags } from "./shared.ts";
+import { addTargetOptions, ttlFrom } from "../../automation/driver/cli-options.js";
+import { resolveSource } from "../../automation/driver/migrations.js";
+import { poolSizeFrom } from "../../automation/driver/provision.js";
+import { runWithDatabase } from "../../automation/driver/run.js";
+import { parseDuration } from "../../automation/targets/meta.js";
+import { addPoolOptions, addSourceOptions, withTarget, type ProvisionFlags } from "./shared.js";
 
 type RunFlags = ProvisionFlags;
 

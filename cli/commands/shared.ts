@@ -1,8 +1,8 @@
 // Pieces several commands share: the migrations-directory flag and the ephemeral-target command body.
 import { Option, type Command } from "commander";
-import { guarded, openTargetFromFlags, type TargetFlags } from "../../automation/driver/cli-options.ts";
-import { Secrets, stderrProgress, type Progress } from "../../automation/driver/progress.ts";
-import type { Target } from "../../automation/targets/types.ts";
+import { guarded, openTargetFromFlags, type TargetFlags } from "../../automation/driver/cli-options.js";
+import { Secrets, stderrProgress, type Progress } from "../../automation/driver/progress.js";
+import type { Target } from "../../automation/targets/types.js";
 
 export interface MigrationsDirFlags {
   migrations?: string;

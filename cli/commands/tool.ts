@@ -1,9 +1,9 @@
 // dbtk tool: runs a project's own migration tool (Flyway, Liquibase, Alembic, dbmate, or any command)
 // against a database, handing it the connection through its environment only.
 import type { Command } from "commander";
-import { parseServerUrl } from "../../automation/targets/server.ts";
-import { getTool, toolNames, scrub } from "../../migrations/adapters/index.ts";
-import type { DbTarget } from "../../migrations/connection.ts";
+import { parseServerUrl } from "../../automation/targets/server.js";
+import { getTool, toolNames, scrub } from "../../migrations/adapters/index.js";
+import type { DbTarget } from "../../migrations/connection.js";
 
 export interface UrlFlags {
   url?: string;

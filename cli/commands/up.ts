@@ -1,12 +1,12 @@
 // dbtk up: a fresh migrated database that stays until `dbtk down <id>` (or its expiry and `dbtk reap`).
 import { chmodSync, existsSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { connectionEnv, databaseUrl } from "../../migrations/connection.ts";
-import { addTargetOptions, ttlFrom } from "../../automation/driver/cli-options.ts";
-import { resolveSource } from "../../automation/driver/migrations.ts";
-import { poolSizeFrom, provision } from "../../automation/driver/provision.ts";
-import { parseDuration } from "../../automation/targets/meta.ts";
-import { addPoolOptions, addSourceOptions, withTarget, type ProvisionFlags } from "./shared.ts";
+import { connectionEnv, databaseUrl } from "../../migrations/connection.js";
+import { addTargetOptions, ttlFrom } from "../../automation/driver/cli-options.js";
+import { resolveSource } from "../../automation/driver/migrations.js";
+import { poolSizeFrom, provision } from "../../automation/driver/provision.js";
+import { parseDuration } from "../../automation/targets/meta.js";
+import { addPoolOptions, addSourceOptions, withTarget, type ProvisionFlags } from "./shared.js";
 
 interface UpFlags extends ProvisionFlags {
   saveEnv?: string;

@@ -1,6 +1,6 @@
 // Public argument and output types of the AWS RDS component.
 import type * as aws from "@pulumi/aws";
-import type { Environment, SpecSource } from "../spec/types.ts";
+import type { Environment, SpecSource } from "../spec/types.js";
 
 /** Settings for one region other than the primary's (cross-region replicas, backup replication). */
 export interface AwsRegionalSettings {
@@ -56,4 +56,4 @@ interface AwsRdsDatabaseCommonArgs {
 export type AwsRdsDatabaseArgs = AwsRdsDatabaseCommonArgs & SpecSource;
 
 /** How to connect as the master user (one definition for every cloud, in the spec). */
-export type { ConnectionInfo } from "../spec/types.ts";
+export type { ConnectionInfo } from "../spec/types.js";

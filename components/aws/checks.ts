@@ -1,8 +1,8 @@
 // Checks that depend on the component's arguments (regions, providers, keys), not on the spec alone;
 // validateSpec covers the spec's own rules. Pure, run before any resource is registered.
-import type { DatabaseSpec, SpecIssue } from "../spec/types.ts";
-import type { AwsRegionalSettings } from "./args.ts";
-import { replicaPlan } from "./mapping.ts";
+import type { DatabaseSpec, SpecIssue } from "../spec/types.js";
+import type { AwsRegionalSettings } from "./args.js";
+import { replicaPlan } from "./mapping.js";
 
 export interface AwsCheckContext {
   primaryRegion?: string;

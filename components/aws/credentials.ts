@@ -2,8 +2,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type * as random from "@pulumi/random";
-import { generatedPassword } from "../shared/password.ts";
-import { PASSWORD_SPECIALS } from "./mapping.ts";
+import { generatedPassword } from "../shared/password.js";
+import { PASSWORD_SPECIALS } from "./mapping.js";
 
 /** A password RDS accepts for every engine (SQL Server wants three character classes). */
 export function createMasterPassword(parent: pulumi.Resource, name: string): random.RandomPassword {

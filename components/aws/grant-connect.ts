@@ -2,9 +2,9 @@
 // (rds-db:connect), like CDK's DatabaseInstance.grantConnect.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assertDbUser, rdsConnectPolicyDocument } from "./mapping-iam.ts";
-import { nameSafe } from "./network.ts";
-import type { AwsRdsDatabase } from "./rds-database.ts";
+import { assertDbUser, rdsConnectPolicyDocument } from "./mapping-iam.js";
+import { nameSafe } from "./network.js";
+import type { AwsRdsDatabase } from "./rds-database.js";
 
 export interface GrantConnectOptions {
   /** Also allow connecting to the read replicas (each has its own DbiResourceId). Default true. */

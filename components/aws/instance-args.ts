@@ -2,7 +2,7 @@
 // as inputs, so tests can pass plain strings and check the result without a Pulumi runtime.
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { DatabaseSpec } from "../spec/types.ts";
+import type { DatabaseSpec } from "../spec/types.js";
 import {
   ENGINE_PORT,
   LOG_EXPORTS,
@@ -17,7 +17,7 @@ import {
   restoreArgs,
   type EnvironmentBehaviour,
   type ReplicaPlan,
-} from "./mapping.ts";
+} from "./mapping.js";
 
 /**
  * Inputs that only shape creation. They are ignored after create so that adding, changing or removing

@@ -1,9 +1,9 @@
 // KMS keys for storage, Performance Insights, the credentials secret and copies in other regions.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { DatabaseSpec } from "../spec/types.ts";
-import type { AwsRegionalSettings } from "./args.ts";
-import { awsManagedRdsKeyAliasArn } from "./mapping-iam.ts";
+import type { DatabaseSpec } from "../spec/types.js";
+import type { AwsRegionalSettings } from "./args.js";
+import { awsManagedRdsKeyAliasArn } from "./mapping-iam.js";
 
 /** A region other than the primary's, and the provider to reach it (if the caller gave one). */
 export interface RegionTarget {

@@ -3,9 +3,9 @@
 // instance made through a role carrying AWSBackupServiceRolePolicyForBackup.
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { DatabaseSpec } from "../spec/types.ts";
-import { BACKUP_SERVICE, longTermBackupRules } from "./mapping-backup.ts";
-import { assumeRolePolicy } from "./mapping-iam.ts";
+import type { DatabaseSpec } from "../spec/types.js";
+import { BACKUP_SERVICE, longTermBackupRules } from "./mapping-backup.js";
+import { assumeRolePolicy } from "./mapping-iam.js";
 
 export interface LongTermBackupContext {
   parent: pulumi.Resource;

@@ -1,7 +1,7 @@
 // Pure alarm definitions (CloudWatch metric alarms on AWS/RDS metrics) derived from the spec.
-import { alarmThresholds, defaultAlarmThresholds } from "../spec/alarms.ts";
-import type { DatabaseSpec, Engine } from "../spec/types.ts";
-import type { ReplicaPlan } from "./mapping.ts";
+import { alarmThresholds, defaultAlarmThresholds } from "../spec/alarms.js";
+import type { DatabaseSpec, Engine } from "../spec/types.js";
+import type { ReplicaPlan } from "./mapping.js";
 
 /** Thresholds used when spec.observability.alarms leaves one unset (the cross-cloud defaults, plus AWS's connections share). */
 export const DEFAULT_ALARM_THRESHOLDS = {

@@ -1,6 +1,6 @@
 // Pure mapping of spec.backup.longTermRetention to AWS Backup plan rules (weekly, monthly, yearly), each
 // keeping its recovery points for at least the asked time.
-import type { DatabaseSpec } from "../spec/types.ts";
+import type { DatabaseSpec } from "../spec/types.js";
 
 export interface LongTermBackupRule {
   /** Rule name, unique within the plan. */

@@ -8,9 +8,9 @@ import type {
   RestoreSpec,
   Size,
   SizeTier,
-} from "../spec/types.ts";
-import { enginePorts } from "../spec/limits.ts";
-import { replicaInstances } from "../spec/replicas.ts";
+} from "../spec/types.js";
+import { enginePorts } from "../spec/limits.js";
+import { replicaInstances } from "../spec/replicas.js";
 
 /** RDS engine names. SQL Server maps to Standard Edition (license included). */
 export const RDS_ENGINE: Record<Engine, string> = {

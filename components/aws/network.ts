@@ -2,7 +2,7 @@
 // subnet group. Rules are separate resources keyed by their source, so reordering the lists is no diff.
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { DatabaseSpec } from "../spec/types.ts";
+import type { DatabaseSpec } from "../spec/types.js";
 
 export interface NetworkResources {
   securityGroup: aws.ec2.SecurityGroup;

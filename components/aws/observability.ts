@@ -1,10 +1,10 @@
 // Enhanced Monitoring role and CloudWatch alarms.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { AwsRegionalSettings } from "./args.ts";
-import { placement, type RegionTarget } from "./keys.ts";
-import { topicRegion, type AlarmDefinition } from "./mapping-alarms.ts";
-import { MONITORING_SERVICE, assumeRolePolicy } from "./mapping-iam.ts";
+import type { AwsRegionalSettings } from "./args.js";
+import { placement, type RegionTarget } from "./keys.js";
+import { topicRegion, type AlarmDefinition } from "./mapping-alarms.js";
+import { MONITORING_SERVICE, assumeRolePolicy } from "./mapping-iam.js";
 
 /** IAM role RDS uses to publish Enhanced Monitoring metrics (IAM is global: one role for all regions). */
 export function createMonitoringRole(

@@ -3,10 +3,10 @@
 // deletes the old one: the instance is never left without a group of its family.
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { DatabaseSpec } from "../spec/types.ts";
-import { placement, type RegionTarget } from "./keys.ts";
-import { dbParameters, parameterGroupFamily, parameterGroupNamePrefix } from "./mapping.ts";
-import { nameSafe } from "./network.ts";
+import type { DatabaseSpec } from "../spec/types.js";
+import { placement, type RegionTarget } from "./keys.js";
+import { dbParameters, parameterGroupFamily, parameterGroupNamePrefix } from "./mapping.js";
+import { nameSafe } from "./network.js";
 
 /** Pulumi resource name of the parameter group for a family (and region, for replicas elsewhere). */
 export function parameterGroupResourceName(name: string, family: string, region?: string): string {

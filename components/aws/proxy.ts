@@ -1,9 +1,9 @@
 // RDS Proxy in front of the primary: TLS required, authenticating with the credentials secret.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { DatabaseSpec } from "../spec/types.ts";
-import { PROXY_ENGINE_FAMILY, proxyClientAuthType } from "./mapping.ts";
-import { PROXY_SERVICE, assumeRolePolicy, proxySecretPolicy } from "./mapping-iam.ts";
+import type { DatabaseSpec } from "../spec/types.js";
+import { PROXY_ENGINE_FAMILY, proxyClientAuthType } from "./mapping.js";
+import { PROXY_SERVICE, assumeRolePolicy, proxySecretPolicy } from "./mapping-iam.js";
 
 export interface ProxyContext {
   parent: pulumi.Resource;

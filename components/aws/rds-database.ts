@@ -8,14 +8,14 @@ import {
   resolveSpec,
   type DatabaseSpec,
   type Environment,
-} from "../spec/index.ts";
-import type { AwsRdsDatabaseArgs, ConnectionInfo } from "./args.ts";
-import { awsComponentIssues } from "./checks.ts";
-import { createCredentialsSecret, createMasterPassword } from "./credentials.ts";
-import { RESTORE_IGNORE_CHANGES, primaryInstanceArgs, type InstanceBehaviour } from "./instance-args.ts";
-import { KeyRing } from "./keys.ts";
-import { createLongTermBackup, type LongTermBackupResources } from "./long-term-backup.ts";
-import { alarmDefinitions } from "./mapping-alarms.ts";
+} from "../spec/index.js";
+import type { AwsRdsDatabaseArgs, ConnectionInfo } from "./args.js";
+import { awsComponentIssues } from "./checks.js";
+import { createCredentialsSecret, createMasterPassword } from "./credentials.js";
+import { RESTORE_IGNORE_CHANGES, primaryInstanceArgs, type InstanceBehaviour } from "./instance-args.js";
+import { KeyRing } from "./keys.js";
+import { createLongTermBackup, type LongTermBackupResources } from "./long-term-backup.js";
+import { alarmDefinitions } from "./mapping-alarms.js";
 import {
   ENGINE_PORT,
   RDS_ENGINE,
@@ -23,12 +23,12 @@ import {
   initialDatabase,
   instanceClass,
   replicaPlan,
-} from "./mapping.ts";
-import { createNetwork } from "./network.ts";
-import { createAlarms, createMonitoringRole } from "./observability.ts";
-import { createParameterGroup } from "./parameter-group.ts";
-import { createProxy, type ProxyResources } from "./proxy.ts";
-import { createBackupReplication, createReplicas, regionTarget, type CrossRegionContext } from "./replicas.ts";
+} from "./mapping.js";
+import { createNetwork } from "./network.js";
+import { createAlarms, createMonitoringRole } from "./observability.js";
+import { createParameterGroup } from "./parameter-group.js";
+import { createProxy, type ProxyResources } from "./proxy.js";
+import { createBackupReplication, createReplicas, regionTarget, type CrossRegionContext } from "./replicas.js";
 
 export const AWS_RDS_DATABASE_TYPE = "provisioning:aws:RdsDatabase";
 

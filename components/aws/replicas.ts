@@ -1,12 +1,12 @@
 // Read replicas (same region and cross-region) and automated-backup replication to another region.
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import type { DatabaseSpec } from "../spec/types.ts";
-import type { AwsRegionalSettings } from "./args.ts";
-import { replicaInstanceArgs, type InstanceBehaviour } from "./instance-args.ts";
-import { placement, type KeyRing, type RegionTarget } from "./keys.ts";
-import type { ReplicaPlan } from "./mapping.ts";
-import { createParameterGroup } from "./parameter-group.ts";
+import type { DatabaseSpec } from "../spec/types.js";
+import type { AwsRegionalSettings } from "./args.js";
+import { replicaInstanceArgs, type InstanceBehaviour } from "./instance-args.js";
+import { placement, type KeyRing, type RegionTarget } from "./keys.js";
+import type { ReplicaPlan } from "./mapping.js";
+import { createParameterGroup } from "./parameter-group.js";
 
 export interface CrossRegionContext {
   parent: pulumi.Resource;

@@ -1,6 +1,6 @@
 // Public argument and output types of the Azure components (classic @pulumi/azure provider).
 import type * as pulumi from "@pulumi/pulumi";
-import type { Environment, SpecSource } from "../spec/types.ts";
+import type { Environment, SpecSource } from "../spec/types.js";
 
 /** How the components get rights on a Key Vault: Azure RBAC role assignments or vault access policies. */
 export type KeyVaultAccessModel = "rbac" | "access-policy";
@@ -85,4 +85,4 @@ export type AzureFlexibleServerArgs = AzureCommonArgs &
   };
 
 /** How to connect as the admin user (one definition for every cloud, in the spec). */
-export type { ConnectionInfo } from "../spec/types.ts";
+export type { ConnectionInfo } from "../spec/types.js";

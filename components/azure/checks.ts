@@ -1,8 +1,8 @@
 // Azure checks that need the component (which engine it serves) or its arguments; spec-only rules live in
 // components/spec/validate.ts. Pure: returns issues, never throws.
-import type { DatabaseSpec, SpecIssue } from "../spec/types.ts";
-import type { AzureFlexibleServerArgs, AzureSqlDatabaseArgs } from "./args.ts";
-import { flexibleSku } from "./flexibleMapping.ts";
+import type { DatabaseSpec, SpecIssue } from "../spec/types.js";
+import type { AzureFlexibleServerArgs, AzureSqlDatabaseArgs } from "./args.js";
+import { flexibleSku } from "./flexibleMapping.js";
 
 const components = {
   sql: { engine: "sqlserver", name: "AzureSqlDatabase (provisioning:azure:SqlDatabase)" },

@@ -3,11 +3,11 @@
 // few pure helpers.
 import * as azure from "@pulumi/azure";
 import * as pulumi from "@pulumi/pulumi";
-import { URL_SAFE_PASSWORD, generatedPassword } from "../shared/password.ts";
-import { SpecValidationError, alarmThresholds, assertValidSpec, resolveSpec } from "../spec/index.ts";
-import type { DatabaseSpec } from "../spec/index.ts";
-import type { AzureFlexibleServerArgs, AzureSqlDatabaseArgs } from "./args.ts";
-import { azureComponentIssues } from "./checks.ts";
+import { URL_SAFE_PASSWORD, generatedPassword } from "../shared/password.js";
+import { SpecValidationError, alarmThresholds, assertValidSpec, resolveSpec } from "../spec/index.js";
+import type { DatabaseSpec } from "../spec/index.js";
+import type { AzureFlexibleServerArgs, AzureSqlDatabaseArgs } from "./args.js";
+import { azureComponentIssues } from "./checks.js";
 
 type AnyArgs = AzureSqlDatabaseArgs | AzureFlexibleServerArgs;
 
@@ -203,4 +203,4 @@ export function metricAlerts(c: Ctx, scope: pulumi.Input<string>, m: AlertMetric
   );
 }
 
-export { enginePorts } from "../spec/limits.ts";
+export { enginePorts } from "../spec/limits.js";

@@ -1,7 +1,7 @@
 // Pure mapping from a DatabaseSpec to Azure Database for PostgreSQL / MySQL flexible server arguments.
 // Argument names follow node_modules/@pulumi/azure/{postgresql,mysql}/flexibleServer.d.ts.
-import { replicaInstances } from "../spec/replicas.ts";
-import type { DatabaseSpec, MaintenanceWindow, Size, SizeTier } from "../spec/types.ts";
+import { replicaInstances } from "../spec/replicas.js";
+import type { DatabaseSpec, MaintenanceWindow, Size, SizeTier } from "../spec/types.js";
 
 const skus: Record<SizeTier, string> = {
   dev: "B_Standard_B1ms",

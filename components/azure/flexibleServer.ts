@@ -4,12 +4,12 @@
 // classes and their argument shapes) come in through `FlexibleEngine`.
 import * as azure from "@pulumi/azure";
 import * as pulumi from "@pulumi/pulumi";
-import type { DatabaseSpec } from "../spec/index.ts";
-import type { AzureFlexibleServerArgs, ConnectionInfo } from "./args.ts";
-import { adminPassword, checkedSpec, cidrToRange, customerKey, deleteLock, diagnostics, enginePorts, metricAlerts } from "./common.ts";
-import type { CustomerKey } from "./common.ts";
-import { flexibleRestoreIgnoreChanges, flexibleSku, planFlexibleReplicas } from "./flexibleMapping.ts";
-import type { ServerParameter } from "./flexibleMapping.ts";
+import type { DatabaseSpec } from "../spec/index.js";
+import type { AzureFlexibleServerArgs, ConnectionInfo } from "./args.js";
+import { adminPassword, checkedSpec, cidrToRange, customerKey, deleteLock, diagnostics, enginePorts, metricAlerts } from "./common.js";
+import type { CustomerKey } from "./common.js";
+import { flexibleRestoreIgnoreChanges, flexibleSku, planFlexibleReplicas } from "./flexibleMapping.js";
+import type { ServerParameter } from "./flexibleMapping.js";
 
 /** A created flexible server, whichever engine. */
 export interface FlexibleServerHandle {

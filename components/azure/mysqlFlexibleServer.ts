@@ -1,10 +1,10 @@
 // AzureMysqlFlexibleServer: Azure Database for MySQL flexible server from a DatabaseSpec.
 import * as azure from "@pulumi/azure";
 import type * as pulumi from "@pulumi/pulumi";
-import type { AzureFlexibleServerArgs } from "./args.ts";
-import { FlexibleServerBase } from "./flexibleServer.ts";
-import type { FlexibleEngine } from "./flexibleServer.ts";
-import { mysqlParameters, mysqlServerArgs } from "./flexibleMapping.ts";
+import type { AzureFlexibleServerArgs } from "./args.js";
+import { FlexibleServerBase } from "./flexibleServer.js";
+import type { FlexibleEngine } from "./flexibleServer.js";
+import { mysqlParameters, mysqlServerArgs } from "./flexibleMapping.js";
 
 export const mysqlEngine: FlexibleEngine = {
   kind: "mysql",

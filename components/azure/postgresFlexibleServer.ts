@@ -1,10 +1,10 @@
 // AzurePostgresFlexibleServer: Azure Database for PostgreSQL flexible server from a DatabaseSpec.
 import * as azure from "@pulumi/azure";
 import type * as pulumi from "@pulumi/pulumi";
-import type { AzureFlexibleServerArgs } from "./args.ts";
-import { FlexibleServerBase } from "./flexibleServer.ts";
-import type { FlexibleEngine, FlexibleServerHandle } from "./flexibleServer.ts";
-import { postgresParameters, postgresServerArgs } from "./flexibleMapping.ts";
+import type { AzureFlexibleServerArgs } from "./args.js";
+import { FlexibleServerBase } from "./flexibleServer.js";
+import type { FlexibleEngine, FlexibleServerHandle } from "./flexibleServer.js";
+import { postgresParameters, postgresServerArgs } from "./flexibleMapping.js";
 
 const server = (h: FlexibleServerHandle) => h.resource as azure.postgresql.FlexibleServer;
 

@@ -3,10 +3,10 @@
 // failover group, auditing and diagnostics to Log Analytics, password in Key Vault, automatic tuning.
 import * as azure from "@pulumi/azure";
 import * as pulumi from "@pulumi/pulumi";
-import type { DatabaseSpec } from "../spec/index.ts";
-import type { AzureSqlDatabaseArgs, ConnectionInfo } from "./args.ts";
-import { adminPassword, checkedSpec, cidrToRange, customerKey, deleteLock, diagnostics, metricAlerts } from "./common.ts";
-import type { CustomerKey } from "./common.ts";
+import type { DatabaseSpec } from "../spec/index.js";
+import type { AzureSqlDatabaseArgs, ConnectionInfo } from "./args.js";
+import { adminPassword, checkedSpec, cidrToRange, customerKey, deleteLock, diagnostics, metricAlerts } from "./common.js";
+import type { CustomerKey } from "./common.js";
 import {
   automaticTuningParameters,
   automaticTuningSettings,
@@ -18,7 +18,7 @@ import {
   sqlRestoreIgnoreChanges,
   sqlServerArgs,
   sqlSku,
-} from "./sqlMapping.ts";
+} from "./sqlMapping.js";
 
 export class AzureSqlDatabase extends pulumi.ComponentResource {
   static readonly type = "provisioning:azure:SqlDatabase";

@@ -1,8 +1,8 @@
 // Pure mapping from a DatabaseSpec to Azure SQL Database arguments (azure.mssql.Server / Database).
 // Argument names follow node_modules/@pulumi/azure/mssql/{server,database}.d.ts.
-import { replicaInstances } from "../spec/replicas.ts";
-import type { DatabaseSpec, LongTermRetention, Size, SizeTier } from "../spec/types.ts";
-import type { AzureSqlAutomaticTuning } from "./args.ts";
+import { replicaInstances } from "../spec/replicas.js";
+import type { DatabaseSpec, LongTermRetention, Size, SizeTier } from "../spec/types.js";
+import type { AzureSqlAutomaticTuning } from "./args.js";
 
 // vCore SKUs; dev runs serverless (auto-pauses when idle), the others provisioned General Purpose.
 const sqlSkus: Record<SizeTier, string> = {

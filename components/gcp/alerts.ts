@@ -1,8 +1,8 @@
 // Cloud Monitoring alert policy for a Cloud SQL primary and its replicas (spec.observability.alarms).
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { alarmThresholds } from "../spec/alarms.ts";
-import type { DatabaseSpec, Engine } from "../spec/types.ts";
+import { alarmThresholds } from "../spec/alarms.js";
+import type { DatabaseSpec, Engine } from "../spec/types.js";
 
 const connectionMetrics: Record<Engine, string> = {
   postgres: "cloudsql.googleapis.com/database/postgresql/num_backends",

@@ -1,5 +1,5 @@
 // Public argument and output types of the Cloud SQL component.
-import type { Environment, SpecSource } from "../spec/types.ts";
+import type { Environment, SpecSource } from "../spec/types.js";
 
 interface GcpCloudSqlDatabaseCommonArgs {
   /**
@@ -36,4 +36,4 @@ interface GcpCloudSqlDatabaseCommonArgs {
 export type GcpCloudSqlDatabaseArgs = GcpCloudSqlDatabaseCommonArgs & SpecSource;
 
 /** How to connect as the master user (one definition for every cloud, in the spec). */
-export type { ConnectionInfo } from "../spec/types.ts";
+export type { ConnectionInfo } from "../spec/types.js";

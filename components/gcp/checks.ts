@@ -1,7 +1,7 @@
 // GCP checks that need the component's arguments as well as the spec (spec-only rules live in
 // components/spec/validate.ts). Pure: returns issues, never throws.
-import type { DatabaseSpec, SpecIssue } from "../spec/types.ts";
-import { gcpEdition, gcpTier, planReplicas } from "./mapping.ts";
+import type { DatabaseSpec, SpecIssue } from "../spec/types.js";
+import { gcpEdition, gcpTier, planReplicas } from "./mapping.js";
 
 export interface GcpPlacement {
   /** Region of the primary. */

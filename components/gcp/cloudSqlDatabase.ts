@@ -2,14 +2,14 @@
 // its database, master user (password in Secret Manager), CMEK keys, read/DR replicas and alert policy.
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { URL_SAFE_PASSWORD, generatedPassword } from "../shared/password.ts";
-import { SpecValidationError, assertValidSpec, resolveSpec } from "../spec/index.ts";
-import type { DatabaseSpec } from "../spec/index.ts";
-import { createAlertPolicy } from "./alerts.ts";
-import type { ConnectionInfo, GcpCloudSqlDatabaseArgs } from "./args.ts";
-import { gcpComponentIssues } from "./checks.ts";
-import { createCloudSqlKeys, existingCloudSqlKeys } from "./kms.ts";
-import type { CloudSqlKeys } from "./kms.ts";
+import { URL_SAFE_PASSWORD, generatedPassword } from "../shared/password.js";
+import { SpecValidationError, assertValidSpec, resolveSpec } from "../spec/index.js";
+import type { DatabaseSpec } from "../spec/index.js";
+import { createAlertPolicy } from "./alerts.js";
+import type { ConnectionInfo, GcpCloudSqlDatabaseArgs } from "./args.js";
+import { gcpComponentIssues } from "./checks.js";
+import { createCloudSqlKeys, existingCloudSqlKeys } from "./kms.js";
+import type { CloudSqlKeys } from "./kms.js";
 import {
   enginePorts,
   gcpDatabaseVersion,
@@ -18,7 +18,7 @@ import {
   gcpRestoreArgs,
   gcpRestoreIgnoreChanges,
   planReplicas,
-} from "./mapping.ts";
+} from "./mapping.js";
 
 /** Resolve and validate; throws SpecValidationError before anything is registered. */
 function checkedSpec(args: GcpCloudSqlDatabaseArgs): DatabaseSpec {

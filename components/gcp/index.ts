@@ -1,9 +1,10 @@
 // Google Cloud SQL on the cloud-neutral DatabaseSpec.
-export { GcpCloudSqlDatabase } from "./cloudSqlDatabase.ts";
-export type { GcpCloudSqlDatabaseArgs, ConnectionInfo } from "./args.ts";
-export * from "./mapping.ts";
-export { gcpComponentIssues } from "./checks.ts";
-export type { GcpPlacement } from "./checks.ts";
-export { gcpAlertConditions } from "./alerts.ts";
-export type { AlertCondition } from "./alerts.ts";
-export { cloudSqlKeyRole } from "./kms.ts";
+import "./peer.js";
+export { GcpCloudSqlDatabase } from "./cloudSqlDatabase.js";
+export type { GcpCloudSqlDatabaseArgs, ConnectionInfo } from "./args.js";
+export * from "./mapping.js";
+export { gcpComponentIssues } from "./checks.js";
+export type { GcpPlacement } from "./checks.js";
+export { gcpAlertConditions } from "./alerts.js";
+export type { AlertCondition } from "./alerts.js";
+export { cloudSqlKeyRole } from "./kms.js";

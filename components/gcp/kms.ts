@@ -2,7 +2,7 @@
 // by the Cloud SQL service agent (service-<project number>@gcp-sa-cloud-sql.iam.gserviceaccount.com).
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { gcpRotationPeriod } from "./mapping.ts";
+import { gcpRotationPeriod } from "./mapping.js";
 
 export const cloudSqlKeyRole = "roles/cloudkms.cryptoKeyEncrypterDecrypter";
 

@@ -1,10 +1,10 @@
 // Pure mapping from a DatabaseSpec to Cloud SQL (gcp.sql.DatabaseInstance) arguments. No Pulumi resources
 // here, so every choice is unit-testable; the component in cloudSqlDatabase.ts only wires outputs together.
 // Argument names follow node_modules/@pulumi/gcp/types/input.d.ts (sql.DatabaseInstanceSettings*).
-import { replicaInstances } from "../spec/replicas.ts";
-import type { DatabaseSpec, Engine, ReplicaSpec, Size, SizeTier } from "../spec/types.ts";
+import { replicaInstances } from "../spec/replicas.js";
+import type { DatabaseSpec, Engine, ReplicaSpec, Size, SizeTier } from "../spec/types.js";
 
-export { enginePorts } from "../spec/limits.ts";
+export { enginePorts } from "../spec/limits.js";
 
 // Custom machine types (db-custom-<vCPU>-<MiB>) run on the ENTERPRISE edition; PostgreSQL 16+ would
 // otherwise default to ENTERPRISE_PLUS, which refuses custom tiers.

@@ -1,6 +1,6 @@
 // Alarm thresholds with the toolkit's defaults filled in, the same on every cloud; each component maps them
 // to its monitoring service (CloudWatch alarms, a Cloud Monitoring policy, Azure metric alerts).
-import type { AlarmSpec } from "./types.ts";
+import type { AlarmSpec } from "./types.js";
 
 /** Thresholds used when spec.observability.alarms leaves one unset. */
 export const defaultAlarmThresholds = { cpuPercent: 80, freeStoragePercent: 10, replicaLagSeconds: 60 } as const;

@@ -4,10 +4,10 @@ import {
   awsAutoscalingHeadroomPercent, awsKmsRotationDays, awsMasterUsernameMax, awsMinWindowMinutes,
   awsMonitoringIntervals, awsProxyIdleTimeoutMax, azureKeyVaultMinRotationDays, azureLongTermRetention,
   cloudLimits, fixedMaintenanceMinutes, reservedUsernames, tagRules,
-} from "./limits.ts";
-import type { EngineLimits } from "./limits.ts";
-import { windowPattern } from "./schema.ts";
-import type { Cloud, DatabaseSpec, Environment, Size } from "./types.ts";
+} from "./limits.js";
+import type { EngineLimits } from "./limits.js";
+import { windowPattern } from "./schema.js";
+import type { Cloud, DatabaseSpec, Environment, Size } from "./types.js";
 
 /** What a rule sees; `add(..., true)` marks the issue as the chosen cloud's limit. */
 export interface RuleContext {

@@ -1,12 +1,12 @@
 // Public entry point of the DatabaseSpec contract: types, presets and validation.
-export * from "./types.ts";
-export { presets, presetFor, resolveSpec, mergeSpec, defaultEngineVersions } from "./presets.ts";
-export type { PresetDefaults } from "./presets.ts";
-export { validateSpec, assertValidSpec, formatIssues, SpecValidationError } from "./validate.ts";
-export type { ValidateOptions } from "./validate.ts";
-export { cloudLimits, engineLimits, enginePorts } from "./limits.ts";
-export type { CloudLimits, EngineLimits } from "./limits.ts";
-export { alarmThresholds, defaultAlarmThresholds } from "./alarms.ts";
-export type { AlarmThresholds } from "./alarms.ts";
-export { replicaInstances } from "./replicas.ts";
-export type { ReplicaInstance } from "./replicas.ts";
+export * from "./types.js";
+export { presets, presetFor, resolveSpec, mergeSpec, defaultEngineVersions } from "./presets.js";
+export type { PresetDefaults } from "./presets.js";
+export { validateSpec, assertValidSpec, formatIssues, SpecValidationError } from "./validate.js";
+export type { ValidateOptions } from "./validate.js";
+export { cloudLimits, engineLimits, enginePorts } from "./limits.js";
+export type { CloudLimits, EngineLimits } from "./limits.js";
+export { alarmThresholds, defaultAlarmThresholds } from "./alarms.js";
+export type { AlarmThresholds } from "./alarms.js";
+export { replicaInstances } from "./replicas.js";
+export type { ReplicaInstance } from "./replicas.js";

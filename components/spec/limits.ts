@@ -1,7 +1,7 @@
 // Per-cloud limits that validation checks a DatabaseSpec against. Data only; the rules live in validate.ts.
 // Sources are the providers' documentation and the installed Pulumi providers' argument docs
 // (node_modules/@pulumi/{aws,gcp,azure}); re-check them when a provider is upgraded.
-import type { Cloud, Engine } from "./types.ts";
+import type { Cloud, Engine } from "./types.js";
 
 export interface EngineLimits {
   /** Product name used in messages, e.g. "AWS RDS for PostgreSQL". */

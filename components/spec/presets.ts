@@ -38,8 +38,8 @@ import type {
   DatabaseSpecInput,
   Engine,
   Environment,
-} from "./types.ts";
-import { engineLimits } from "./limits.ts";
+} from "./types.js";
+import { engineLimits } from "./limits.js";
 
 /** Everything a preset decides: a full spec minus the identity fields the user must give. */
 export type PresetDefaults = Omit<DatabaseSpec, "name" | "engine" | "engineVersion">;

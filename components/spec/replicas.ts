@@ -1,6 +1,6 @@
 // Replica instances a spec asks for, numbered per region: the expansion every cloud's component starts
 // from before naming and sizing its replicas.
-import type { DatabaseSpec, ReplicaSpec } from "./types.ts";
+import type { DatabaseSpec, ReplicaSpec } from "./types.js";
 
 export interface ReplicaInstance {
   /** The spec entry it comes from. */

@@ -1,10 +1,10 @@
 // validateSpec: structural checks (zod, schema.ts), then rules every cloud shares, prod rules and the
 // chosen cloud's limits (cloud-rules.ts). Pure; returns every issue at once.
 import type { z } from "zod";
-import { cloudRules, show, type RuleContext } from "./cloud-rules.ts";
-import { engineLimits, reservedDatabaseNames } from "./limits.ts";
-import { databaseSpecSchema, windowPattern } from "./schema.ts";
-import type { Cloud, DatabaseSpec, Environment, SpecIssue } from "./types.ts";
+import { cloudRules, show, type RuleContext } from "./cloud-rules.js";
+import { engineLimits, reservedDatabaseNames } from "./limits.js";
+import { databaseSpecSchema, windowPattern } from "./schema.js";
+import type { Cloud, DatabaseSpec, Environment, SpecIssue } from "./types.js";
 
 export type { RuleContext };
 

@@ -1,12 +1,13 @@
 // A consumer's Pulumi program: a production PostgreSQL database on AWS RDS with a read replica, and the
 // application's IAM role allowed to log in with IAM tokens. It uses only the toolkit's public API.
 //
-// The import below is the one an application writes after `npm install db-provisioning-toolkit`. Inside this
-// repository Node resolves the package's own name through its package.json "exports" (a self-reference), so
-// the example runs unchanged here and in a consumer's project.
+// The import below is the one an application writes after `npm install @dbtk/components`. Inside this
+// repository the npm workspace links that name to components/, so the example runs unchanged here and in a
+// consumer's project.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AwsRdsDatabase, grantConnect, resolveSpec } from "db-provisioning-toolkit/components";
+import { resolveSpec } from "@dbtk/components";
+import { AwsRdsDatabase, grantConnect } from "@dbtk/components/aws";
 
 const config = new pulumi.Config();
 const vpcId = config.require("vpcId");

@@ -2,10 +2,10 @@
 // which the project's env.py reads (see examples/migrations/alembic/env.py); never `-x url=` on argv.
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { sqlalchemyUrl, type DbTarget } from "../connection.ts";
-import { installedBin, runTool } from "./exec.ts";
-import { historyRows } from "./history.ts";
-import type { MigrateOptions, MigrationTool, ToolRunOptions } from "./types.ts";
+import { sqlalchemyUrl, type DbTarget } from "../connection.js";
+import { installedBin, runTool } from "./exec.js";
+import { historyRows } from "./history.js";
+import type { MigrateOptions, MigrationTool, ToolRunOptions } from "./types.js";
 
 function iniFile(project: string): string {
   const p = path.resolve(project);

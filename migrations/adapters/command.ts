@@ -1,9 +1,9 @@
 // Any migration command (a script, sqitch, goose, …): run in the project directory with DATABASE_URL
 // and the engine's client variables (PG* or MYSQL_*) in its environment.
 import path from "node:path";
-import { connectionEnv, type DbTarget } from "../connection.ts";
-import { runTool } from "./exec.ts";
-import type { MigrateOptions, MigrationTool } from "./types.ts";
+import { connectionEnv, type DbTarget } from "../connection.js";
+import { runTool } from "./exec.js";
+import type { MigrateOptions, MigrationTool } from "./types.js";
 
 export const command: MigrationTool = {
   name: "command",

@@ -3,11 +3,11 @@
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { databaseUrl, type DbTarget } from "../connection.ts";
-import { runTool } from "./exec.ts";
-import { platformBinary } from "./platform-binary.ts";
-import { historyRows } from "./history.ts";
-import type { MigrateOptions, MigrationTool, ToolResult, ToolRunOptions } from "./types.ts";
+import { databaseUrl, type DbTarget } from "../connection.js";
+import { runTool } from "./exec.js";
+import { platformBinary } from "./platform-binary.js";
+import { historyRows } from "./history.js";
+import type { MigrateOptions, MigrationTool, ToolResult, ToolRunOptions } from "./types.js";
 
 /** dbmate's URL: the usual one; PostgreSQL needs sslmode spelled out (the local servers have no TLS). */
 export function dbmateUrl(target: DbTarget): string {

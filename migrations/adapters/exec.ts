@@ -3,9 +3,9 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
-import { cacheDir } from "../../automation/servers/paths.ts";
-import type { DbTarget } from "../connection.ts";
-import { MigrationToolError, type ToolName, type ToolResult, type ToolRunOptions } from "./types.ts";
+import { cacheDir } from "../../automation/servers/paths.js";
+import type { DbTarget } from "../connection.js";
+import { MigrationToolError, type ToolName, type ToolResult, type ToolRunOptions } from "./types.js";
 
 /** Replaces the password (plain, URL-encoded) and any `user:secret@` URL credentials with ****. */
 export function scrub(text: string, secrets: readonly string[]): string {

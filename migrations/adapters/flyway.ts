@@ -1,10 +1,10 @@
 // Flyway (open-source command line) through the wrapper tools/install-flyway.sh installs. The
 // connection goes in FLYWAY_URL / FLYWAY_USER / FLYWAY_PASSWORD. The open-source edition has no undo.
 import path from "node:path";
-import { jdbcUrl, type DbTarget } from "../connection.ts";
-import { installedBin, runTool } from "./exec.ts";
-import { historyRows } from "./history.ts";
-import type { MigrateOptions, MigrationTool } from "./types.ts";
+import { jdbcUrl, type DbTarget } from "../connection.js";
+import { installedBin, runTool } from "./exec.js";
+import { historyRows } from "./history.js";
+import type { MigrateOptions, MigrationTool } from "./types.js";
 
 export function flywayEnv(target: DbTarget, project: string): Record<string, string> {
   return {

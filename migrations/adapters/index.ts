@@ -1,13 +1,13 @@
 // The migration tool adapters by name.
-import { alembic } from "./alembic.ts";
-import { command } from "./command.ts";
-import { dbmate } from "./dbmate.ts";
-import { flyway } from "./flyway.ts";
-import { liquibase } from "./liquibase.ts";
-import type { MigrationTool, ToolName } from "./types.ts";
+import { alembic } from "./alembic.js";
+import { command } from "./command.js";
+import { dbmate } from "./dbmate.js";
+import { flyway } from "./flyway.js";
+import { liquibase } from "./liquibase.js";
+import type { MigrationTool, ToolName } from "./types.js";
 
-export * from "./types.ts";
-export { scrub } from "./exec.ts";
+export * from "./types.js";
+export { scrub } from "./exec.js";
 export { alembic, command, dbmate, flyway, liquibase };
 
 export const tools: Readonly<Record<ToolName, MigrationTool>> = { flyway, liquibase, alembic, dbmate, command };

@@ -2,10 +2,10 @@
 // LIQUIBASE_COMMAND_URL / _USERNAME / _PASSWORD; the project is a changelog file or a directory holding one.
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { jdbcUrl, type DbTarget } from "../connection.ts";
-import { installedBin, runTool } from "./exec.ts";
-import { historyRows } from "./history.ts";
-import type { MigrateOptions, MigrationTool, ToolRunOptions } from "./types.ts";
+import { jdbcUrl, type DbTarget } from "../connection.js";
+import { installedBin, runTool } from "./exec.js";
+import { historyRows } from "./history.js";
+import type { MigrateOptions, MigrationTool, ToolRunOptions } from "./types.js";
 
 const CHANGELOGS = ["changelog.yaml", "changelog.yml", "changelog.xml", "changelog.json", "changelog.sql",
   "db.changelog-master.yaml", "db.changelog-master.yml", "db.changelog-master.xml", "db.changelog-master.json"];

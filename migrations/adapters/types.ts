@@ -1,6 +1,6 @@
 // The contract every migration tool adapter fulfils: run the tool on a project against one database,
 // the connection handed over only through the environment, output scrubbed of the password.
-import type { DbTarget } from "../connection.ts";
+import type { DbTarget } from "../connection.js";
 
 export type ToolName = "flyway" | "liquibase" | "alembic" | "dbmate" | "command";
 

@@ -1,8 +1,8 @@
 // What the checks need from "something that migrates": the built-in runner (a Flyway-format directory)
 // or one of the tool adapters, behind one interface.
-import { compareVersions, DEFAULT_TABLE, info, loadMigrations, migrate, undo } from "../index.ts";
-import { getTool, type MigrationTool } from "../adapters/index.ts";
-import type { DbTarget } from "../connection.ts";
+import { compareVersions, DEFAULT_TABLE, info, loadMigrations, migrate, undo } from "../index.js";
+import { getTool, type MigrationTool } from "../adapters/index.js";
+import type { DbTarget } from "../connection.js";
 
 export interface UndoPlan {
   /** Position to undo down to (it stays applied); undefined = to nothing. */

@@ -1,11 +1,11 @@
 // CI check (b): drift. A live database's schema against what its own applied migrations produce on a
 // fresh scratch database: objects added by hand, missing, or changed.
-import type { DbTarget } from "../connection.ts";
-import { diffSchemas, isEmptyDiff, type SchemaDiff } from "../schema/diff.ts";
-import { snapshotSchema } from "../schema/snapshot.ts";
-import type { SnapshotOptions } from "../schema/types.ts";
-import type { Applier } from "./appliers.ts";
-import { withScratchDatabase } from "./scratch.ts";
+import type { DbTarget } from "../connection.js";
+import { diffSchemas, isEmptyDiff, type SchemaDiff } from "../schema/diff.js";
+import { snapshotSchema } from "../schema/snapshot.js";
+import type { SnapshotOptions } from "../schema/types.js";
+import type { Applier } from "./appliers.js";
+import { withScratchDatabase } from "./scratch.js";
 
 export interface DriftOptions {
   applier: Applier;

@@ -1,11 +1,11 @@
 // CI check (a): apply everything on a fresh database, undo, apply again. The schema after the second
 // apply must equal the first; after the undo it must equal a fresh database at the undo's stop point.
-import type { DbTarget } from "../connection.ts";
-import { diffSchemas, isEmptyDiff, type SchemaDiff } from "../schema/diff.ts";
-import { snapshotSchema } from "../schema/snapshot.ts";
-import type { SchemaSnapshot, SnapshotOptions } from "../schema/types.ts";
-import type { Applier } from "./appliers.ts";
-import { withScratchDatabase } from "./scratch.ts";
+import type { DbTarget } from "../connection.js";
+import { diffSchemas, isEmptyDiff, type SchemaDiff } from "../schema/diff.js";
+import { snapshotSchema } from "../schema/snapshot.js";
+import type { SchemaSnapshot, SnapshotOptions } from "../schema/types.js";
+import type { Applier } from "./appliers.js";
+import { withScratchDatabase } from "./scratch.js";
 
 export interface RoundTripOptions {
   applier: Applier;

@@ -1,8 +1,8 @@
 // Fresh, uniquely named databases on a server for the CI checks, always dropped afterwards.
 import { randomBytes } from "node:crypto";
-import { startLocalMariadb, startLocalPostgres, type ServerHandle } from "../../automation/servers/index.ts";
-import type { DbTarget } from "../connection.ts";
-import { withDb } from "../schema/db.ts";
+import { startLocalMariadb, startLocalPostgres, type ServerHandle } from "../../automation/servers/index.js";
+import type { DbTarget } from "../connection.js";
+import { withDb } from "../schema/db.js";
 
 /** The admin login of a server as a target on its maintenance database. */
 export function serverTarget(h: Pick<ServerHandle, "engine" | "host" | "port" | "user" | "password">): DbTarget {

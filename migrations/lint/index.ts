@@ -1,13 +1,13 @@
 // The migration safety lint: squawk for PostgreSQL, dbtk's own rules for MySQL/MariaDB.
-import { collectSqlFiles, readSource } from "./files.ts";
-import { lintMysql } from "./mysql-rules.ts";
-import { lintWithSquawk, type SquawkOptions } from "./squawk.ts";
-import type { LintFinding, LintReport } from "./types.ts";
+import { collectSqlFiles, readSource } from "./files.js";
+import { lintMysql } from "./mysql-rules.js";
+import { lintWithSquawk, type SquawkOptions } from "./squawk.js";
+import type { LintFinding, LintReport } from "./types.js";
 
-export * from "./types.ts";
-export { toSarif, type SarifLog } from "./sarif.ts";
-export { MYSQL_RULES } from "./mysql-rules.ts";
-export { collectSqlFiles } from "./files.ts";
+export * from "./types.js";
+export { toSarif, type SarifLog } from "./sarif.js";
+export { MYSQL_RULES } from "./mysql-rules.js";
+export { collectSqlFiles } from "./files.js";
 
 export interface LintOptions extends SquawkOptions {
   /** Files or directories (searched for *.sql). */

@@ -1,9 +1,9 @@
 // Safety rules for MySQL/MariaDB migrations: statements that lock a busy table for long, copy it, or
 // break the application still running against it. Tables created earlier in the same file are new
 // and empty, so changes to them are not flagged.
-import type { SourceFile } from "./files.ts";
-import { position, splitClauses, splitStatements } from "./mysql-split.ts";
-import type { LintFinding, RuleInfo } from "./types.ts";
+import type { SourceFile } from "./files.js";
+import { position, splitClauses, splitStatements } from "./mysql-split.js";
+import type { LintFinding, RuleInfo } from "./types.js";
 
 const ONLINE = "Online DDL (ALGORITHM=INPLACE, LOCK=NONE) or an online schema change tool (gh-ost, pt-online-schema-change)";
 

@@ -1,7 +1,7 @@
 // SARIF 2.1.0 rendering of a lint report, for code-scanning upload in CI.
 import path from "node:path";
-import { MYSQL_RULES } from "./mysql-rules.ts";
-import type { LintReport } from "./types.ts";
+import { MYSQL_RULES } from "./mysql-rules.js";
+import type { LintReport } from "./types.js";
 
 export interface SarifLog {
   $schema: string;

@@ -2,9 +2,9 @@
 // dbmate down sections can be left out. Squawk reports most rules as warnings; the ones that lock or
 // break a live application are raised to errors here.
 import { execa } from "execa";
-import { platformBinary } from "../adapters/platform-binary.ts";
-import type { SourceFile } from "./files.ts";
-import type { LintFinding, Severity } from "./types.ts";
+import { platformBinary } from "../adapters/platform-binary.js";
+import type { SourceFile } from "./files.js";
+import type { LintFinding, Severity } from "./types.js";
 
 interface SquawkViolation {
   file: string;

@@ -1,11 +1,11 @@
 // info, validate, baseline and repair.
-import { MigrationError } from "./errors.ts";
-import { loadMigrations } from "./files.ts";
-import { BASELINE_DESCRIPTION, insertHistorySql, quoteIdent, type HistoryRow, type NewRow } from "./history.ts";
-import { withExecutor } from "./session.ts";
-import { analyse } from "./state.ts";
-import type { BaselineOptions, InfoResult, RepairResult, RunnerOptions, ValidateResult } from "./types.ts";
-import { requireVersion, versionKey } from "./version.ts";
+import { MigrationError } from "./errors.js";
+import { loadMigrations } from "./files.js";
+import { BASELINE_DESCRIPTION, insertHistorySql, quoteIdent, type HistoryRow, type NewRow } from "./history.js";
+import { withExecutor } from "./session.js";
+import { analyse } from "./state.js";
+import type { BaselineOptions, InfoResult, RepairResult, RunnerOptions, ValidateResult } from "./types.js";
+import { requireVersion, versionKey } from "./version.js";
 
 export async function info(opts: RunnerOptions): Promise<InfoResult> {
   const set = loadMigrations(opts.dir);

@@ -1,10 +1,10 @@
 // What the runner needs from a database engine; one implementation per engine (pg-executor.ts,
 // mysql-executor.ts). Both hold the runner's lock on a second, dedicated session.
-import type { DbTarget } from "../connection.ts";
-import { MigrationError } from "./errors.ts";
-import type { MigrationFile } from "./files.ts";
-import type { HistoryRow, NewRow } from "./history.ts";
-import { lineAt, lineStartsOf, type Statement } from "./splitter.ts";
+import type { DbTarget } from "../connection.js";
+import { MigrationError } from "./errors.js";
+import type { MigrationFile } from "./files.js";
+import type { HistoryRow, NewRow } from "./history.js";
+import { lineAt, lineStartsOf, type Statement } from "./splitter.js";
 
 export interface PreparedMigration {
   file: MigrationFile;

@@ -4,9 +4,9 @@
 // (Flyway silently skips it, which hides typos such as "v1_init.sql").
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { flywayChecksum, stripBom } from "./checksum.ts";
-import { MigrationError } from "./errors.ts";
-import { compareVersions, parseVersion, versionKey, type Version } from "./version.ts";
+import { flywayChecksum, stripBom } from "./checksum.js";
+import { MigrationError } from "./errors.js";
+import { compareVersions, parseVersion, versionKey, type Version } from "./version.js";
 
 export type MigrationKind = "versioned" | "undo" | "repeatable";
 

@@ -1,13 +1,13 @@
 // migrate and undo: lock, read the history once, validate, then apply one migration per transaction
 // (PostgreSQL) with the history row written in the same round trip.
-import { MigrationError } from "./errors.ts";
-import type { Executor, PreparedMigration } from "./executor.ts";
-import { loadMigrations, type MigrationSet } from "./files.ts";
-import type { HistoryRow } from "./history.ts";
-import { label, planned, prepare, withExecutor } from "./session.ts";
-import { analyse, type Analysis } from "./state.ts";
-import type { MigrateResult, PlannedMigration, RunnerOptions } from "./types.ts";
-import { compareVersions, requireVersion, versionKey } from "./version.ts";
+import { MigrationError } from "./errors.js";
+import type { Executor, PreparedMigration } from "./executor.js";
+import { loadMigrations, type MigrationSet } from "./files.js";
+import type { HistoryRow } from "./history.js";
+import { label, planned, prepare, withExecutor } from "./session.js";
+import { analyse, type Analysis } from "./state.js";
+import type { MigrateResult, PlannedMigration, RunnerOptions } from "./types.js";
+import { compareVersions, requireVersion, versionKey } from "./version.js";
 
 /** Refuses to go on when the history records a failure or the files disagree with it. */
 export function assertValid(a: Analysis, what: string): void {

@@ -2,10 +2,10 @@
 // with success = false (as Flyway does) and later runs refuse until `repair`. The runner's lock is a
 // GET_LOCK named like Flyway's, held by a dedicated session so it dies with the process.
 import mysql from "mysql2/promise";
-import { driverOptions, type DbTarget } from "../connection.ts";
-import { javaStringHash } from "./checksum.ts";
-import { MigrationError } from "./errors.ts";
-import { failure, type Executor } from "./executor.ts";
+import { driverOptions, type DbTarget } from "../connection.js";
+import { javaStringHash } from "./checksum.js";
+import { MigrationError } from "./errors.js";
+import { failure, type Executor } from "./executor.js";
 import {
   createHistorySql,
   insertHistorySql,
@@ -14,7 +14,7 @@ import {
   SCHEMA_CREATION_DESCRIPTION,
   selectHistorySql,
   type NewRow,
-} from "./history.ts";
+} from "./history.js";
 
 interface MyError extends Error {
   errno?: number;

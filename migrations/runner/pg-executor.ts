@@ -4,10 +4,10 @@
 // A transactional migration travels in ONE simple-query round trip: BEGIN; <file>; INSERT history; COMMIT.
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { driverOptions, type DbTarget } from "../connection.ts";
-import { javaStringHash } from "./checksum.ts";
-import { MigrationError } from "./errors.ts";
-import { failure, statementAt, type Executor, type PreparedMigration } from "./executor.ts";
+import { driverOptions, type DbTarget } from "../connection.js";
+import { javaStringHash } from "./checksum.js";
+import { MigrationError } from "./errors.js";
+import { failure, statementAt, type Executor, type PreparedMigration } from "./executor.js";
 import {
   createHistorySql,
   insertHistorySql,
@@ -16,7 +16,7 @@ import {
   SCHEMA_CREATION_DESCRIPTION,
   selectHistorySql,
   type NewRow,
-} from "./history.ts";
+} from "./history.js";
 
 const FLYWAY_LOCK_BASE = 77431708279161n;
 

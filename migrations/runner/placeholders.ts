@@ -1,7 +1,7 @@
 // Flyway-style ${name} placeholders, replaced everywhere in the file (comments too, as Flyway does).
 // Checksums are taken before replacement, so changing a value never makes a migration "edited".
-import { MigrationError } from "./errors.ts";
-import { lineAt, lineStartsOf } from "./splitter.ts";
+import { MigrationError } from "./errors.js";
+import { lineAt, lineStartsOf } from "./splitter.js";
 
 export interface Replaced {
   sql: string;

@@ -1,13 +1,13 @@
 // Shared steps of every command: open the engine's executor, read the history once, prepare files.
-import { redactedUrl } from "../connection.ts";
-import { MigrationError } from "./errors.ts";
-import type { Executor, PreparedMigration } from "./executor.ts";
-import type { MigrationFile } from "./files.ts";
-import { DEFAULT_TABLE } from "./history.ts";
-import { builtinPlaceholders, replacePlaceholders } from "./placeholders.ts";
-import { lineAt, lineStartsOf, splitSql, SqlSplitError } from "./splitter.ts";
-import { cannotRunInTransaction } from "./transaction-rules.ts";
-import type { PlannedMigration, RunnerOptions } from "./types.ts";
+import { redactedUrl } from "../connection.js";
+import { MigrationError } from "./errors.js";
+import type { Executor, PreparedMigration } from "./executor.js";
+import type { MigrationFile } from "./files.js";
+import { DEFAULT_TABLE } from "./history.js";
+import { builtinPlaceholders, replacePlaceholders } from "./placeholders.js";
+import { lineAt, lineStartsOf, splitSql, SqlSplitError } from "./splitter.js";
+import { cannotRunInTransaction } from "./transaction-rules.js";
+import type { PlannedMigration, RunnerOptions } from "./types.js";
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 10 * 60_000;
 
@@ -16,8 +16,8 @@ export async function openExecutor(opts: RunnerOptions, withLock: boolean): Prom
   const args = { table, withLock, ...(opts.schema ? { schema: opts.schema } : {}) };
   try {
     // Only the engine's driver is loaded: start-up time counts for a CLI run.
-    if (opts.target.engine === "postgres") return await (await import("./pg-executor.ts")).openPostgres(opts.target, args);
-    return await (await import("./mysql-executor.ts")).openMysql(opts.target, args);
+    if (opts.target.engine === "postgres") return await (await import("./pg-executor.js")).openPostgres(opts.target, args);
+    return await (await import("./mysql-executor.js")).openMysql(opts.target, args);
   } catch (err) {
     // Driver messages never contain the password, but say which database failed, redacted.
     throw new MigrationError("CONNECTION", `cannot connect to ${redactedUrl(opts.target)}: ${(err as Error).message}`, { cause: err });

@@ -1,9 +1,9 @@
 // Pure logic: compares the migration files with the history rows and derives, like Flyway's
 // MigrationInfoService, each migration's state, what is pending, and what fails validation.
-import type { MigrationFile, MigrationSet } from "./files.ts";
-import type { HistoryRow } from "./history.ts";
-import type { MigrationInfo, MigrationState, ValidationProblem } from "./types.ts";
-import { compareVersions, parseVersion, versionKey, type Version } from "./version.ts";
+import type { MigrationFile, MigrationSet } from "./files.js";
+import type { HistoryRow } from "./history.js";
+import type { MigrationInfo, MigrationState, ValidationProblem } from "./types.js";
+import { compareVersions, parseVersion, versionKey, type Version } from "./version.js";
 
 export interface Analysis {
   infos: MigrationInfo[];

@@ -1,7 +1,7 @@
 // Compares two snapshots object by object and renders the result like a unified diff per object.
 import YAML from "yaml";
-import { canonical } from "./snapshot.ts";
-import type { SchemaObject, SchemaSnapshot } from "./types.ts";
+import { canonical } from "./snapshot.js";
+import type { SchemaObject, SchemaSnapshot } from "./types.js";
 
 export interface ChangedObject {
   key: string;

@@ -1,8 +1,8 @@
 // MySQL/MariaDB snapshot from information_schema, for the connection's current database. Names are
 // unqualified and the database's own name is stripped from definitions, so two databases compare.
 import { createHash } from "node:crypto";
-import type { Db, Row } from "./db.ts";
-import { addObject, type SchemaSnapshot } from "./types.ts";
+import type { Db, Row } from "./db.js";
+import { addObject, type SchemaSnapshot } from "./types.js";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));

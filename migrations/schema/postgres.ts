@@ -1,8 +1,8 @@
 // PostgreSQL snapshot from pg_catalog (not pg_dump: the embedded server is newer than any packaged
 // pg_dump). Objects that belong to extensions and the tools' history tables are left out.
 import { createHash } from "node:crypto";
-import type { Db } from "./db.ts";
-import { addObject, type Json, type SchemaSnapshot, type SnapshotOptions } from "./types.ts";
+import type { Db } from "./db.js";
+import { addObject, type Json, type SchemaSnapshot, type SnapshotOptions } from "./types.js";
 
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 

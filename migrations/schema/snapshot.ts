@@ -1,9 +1,9 @@
 // Takes a schema snapshot of one database, and renders it as deterministic JSON.
-import type { DbTarget } from "../connection.ts";
-import { withDb } from "./db.ts";
-import { snapshotMysql } from "./mysql.ts";
-import { snapshotPostgres } from "./postgres.ts";
-import { HISTORY_TABLES, type Json, type SchemaSnapshot, type SnapshotOptions } from "./types.ts";
+import type { DbTarget } from "../connection.js";
+import { withDb } from "./db.js";
+import { snapshotMysql } from "./mysql.js";
+import { snapshotPostgres } from "./postgres.js";
+import { HISTORY_TABLES, type Json, type SchemaSnapshot, type SnapshotOptions } from "./types.js";
 
 export async function snapshotSchema(target: DbTarget, opts: SnapshotOptions = {}): Promise<SchemaSnapshot> {
   const exclude = new Set([...HISTORY_TABLES, ...(opts.exclude ?? [])]);

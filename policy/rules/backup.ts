@@ -1,9 +1,9 @@
 // Recoverability: automated backups kept long enough, point-in-time recovery on, and in prod deletion
 // protection plus a final snapshot.
-import { azureScopeCovers, dependsOn, get, mssqlServerOf, num, safe, str } from "../context.ts";
-import { T } from "../resource-types.ts";
-import type { PolicyResourceView, RuleContext, RuleDefinition } from "../types.ts";
-import { isReplica, present } from "./encryption.ts";
+import { azureScopeCovers, dependsOn, get, mssqlServerOf, num, safe, str } from "../context.js";
+import { T } from "../resource-types.js";
+import type { PolicyResourceView, RuleContext, RuleDefinition } from "../types.js";
+import { isReplica, present } from "./encryption.js";
 
 /** Retention in days as the cloud applies it (provider defaults when unset), or undefined when backups are off. */
 function retentionDays(r: PolicyResourceView): number | undefined {

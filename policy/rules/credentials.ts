@@ -1,7 +1,7 @@
 // Master passwords: generated (or managed by the cloud) and kept secret, never a literal in code or config.
-import { T } from "../resource-types.ts";
-import type { PolicyResourceView, RuleDefinition } from "../types.ts";
-import { present } from "./encryption.ts";
+import { T } from "../resource-types.js";
+import type { PolicyResourceView, RuleDefinition } from "../types.js";
+import { present } from "./encryption.js";
 
 /** The password input of each database / login type. */
 export const PASSWORD_PROPS: Record<string, string> = {

@@ -1,8 +1,8 @@
 // Encryption at rest: every database and every replica encrypted; a customer-managed key where the
 // environment asks for one (prod by default).
-import { get, safe, str } from "../context.ts";
-import { T } from "../resource-types.ts";
-import type { PolicyResourceView, RuleContext, RuleDefinition } from "../types.ts";
+import { get, safe, str } from "../context.js";
+import { T } from "../resource-types.js";
+import type { PolicyResourceView, RuleContext, RuleDefinition } from "../types.js";
 
 /** The property is set to something (a value unknown during preview counts as set). */
 export function present(r: PolicyResourceView, path: string): boolean {

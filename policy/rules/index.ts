@@ -1,10 +1,10 @@
 // Every guardrail, in the order the pack reports them.
-import type { RuleDefinition } from "../types.ts";
-import { backupRetention, deletionProtection, pitrEnabled } from "./backup.ts";
-import { noPlaintextPassword } from "./credentials.ts";
-import { replicasEncrypted, storageEncrypted } from "./encryption.ts";
-import { noPublicEndpoint, tlsRequired } from "./network.ts";
-import { monitoringWired, slowQueryLogging } from "./observability.ts";
+import type { RuleDefinition } from "../types.js";
+import { backupRetention, deletionProtection, pitrEnabled } from "./backup.js";
+import { noPlaintextPassword } from "./credentials.js";
+import { replicasEncrypted, storageEncrypted } from "./encryption.js";
+import { noPublicEndpoint, tlsRequired } from "./network.js";
+import { monitoringWired, slowQueryLogging } from "./observability.js";
 
 export const rules: readonly RuleDefinition[] = [
   storageEncrypted,

@@ -1,8 +1,8 @@
 // Connections: TLS required by the server, and no endpoint reachable from the internet.
-import { azureIdIs, dependsOn, get, list, safe, str } from "../context.ts";
-import { T } from "../resource-types.ts";
-import type { PolicyResourceView, RuleDefinition } from "../types.ts";
-import { present } from "./encryption.ts";
+import { azureIdIs, dependsOn, get, list, safe, str } from "../context.js";
+import { T } from "../resource-types.js";
+import type { PolicyResourceView, RuleDefinition } from "../types.js";
+import { present } from "./encryption.js";
 
 /** The parameter group (or cluster parameter group) `db` uses, when it is managed in the same stack. */
 export function parameterGroupOf(db: PolicyResourceView, all: readonly PolicyResourceView[]): PolicyResourceView | undefined {

@@ -1,9 +1,9 @@
 // Operability: slow statements are logged, and every database has an alarm or a diagnostic setting.
-import { azureIdIs, azureScopeCovers, dependsOn, get, list, mssqlServerOf, num, safe, str } from "../context.ts";
-import { T } from "../resource-types.ts";
-import type { PolicyResourceView, RuleContext, RuleDefinition } from "../types.ts";
-import { isReplica, present } from "./encryption.ts";
-import { awsEngine, flexibleConfig, parameterGroupOf, parameterValue } from "./network.ts";
+import { azureIdIs, azureScopeCovers, dependsOn, get, list, mssqlServerOf, num, safe, str } from "../context.js";
+import { T } from "../resource-types.js";
+import type { PolicyResourceView, RuleContext, RuleDefinition } from "../types.js";
+import { isReplica, present } from "./encryption.js";
+import { awsEngine, flexibleConfig, parameterGroupOf, parameterValue } from "./network.js";
 
 const isMysqlLike = (engineOrVersion: string) => /mysql|mariadb/i.test(engineOrVersion);
 const durationOn = (v: string | undefined) => v !== undefined && (num(v) ?? -1) >= 0;

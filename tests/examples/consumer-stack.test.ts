@@ -31,7 +31,7 @@ describe("examples/consumer-stack", () => {
   it("imports the components through the package's public entry point only", () => {
     const source = readFileSync(new URL("index.ts", dir), "utf8");
     const imports = [...source.matchAll(/from "([^"]+)"/g)].map((m) => m[1]);
-    expect(imports).toEqual(["@pulumi/aws", "@pulumi/pulumi", "db-provisioning-toolkit/components"]);
+    expect(imports).toEqual(["@pulumi/aws", "@pulumi/pulumi", "@dbtk/components", "@dbtk/components/aws"]);
     const project = parse(readFileSync(new URL("Pulumi.yaml", dir), "utf8")) as Record<string, any>;
     expect(project).toMatchObject({ name: "consumer-stack", main: "index.ts", runtime: { name: "nodejs", options: { typescript: false, nodeargs: "--import tsx" } } });
   });
