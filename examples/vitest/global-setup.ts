@@ -2,7 +2,7 @@
 // migrations, and provides one database's URL to the tests. The returned function tears it down.
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { ephemeralDatabases } from "../../automation/testing.ts";
+import { ephemeralDatabases } from "dbtk/testing";
 
 export const MIGRATIONS = path.resolve(import.meta.dirname, "../sample-app/migrations");
 

@@ -3,7 +3,7 @@
 //  - a fresh, migrated database per test from the pool (a clone of the same template: milliseconds).
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { ephemeralDatabases, withTestDatabase, type EphemeralDatabases } from "../../automation/testing.ts";
+import { ephemeralDatabases, withTestDatabase, type EphemeralDatabases } from "dbtk/testing";
 import { addTask, completeTask, createProject, createUser, openTasks } from "../sample-app/src/tasks.js";
 
 describe("with the run's shared database", () => {
