@@ -17,6 +17,7 @@
 import * as azure from "@pulumi/azure";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import type { ManagedDatabase } from "@dbtk/components/spec";
 import { AzureMysqlFlexibleServer, AzurePostgresFlexibleServer, AzureSqlDatabase } from "@dbtk/components/azure";
 import { GcpCloudSqlDatabase } from "@dbtk/components/gcp";
 import type { CloudDeployer } from "./clouds.js";
@@ -33,19 +34,13 @@ export const deployGcp: CloudDeployer = ({ name, spec, environment, config }) =>
   const region = required(gcp.config.region, "gcp:region", "europe-west1");
   const project = gcp.config.project;
   const replicaKeyIds = gcpReplicaKeyIds(config.regions);
-  const db = new GcpCloudSqlDatabase(name, {
+  return new GcpCloudSqlDatabase(name, {
     environment,
     region,
     ...(project ? { project } : {}),
     ...(Object.keys(replicaKeyIds).length > 0 ? { replicaKeyIds } : {}),
     spec,
   });
-  return {
-    endpoint: pulumi.interpolate`${db.host}:${db.port}`,
-    port: db.port,
-    secretArn: db.secretId,
-    connection: db.connection,
-  };
 };
 
 /** Azure: SQL Database for sqlserver, a flexible server for postgres and mysql. */
@@ -64,16 +59,11 @@ export const deployAzure: CloudDeployer = ({ name, spec, environment, config }) 
   const replicaSubnetIds = azureReplicaSubnetIds(config.regions);
   const geoBackupKey = azureGeoBackupKey(config.regions, spec);
   const flexible = { ...args, ...(geoBackupKey ? { geoBackupKey } : {}) };
-  const db =
+  const db: ManagedDatabase =
     spec.engine === "sqlserver"
       ? new AzureSqlDatabase(name, { ...args, ...(Object.keys(replicaSubnetIds).length > 0 ? { replicaSubnetIds } : {}) })
       : spec.engine === "postgres"
         ? new AzurePostgresFlexibleServer(name, flexible)
         : new AzureMysqlFlexibleServer(name, flexible);
-  return {
-    endpoint: pulumi.interpolate`${db.host}:${db.port}`,
-    port: db.port,
-    secretArn: db.secretId,
-    connection: db.connection,
-  };
+  return db;
 };

@@ -1,9 +1,8 @@
 // Cloud registry of the database program: one deployer per cloud, turning a resolved spec into the
-// cloud's component and the stack outputs every cloud provides.
+// cloud's component. Every component is a ManagedDatabase, so the stack outputs need no per-cloud names.
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import { AwsRdsDatabase, foreignRegions, prepareAwsSpec } from "@dbtk/components/aws";
-import type { Cloud, ConnectionInfo, DatabaseSpec, Environment } from "@dbtk/components/spec";
+import { AwsRdsDatabase } from "@dbtk/components/aws";
+import type { Cloud, ConnectionInfo, DatabaseSpec, Environment, ManagedDatabase } from "@dbtk/components/spec";
 import { deployAzure, deployGcp } from "./clouds-gcp-azure.js";
 import type { DbConfig } from "./config.js";
 import { awsRegionalSettings } from "./regions.js";
@@ -19,33 +18,25 @@ export interface DeployContext {
   config: DbConfig;
 }
 
-export interface DeployedDatabase {
-  /** `host:port` of the primary. */
-  endpoint: pulumi.Output<string>;
-  port: pulumi.Output<number>;
-  /** The credentials secret: its ARN on AWS, its resource id on GCP and Azure. */
-  secretArn: pulumi.Output<string>;
-  /** A secret output. */
-  connection: pulumi.Output<ConnectionDetails>;
-}
+/** The deployed database: host, endpoint, connection (secret) and secretRef under the same names everywhere. */
+export type DeployedDatabase = ManagedDatabase;
 
 export type CloudDeployer = (ctx: DeployContext) => DeployedDatabase;
 
-/** AWS: validates first, then one provider per other region the spec needs, then the component. */
+/**
+ * AWS: a provider for each other region the spec needs, made by the component once the spec is valid (an
+ * invalid spec registers nothing, and is validated once).
+ */
 export const deployAws: CloudDeployer = ({ name, spec, environment, config }) => {
   const region = aws.config.region;
-  const common = {
+  const profile = aws.config.profile;
+  return new AwsRdsDatabase(name, {
     environment,
     ...(region ? { region } : {}),
     regionalSettings: awsRegionalSettings(config.regions),
-  };
-  prepareAwsSpec({ ...common, spec }); // throws before the providers below are registered
-  const profile = aws.config.profile;
-  const regionProviders = Object.fromEntries(
-    foreignRegions(spec, region).map((r) => [r, new aws.Provider(`aws-${r}`, { region: r, ...(profile ? { profile } : {}) })]),
-  );
-  const db = new AwsRdsDatabase(name, { ...common, spec, regionProviders });
-  return { endpoint: db.endpoint, port: db.port, secretArn: db.secretArn, connection: db.connection };
+    regionProviders: (r) => new aws.Provider(`aws-${r}`, { region: r, ...(profile ? { profile } : {}) }),
+    spec,
+  });
 };
 
 export const cloudDeployers: Record<Cloud, CloudDeployer> = {

@@ -1,5 +1,6 @@
-// Pulumi entry point (Pulumi.yaml `main`). Stack outputs: endpoint, port, secretArn, and the master
-// connection as a secret. Configuration keys: see config.ts.
+// Pulumi entry point (Pulumi.yaml `main`). Stack outputs, the same names on every cloud (ManagedDatabase):
+// engine, databaseName, host, port, endpoint, readerEndpoints, secretRef (the credentials secret's ARN or
+// id), and the master connection as a secret. Configuration keys: see config.ts.
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./config.js";
 import { runProgram, type ProgramResult } from "./program.js";
@@ -18,7 +19,12 @@ const result = run();
 
 export const cloud = result.config.cloud;
 export const environment = result.config.environment;
-export const endpoint = result.endpoint;
-export const port = result.port;
-export const secretArn = result.secretArn;
-export const connection = pulumi.secret(result.connection);
+const db = result.database;
+export const engine = db.engine;
+export const databaseName = db.databaseName;
+export const host = db.host;
+export const port = db.port;
+export const endpoint = db.endpoint;
+export const readerEndpoints = db.readerEndpoints;
+export const secretRef = db.secretRef;
+export const connection = pulumi.secret(db.connection);

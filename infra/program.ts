@@ -1,11 +1,14 @@
 // The database program: stack configuration → resolved, validated spec → the cloud's component.
 import * as pulumi from "@pulumi/pulumi";
 import { SpecValidationError, resolveSpec } from "@dbtk/components/spec";
-import { cloudDeployers, type DeployedDatabase } from "./clouds.js";
+import type { ManagedDatabase } from "@dbtk/components/spec";
+import { cloudDeployers } from "./clouds.js";
 import { CONFIG_NAMESPACE, ConfigError, describeSpecIssues, parseDbConfig, specInput, type DbConfig } from "./config.js";
 
-export interface ProgramResult extends DeployedDatabase {
+export interface ProgramResult {
   config: DbConfig;
+  /** The cloud's component, read through the interface every cloud shares. */
+  database: ManagedDatabase;
 }
 
 /** Reads `db:*` from the stack and deploys. Throws ConfigError naming the key of a wrong value. */
@@ -14,8 +17,8 @@ export function runProgram(): ProgramResult {
   const config = parseDbConfig((key) => cfg.get(key), `${pulumi.getProject()}-${pulumi.getStack()}`.toLowerCase());
   const spec = resolveSpec(specInput(config), config.environment, config.cloud);
   try {
-    const deployed = cloudDeployers[config.cloud]({ name: config.name, spec, environment: config.environment, config });
-    return { ...deployed, config };
+    const database = cloudDeployers[config.cloud]({ name: config.name, spec, environment: config.environment, config });
+    return { config, database };
   } catch (err) {
     if (err instanceof SpecValidationError) {
       const first = err.issues[0];

@@ -1,25 +1,35 @@
 // Public argument and output types of the AWS RDS component.
 import type * as aws from "@pulumi/aws";
-import type { Environment, SpecSource } from "../spec/types.js";
+import type { Environment, ResourceRef, SpecSource } from "../spec/types.js";
 
-/** Settings for one region other than the primary's (cross-region replicas, backup replication). */
+/**
+ * Settings for one region other than the primary's (cross-region replicas, backup replication). Every id
+ * may be an Output (of a resource in this program or a StackReference); ARN shapes are checked only on
+ * plain strings.
+ */
 export interface AwsRegionalSettings {
   /** Subnets for a DB subnet group in that region. Default: the region's default subnet group. */
-  subnetIds?: string[];
+  subnetIds?: ResourceRef[];
   /** Security groups for replicas in that region. Default: the VPC's default security group. */
-  securityGroupIds?: string[];
+  securityGroupIds?: ResourceRef[];
   /**
    * KMS key ARN in that region. Required when the primary uses an existing customer key (`keyId`);
    * when the spec asks to create a key, one is created there; with the provider-managed key the
    * region's `alias/aws/rds` is used.
    */
-  kmsKeyArn?: string;
+  kmsKeyArn?: ResourceRef;
   /**
    * SNS topic ARN in that region for its ReplicaLag alarms (CloudWatch notifies same-region topics only).
    * Default: spec.observability.alarms.notificationTarget when that topic is in this region.
    */
-  notificationTarget?: string;
+  notificationTarget?: ResourceRef;
 }
+
+/**
+ * A provider per region, or a function returning one. The function is called once per region the spec
+ * needs, after the spec is validated, so an invalid spec registers no provider.
+ */
+export type AwsRegionProviders = Record<string, aws.Provider> | ((region: string) => aws.Provider | undefined);
 
 interface AwsRdsDatabaseCommonArgs {
   /**
@@ -39,7 +49,7 @@ interface AwsRdsDatabaseCommonArgs {
    * and for automated-backup replication. A region without a provider gets the parent's provider with the
    * resource-level `region` argument instead.
    */
-  regionProviders?: Record<string, aws.Provider>;
+  regionProviders?: AwsRegionProviders;
   /** Per-region networking, key and alarm target for regions other than the primary's. */
   regionalSettings?: Record<string, AwsRegionalSettings>;
   /** Override of the environment's applyImmediately (true outside prod). */

@@ -2,7 +2,7 @@
 import "./peer.js";
 export { AwsRdsDatabase, AWS_RDS_DATABASE_TYPE, prepareAwsSpec } from "./rds-database.js";
 export type { PreparedAwsSpec } from "./rds-database.js";
-export type { AwsRdsDatabaseArgs, AwsRegionalSettings, ConnectionInfo } from "./args.js";
+export type { AwsRdsDatabaseArgs, AwsRegionalSettings, AwsRegionProviders, ConnectionInfo } from "./args.js";
 export { grantConnect } from "./grant-connect.js";
 export type { GrantConnectOptions, GrantConnectResult } from "./grant-connect.js";
 export { awsComponentIssues, foreignRegions } from "./checks.js";

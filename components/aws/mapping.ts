@@ -5,6 +5,7 @@ import type {
   Engine,
   Environment,
   MaintenanceWindow,
+  ResourceRef,
   RestoreSpec,
   Size,
   SizeTier,
@@ -197,9 +198,9 @@ export function finalSnapshotIdentifier(name: string): string {
 }
 
 export interface RestoreArgs {
-  snapshotIdentifier?: string;
+  snapshotIdentifier?: ResourceRef;
   restoreToPointInTime?: {
-    sourceDbInstanceIdentifier: string;
+    sourceDbInstanceIdentifier: ResourceRef;
     restoreTime?: string;
     useLatestRestorableTime?: boolean;
   };

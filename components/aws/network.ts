@@ -1,7 +1,8 @@
 // Security group admitting only the allowed CIDRs / security groups on the engine port, and the DB
 // subnet group. Rules are separate resources keyed by their source, so reordering the lists is no diff.
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { isKnownString } from "../spec/inputs.js";
 import type { DatabaseSpec } from "../spec/types.js";
 
 export interface NetworkResources {
@@ -32,7 +33,7 @@ export function createNetwork(
     },
     opts,
   );
-  const rule = (key: string, source: Partial<aws.vpc.SecurityGroupIngressRuleArgs>, description: string) =>
+  const rule = (key: string, source: Partial<aws.vpc.SecurityGroupIngressRuleArgs>, description: pulumi.Input<string>) =>
     new aws.vpc.SecurityGroupIngressRule(
       `${name}-in-${key}`,
       { securityGroupId: securityGroup.id, ipProtocol: "tcp", fromPort: port, toPort: port, description, tags, ...source },
@@ -43,9 +44,11 @@ export function createNetwork(
     const source = cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr };
     ingressRules.push(rule(nameSafe(cidr), source, `${spec.engine} from ${cidr}`));
   }
-  for (const sg of [...new Set(spec.network.allowedSecurityGroupIds ?? [])]) {
-    ingressRules.push(rule(nameSafe(sg), { referencedSecurityGroupId: sg }, `${spec.engine} from ${sg}`));
-  }
+  // A known id names its rule (reordering is no diff); an Output is known only at deploy, so its position does.
+  [...new Set(spec.network.allowedSecurityGroupIds ?? [])].forEach((sg, i) => {
+    const key = isKnownString(sg) ? nameSafe(sg) : `sg-ref-${i}`;
+    ingressRules.push(rule(key, { referencedSecurityGroupId: sg }, pulumi.interpolate`${spec.engine} from ${sg}`));
+  });
   if (spec.pooling.enabled) {
     // The proxy shares the database's group: it must reach the instance, and the group has no egress.
     ingressRules.push(rule("self", { referencedSecurityGroupId: securityGroup.id }, "RDS Proxy to the database"));

@@ -1,7 +1,7 @@
 // RDS Proxy in front of the primary: TLS required, authenticating with the credentials secret.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { DatabaseSpec } from "../spec/types.js";
+import type { DatabaseSpec, ResourceRef } from "../spec/types.js";
 import { PROXY_ENGINE_FAMILY, proxyClientAuthType } from "./mapping.js";
 import { PROXY_SERVICE, assumeRolePolicy, proxySecretPolicy } from "./mapping-iam.js";
 
@@ -12,7 +12,7 @@ export interface ProxyContext {
   secretArn: pulumi.Output<string>;
   kmsKeyArn?: pulumi.Output<string>;
   securityGroupId: pulumi.Input<string>;
-  subnetIds: string[];
+  subnetIds: ResourceRef[];
   instanceIdentifier: pulumi.Input<string>;
   tags: Record<string, string>;
 }

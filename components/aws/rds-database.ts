@@ -2,15 +2,12 @@
 // credentials, replicas, monitoring, alarms and optional RDS Proxy. Mapping rules live in mapping*.ts.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import {
-  SpecValidationError,
-  assertValidSpec,
-  resolveSpec,
-  type DatabaseSpec,
-  type Environment,
-} from "../spec/index.js";
-import type { AwsRdsDatabaseArgs, ConnectionInfo } from "./args.js";
-import { awsComponentIssues } from "./checks.js";
+import { resolveComponentSpec } from "../spec/component-args.js";
+import { managedDatabaseOutputs, type ManagedDatabase } from "../spec/managed-database.js";
+import type { DatabaseSpec, Engine, Environment } from "../spec/types.js";
+import { SpecValidationError, validateSpec } from "../spec/validate.js";
+import type { AwsRdsDatabaseArgs, AwsRegionProviders, ConnectionInfo } from "./args.js";
+import { awsComponentIssues, foreignRegions } from "./checks.js";
 import { createCredentialsSecret, createMasterPassword } from "./credentials.js";
 import { RESTORE_IGNORE_CHANGES, primaryInstanceArgs, type InstanceBehaviour } from "./instance-args.js";
 import { KeyRing } from "./keys.js";
@@ -39,22 +36,36 @@ export interface PreparedAwsSpec {
 }
 
 /**
- * Resolves and validates the arguments. Throws SpecValidationError (with `.issues`, each naming its
- * field) for a spec AWS cannot take; runs before the component registers anything.
+ * Resolves and validates the arguments (once: the spec's rules and the component's own, reported
+ * together). Throws SpecValidationError (with `.issues`, each naming its field) for a spec AWS cannot take;
+ * the component runs it before registering anything.
  */
 export function prepareAwsSpec(args: AwsRdsDatabaseArgs): PreparedAwsSpec {
-  const spec = args.spec !== undefined ? args.spec : resolveSpec(args.input, args.environment, "aws");
-  assertValidSpec(spec, { cloud: "aws", environment: args.environment });
+  const spec = resolveComponentSpec(args, "aws");
   const primaryRegion = args.region ?? aws.config.region;
-  const issues = awsComponentIssues(spec, {
-    ...(primaryRegion ? { primaryRegion } : {}),
-    ...(args.regionalSettings ? { regionalSettings: args.regionalSettings } : {}),
-  });
+  const issues = validateSpec(spec, { cloud: "aws", environment: args.environment });
+  // The component's checks assume a well-formed spec.
+  if (issues.length === 0) {
+    issues.push(...awsComponentIssues(spec, {
+      ...(primaryRegion ? { primaryRegion } : {}),
+      ...(args.regionalSettings ? { regionalSettings: args.regionalSettings } : {}),
+    }));
+  }
   if (issues.length > 0) throw new SpecValidationError(issues);
   return { spec, primaryRegion };
 }
 
-export class AwsRdsDatabase extends pulumi.ComponentResource {
+/** The providers of the regions the spec needs; a factory is asked once per region. */
+function regionProvidersFor(given: AwsRegionProviders | undefined, regions: string[]): Record<string, aws.Provider> {
+  if (given === undefined) return {};
+  if (typeof given !== "function") return given;
+  return Object.fromEntries(regions.flatMap((r) => {
+    const provider = given(r);
+    return provider ? [[r, provider]] : [];
+  }));
+}
+
+export class AwsRdsDatabase extends pulumi.ComponentResource implements ManagedDatabase {
   /** The resolved spec this database was built from. */
   readonly spec: DatabaseSpec;
   readonly environment: Environment;
@@ -77,13 +88,21 @@ export class AwsRdsDatabase extends pulumi.ComponentResource {
   /** Customer key ARN (created or given); undefined with the provider-managed key. */
   readonly kmsKeyArn: pulumi.Output<string> | undefined;
 
+  readonly engine: Engine;
+  /** `spec.databaseName`; `master` for SQL Server, for which RDS creates no database. */
+  readonly databaseName: string;
   /** `host:port` of the primary. */
   readonly endpoint: pulumi.Output<string>;
+  /** Address (DNS name) of the primary. */
+  readonly host: pulumi.Output<string>;
+  /** The primary's address, as RDS names it; the same as `host`. */
   readonly address: pulumi.Output<string>;
   readonly port: pulumi.Output<number>;
-  /** Addresses of the read replicas. */
+  /** `host:port` of each read replica, in plan order. */
   readonly readerEndpoints: pulumi.Output<string[]>;
-  /** ARN of the secret with the master credentials (generated, or RDS-managed). */
+  /** ARN of the Secrets Manager secret with the master credentials (generated, or RDS-managed). */
+  readonly secretRef: pulumi.Output<string>;
+  /** @deprecated Use `secretRef`, the name every cloud's component shares. */
   readonly secretArn: pulumi.Output<string>;
   /** RDS Proxy endpoint when pooling is enabled. */
   readonly proxyEndpoint: pulumi.Output<string | undefined>;
@@ -102,6 +121,7 @@ export class AwsRdsDatabase extends pulumi.ComponentResource {
     this.environment = args.environment;
     this.resourceName = name;
     this.iamAuthentication = spec.auth.iamAuthentication;
+    this.engine = spec.engine;
 
     const tags = spec.tags;
     const port = ENGINE_PORT[spec.engine];
@@ -111,7 +131,7 @@ export class AwsRdsDatabase extends pulumi.ComponentResource {
       performanceInsightsRetentionDays: args.performanceInsightsRetentionDays ?? 7,
     };
     const regionalSettings = args.regionalSettings ?? {};
-    const regionProviders = args.regionProviders ?? {};
+    const regionProviders = regionProvidersFor(args.regionProviders, foreignRegions(spec, primaryRegion));
     const managed = spec.auth.managedMasterPassword === true;
 
     const keyRing = new KeyRing({
@@ -149,6 +169,7 @@ export class AwsRdsDatabase extends pulumi.ComponentResource {
     );
     const instance = this.instance;
     const { connectDatabase } = initialDatabase(spec);
+    this.databaseName = connectDatabase;
 
     this.secret = password
       ? createCredentialsSecret(
@@ -171,9 +192,10 @@ export class AwsRdsDatabase extends pulumi.ComponentResource {
           },
         )
       : undefined;
-    this.secretArn = this.secret
+    this.secretRef = this.secret
       ? this.secret.arn
       : instance.masterUserSecrets.apply((secrets) => secrets?.[0]?.secretArn ?? "");
+    this.secretArn = this.secretRef;
 
     const crossRegion: CrossRegionContext = {
       parent: this,
@@ -215,7 +237,7 @@ export class AwsRdsDatabase extends pulumi.ComponentResource {
         parent: this,
         name,
         instanceIds,
-        ...(spec.observability.alarms.notificationTarget
+        ...(spec.observability.alarms.notificationTarget !== undefined
           ? { notificationTarget: spec.observability.alarms.notificationTarget }
           : {}),
         regionalSettings,
@@ -230,7 +252,7 @@ export class AwsRdsDatabase extends pulumi.ComponentResource {
           parent: this,
           name,
           spec,
-          secretArn: this.secretArn,
+          secretArn: this.secretRef,
           ...(keyRing.primaryArn ? { kmsKeyArn: keyRing.primaryArn } : {}),
           securityGroupId: this.securityGroup.id,
           subnetIds: spec.network.subnetIds ?? [],
@@ -240,11 +262,12 @@ export class AwsRdsDatabase extends pulumi.ComponentResource {
       : undefined;
 
     this.endpoint = instance.endpoint;
+    this.host = instance.address;
     this.address = instance.address;
     this.port = instance.port;
     this.arn = instance.arn;
     this.resourceId = instance.resourceId;
-    this.readerEndpoints = pulumi.all(this.replicas.map((r) => r.address));
+    this.readerEndpoints = pulumi.all(this.replicas.map((r) => r.endpoint));
     this.proxyEndpoint = this.proxy ? this.proxy.proxy.endpoint.apply((e) => e) : pulumi.output(undefined);
     this.connection = pulumi.secret(
       pulumi.all([instance.address, instance.port, password?.result]).apply(
@@ -260,13 +283,9 @@ export class AwsRdsDatabase extends pulumi.ComponentResource {
     );
 
     this.registerOutputs({
-      endpoint: this.endpoint,
+      ...managedDatabaseOutputs(this),
       address: this.address,
-      port: this.port,
-      readerEndpoints: this.readerEndpoints,
-      secretArn: this.secretArn,
       proxyEndpoint: this.proxyEndpoint,
-      connection: this.connection,
       arn: this.arn,
       resourceId: this.resourceId,
     });

@@ -1,6 +1,6 @@
 // Public argument and output types of the Azure components (classic @pulumi/azure provider).
 import type * as pulumi from "@pulumi/pulumi";
-import type { Environment, SpecSource } from "../spec/types.js";
+import type { Environment, ResourceRef, SpecSource } from "../spec/types.js";
 
 /** How the components get rights on a Key Vault: Azure RBAC role assignments or vault access policies. */
 export type KeyVaultAccessModel = "rbac" | "access-policy";
@@ -23,7 +23,7 @@ interface AzureCommonArgs {
   /** How rights on the vault are granted. Default `rbac` (the vault's `enableRbacAuthorization`). */
   keyVaultAccess?: KeyVaultAccessModel;
   /** Entra ID tenant; needed for vault access policies and Entra administrators unless `auth.entraAdmin.tenantId` is set. */
-  tenantId?: string;
+  tenantId?: ResourceRef;
   /** Grant the server's identity rights on an existing key's vault. Default true. */
   grantKeyAccess?: boolean;
 }
@@ -35,7 +35,7 @@ export type AzureSqlDatabaseArgs = AzureCommonArgs &
      * Subnet for the private endpoint of secondaries outside the primary's region, by region. Without one a
      * cross-region secondary server gets no private endpoint (reach it through the failover group listener).
      */
-    replicaSubnetIds?: Record<string, string>;
+    replicaSubnetIds?: Record<string, ResourceRef>;
     /**
      * Automatic tuning of every logical server (primary and secondaries, so a failover keeps it); the
      * databases inherit it. Default: on, creating indexes and forcing the last good plan, not dropping indexes.
@@ -79,7 +79,7 @@ export type AzureFlexibleServerArgs = AzureCommonArgs &
      * With a customer key and geo-redundant backup (`backup.crossRegionCopy`), Azure needs a key and identity
      * in the backup region: an existing key (`keyId`), or a vault there to create it in (`keyVaultId`).
      */
-    geoBackupKey?: { keyId?: string; keyVaultId?: pulumi.Input<string> };
+    geoBackupKey?: { keyId?: ResourceRef; keyVaultId?: pulumi.Input<string> };
     /** Entra administrator principal type. Default `Group`. */
     entraAdminPrincipalType?: "User" | "Group" | "ServicePrincipal";
   };

@@ -4,22 +4,32 @@
 import * as azure from "@pulumi/azure";
 import * as pulumi from "@pulumi/pulumi";
 import { URL_SAFE_PASSWORD, generatedPassword } from "../shared/password.js";
-import { SpecValidationError, alarmThresholds, assertValidSpec, resolveSpec } from "../spec/index.js";
-import type { DatabaseSpec } from "../spec/index.js";
+import { alarmThresholds } from "../spec/alarms.js";
+import { resolveComponentSpec } from "../spec/component-args.js";
+import { isKnownString } from "../spec/inputs.js";
+import type { DatabaseSpec, ResourceRef } from "../spec/types.js";
+import { SpecValidationError, validateSpec } from "../spec/validate.js";
 import type { AzureFlexibleServerArgs, AzureSqlDatabaseArgs } from "./args.js";
 import { azureComponentIssues } from "./checks.js";
 
 type AnyArgs = AzureSqlDatabaseArgs | AzureFlexibleServerArgs;
 
-/** Resolve, validate for Azure and check the component's own rules; throws before anything is registered. */
+/** Resolve, validate for Azure (once) and check the component's own rules; throws before anything is registered. */
 export function checkedSpec(args: AnyArgs, component: "sql" | "postgres" | "mysql"): DatabaseSpec {
-  const spec = args.spec ?? resolveSpec(args.input, args.environment, "azure");
+  const spec = resolveComponentSpec(args, "azure");
   const own = azureComponentIssues(spec, args, component);
   // The engine mismatch makes the generic rules meaningless for this component: report it alone.
   if (own.some((i) => i.path === "engine")) throw new SpecValidationError(own);
-  assertValidSpec(spec, { cloud: "azure", environment: args.environment });
+  const issues = validateSpec(spec, { cloud: "azure", environment: args.environment });
+  if (issues.length > 0) throw new SpecValidationError(issues);
   if (own.length > 0) throw new SpecValidationError(own);
   return spec;
+}
+
+/** A Key Vault key id without its version, so a server follows rotations; Outputs are trimmed once known. */
+export function versionlessKeyId(keyId: ResourceRef): pulumi.Input<string> {
+  const trim = (id: string) => id.replace(/\/[0-9a-f]{32}$/i, "");
+  return isKnownString(keyId) ? trim(keyId) : pulumi.output(keyId).apply(trim);
 }
 
 /** IPv4 CIDR -> first and last address, as Azure firewall rules take them. */
@@ -93,7 +103,7 @@ export function grantKeyRights(c: Ctx, suffix: string, vaultId: pulumi.Input<str
 }
 
 /** A key (created with rotation, or the spec's existing one) usable by a user-assigned identity. */
-export function customerKey(c: Ctx, suffix = "primary", location = c.args.location, vaultId = c.args.keyVaultId, existingKeyId?: string): CustomerKey | undefined {
+export function customerKey(c: Ctx, suffix = "primary", location = c.args.location, vaultId = c.args.keyVaultId, existingKeyId?: ResourceRef): CustomerKey | undefined {
   const atRest = c.spec.encryption.atRest;
   if (atRest.type !== "customer-key") return undefined;
   const identity = new azure.authorization.UserAssignedIdentity(
@@ -104,7 +114,7 @@ export function customerKey(c: Ctx, suffix = "primary", location = c.args.locati
   const keyIdGiven = existingKeyId ?? ("keyId" in atRest ? atRest.keyId : undefined);
   const grants = keyIdGiven === undefined || (c.args.grantKeyAccess ?? true) ? [grantKeyRights(c, suffix, vaultId, identity)] : [];
   if (keyIdGiven !== undefined) {
-    return { keyId: keyIdGiven, versionlessKeyId: keyIdGiven.replace(/\/[0-9a-f]{32}$/i, ""), identity, grants };
+    return { keyId: keyIdGiven, versionlessKeyId: versionlessKeyId(keyIdGiven), identity, grants };
   }
   const key = new azure.keyvault.Key(
     `${c.name}-key-${suffix}`,

@@ -4,7 +4,8 @@
 // classes and their argument shapes) come in through `FlexibleEngine`.
 import * as azure from "@pulumi/azure";
 import * as pulumi from "@pulumi/pulumi";
-import type { DatabaseSpec } from "../spec/index.js";
+import { managedDatabaseOutputs, type ManagedDatabase } from "../spec/managed-database.js";
+import type { DatabaseSpec, Engine, ResourceRef } from "../spec/types.js";
 import type { AzureFlexibleServerArgs, ConnectionInfo } from "./args.js";
 import { adminPassword, checkedSpec, cidrToRange, customerKey, deleteLock, diagnostics, enginePorts, metricAlerts } from "./common.js";
 import type { CustomerKey } from "./common.js";
@@ -40,32 +41,43 @@ export interface FlexibleEngine {
   entraAdmin(
     name: string,
     server: FlexibleServerHandle,
-    a: { rg: pulumi.Input<string>; tenantId: string; objectId: string; login: string; principalType: string; identityId?: pulumi.Input<string> },
+    a: { rg: pulumi.Input<string>; tenantId: ResourceRef; objectId: ResourceRef; login: string; principalType: string; identityId?: pulumi.Input<string> },
     opts: pulumi.CustomResourceOptions,
   ): pulumi.Resource;
   /** Whether the Entra administrator needs a user-assigned identity on the server (MySQL). */
   entraAdminNeedsIdentity: boolean;
 }
 
-export abstract class FlexibleServerBase extends pulumi.ComponentResource {
+export abstract class FlexibleServerBase extends pulumi.ComponentResource implements ManagedDatabase {
   /** The validated spec the resources were rendered from. */
   readonly spec: DatabaseSpec;
   readonly server: pulumi.CustomResource;
   readonly replicas: pulumi.CustomResource[];
   readonly serverId: pulumi.Output<string>;
+  readonly engine: Engine;
+  readonly databaseName: string;
   /** Server host name (`<server>.postgres.database.azure.com` / `.mysql.database.azure.com`). */
   readonly host: pulumi.Output<string>;
   readonly port: pulumi.Output<number>;
+  /** `host:port` of the server. */
+  readonly endpoint: pulumi.Output<string>;
+  /** `host:port` of each read replica. */
+  readonly readerEndpoints: pulumi.Output<string[]>;
   /** Key Vault secret id of the admin password. */
+  readonly secretRef: pulumi.Output<string>;
+  /** @deprecated Use `secretRef`, the name every cloud's component shares. */
   readonly secretId: pulumi.Output<string>;
   /** Host, port, user, password and database; secret. */
   readonly connection: pulumi.Output<Required<ConnectionInfo>>;
+  /** Host names of the read replicas. */
   readonly replicaHosts: pulumi.Output<string[]>;
 
   protected constructor(type: string, engine: FlexibleEngine, name: string, args: AzureFlexibleServerArgs, opts?: pulumi.ComponentResourceOptions) {
     const spec = checkedSpec(args, engine.kind);
     super(type, name, {}, opts);
     this.spec = spec;
+    this.engine = spec.engine;
+    this.databaseName = spec.databaseName;
     const parent = this;
     const rg = args.resourceGroupName;
     const c = { name, spec, args, parent };
@@ -118,7 +130,7 @@ export abstract class FlexibleServerBase extends pulumi.ComponentResource {
       });
     }
     if (admin) {
-      const tenantId = admin.tenantId ?? args.tenantId ?? "";
+      const tenantId: ResourceRef = admin.tenantId ?? args.tenantId ?? "";
       engine.entraAdmin(
         `${name}-entra-admin`,
         server,
@@ -157,8 +169,11 @@ export abstract class FlexibleServerBase extends pulumi.ComponentResource {
     this.serverId = server.id;
     this.host = server.fqdn;
     this.port = pulumi.output(port);
+    this.secretRef = secret.id;
     this.secretId = secret.id;
+    this.endpoint = pulumi.interpolate`${server.fqdn}:${port}`;
     this.replicaHosts = pulumi.all(replicas.map((r) => r.fqdn));
+    this.readerEndpoints = pulumi.all(replicas.map((r) => pulumi.interpolate`${r.fqdn}:${port}`));
     this.connection = pulumi.secret(
       pulumi.all([server.fqdn, password]).apply(([host, pw]) => ({
         host,
@@ -169,7 +184,7 @@ export abstract class FlexibleServerBase extends pulumi.ComponentResource {
         engine: spec.engine,
       })),
     );
-    this.registerOutputs({ serverId: this.serverId, host: this.host, port: this.port, secretId: this.secretId, connection: this.connection, replicaHosts: this.replicaHosts });
+    this.registerOutputs({ ...managedDatabaseOutputs(this), serverId: this.serverId, replicaHosts: this.replicaHosts });
   }
 }
 

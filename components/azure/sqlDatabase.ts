@@ -3,7 +3,8 @@
 // failover group, auditing and diagnostics to Log Analytics, password in Key Vault, automatic tuning.
 import * as azure from "@pulumi/azure";
 import * as pulumi from "@pulumi/pulumi";
-import type { DatabaseSpec } from "../spec/index.js";
+import { managedDatabaseOutputs, type ManagedDatabase } from "../spec/managed-database.js";
+import type { DatabaseSpec, Engine, ResourceRef } from "../spec/types.js";
 import type { AzureSqlDatabaseArgs, ConnectionInfo } from "./args.js";
 import { adminPassword, checkedSpec, cidrToRange, customerKey, deleteLock, diagnostics, metricAlerts } from "./common.js";
 import type { CustomerKey } from "./common.js";
@@ -20,7 +21,7 @@ import {
   sqlSku,
 } from "./sqlMapping.js";
 
-export class AzureSqlDatabase extends pulumi.ComponentResource {
+export class AzureSqlDatabase extends pulumi.ComponentResource implements ManagedDatabase {
   static readonly type = "provisioning:azure:SqlDatabase";
 
   /** The validated spec the resources were rendered from. */
@@ -34,10 +35,21 @@ export class AzureSqlDatabase extends pulumi.ComponentResource {
   readonly automaticTuning: azure.core.ResourceGroupTemplateDeployment[];
   readonly serverId: pulumi.Output<string>;
   readonly databaseId: pulumi.Output<string>;
+  readonly engine: Engine;
+  readonly databaseName: string;
   /** Server host name, `<server>.database.windows.net`. */
   readonly host: pulumi.Output<string>;
   readonly port: pulumi.Output<number>;
+  /** `host:port` of the primary server. */
+  readonly endpoint: pulumi.Output<string>;
+  /**
+   * `host:port` of each geo-secondary server. Hyperscale's same-region replicas are not listed: they are
+   * reached through `endpoint` with `ApplicationIntent=ReadOnly`.
+   */
+  readonly readerEndpoints: pulumi.Output<string[]>;
   /** Key Vault secret id of the admin password. */
+  readonly secretRef: pulumi.Output<string>;
+  /** @deprecated Use `secretRef`, the name every cloud's component shares. */
   readonly secretId: pulumi.Output<string>;
   /** Host, port, user, password and database; secret. */
   readonly connection: pulumi.Output<Required<ConnectionInfo>>;
@@ -50,6 +62,8 @@ export class AzureSqlDatabase extends pulumi.ComponentResource {
     const spec = checkedSpec(args, "sql");
     super(AzureSqlDatabase.type, name, {}, opts);
     this.spec = spec;
+    this.engine = spec.engine;
+    this.databaseName = spec.databaseName;
     this.args = args;
     const c = { name, spec, args, parent: this };
     const { password, secret } = adminPassword(c);
@@ -109,6 +123,9 @@ export class AzureSqlDatabase extends pulumi.ComponentResource {
     this.databaseId = this.database.id;
     this.host = this.server.fullyQualifiedDomainName;
     this.port = pulumi.output(1433);
+    this.endpoint = pulumi.interpolate`${this.host}:1433`;
+    this.readerEndpoints = pulumi.all(this.secondaryServers.map((s) => pulumi.interpolate`${s.fullyQualifiedDomainName}:1433`));
+    this.secretRef = secret.id;
     this.secretId = secret.id;
     this.connection = pulumi.secret(
       pulumi.all([this.host, password]).apply(([host, pw]) => ({
@@ -120,18 +137,11 @@ export class AzureSqlDatabase extends pulumi.ComponentResource {
         engine: spec.engine,
       })),
     );
-    this.registerOutputs({
-      serverId: this.serverId,
-      databaseId: this.databaseId,
-      host: this.host,
-      port: this.port,
-      secretId: this.secretId,
-      connection: this.connection,
-    });
+    this.registerOutputs({ ...managedDatabaseOutputs(this), serverId: this.serverId, databaseId: this.databaseId });
   }
 
   /** A logical server with its TDE protector, network access and delete lock. */
-  private logicalServer(name: string, suffix: string, location: string, subnetId: string | undefined) {
+  private logicalServer(name: string, suffix: string, location: string, subnetId: ResourceRef | undefined) {
     const { spec, args, key } = this;
     const parent = this;
     const server = new azure.mssql.Server(

@@ -38,7 +38,7 @@ export function gcpAlertConditions(spec: DatabaseSpec, hasReplicas: boolean): Al
 interface AlertOptions {
   name: string;
   spec: DatabaseSpec;
-  project?: string;
+  project?: pulumi.Input<string>;
   primary: gcp.sql.DatabaseInstance;
   replicas: gcp.sql.DatabaseInstance[];
   parent: pulumi.Resource;

@@ -1,5 +1,6 @@
 // Public argument and output types of the Cloud SQL component.
-import type { Environment, SpecSource } from "../spec/types.js";
+import type * as pulumi from "@pulumi/pulumi";
+import type { Environment, ResourceRef, SpecSource } from "../spec/types.js";
 
 interface GcpCloudSqlDatabaseCommonArgs {
   /**
@@ -9,8 +10,8 @@ interface GcpCloudSqlDatabaseCommonArgs {
   environment: Environment;
   /** Region of the primary, of created key rings and of same-region replicas, e.g. `europe-west1`. */
   region: string;
-  /** Project of every resource. Default: the provider's project. */
-  project?: string;
+  /** Project of every resource (may be an Output, e.g. of a project created elsewhere). Default: the provider's project. */
+  project?: pulumi.Input<string>;
   /**
    * Require client certificates as well as TLS (`sslMode` TRUSTED_CLIENT_CERTIFICATE_REQUIRED).
    * PostgreSQL and MySQL only. Default false (`ENCRYPTED_ONLY`).
@@ -19,8 +20,9 @@ interface GcpCloudSqlDatabaseCommonArgs {
   /**
    * Existing Cloud KMS key per replica region, when `spec.encryption.atRest` names an existing key
    * (a Cloud SQL key must be in its instance's region). Created keys are made per region automatically.
+   * Ids may be Outputs.
    */
-  replicaKeyIds?: Record<string, string>;
+  replicaKeyIds?: Record<string, ResourceRef>;
   /**
    * Grant the Cloud SQL service agent `roles/cloudkms.cryptoKeyEncrypterDecrypter` on existing keys.
    * Default true; set false when key IAM is managed elsewhere. Created keys are always granted.

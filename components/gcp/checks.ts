@@ -1,6 +1,7 @@
 // GCP checks that need the component's arguments as well as the spec (spec-only rules live in
 // components/spec/validate.ts). Pure: returns issues, never throws.
-import type { DatabaseSpec, SpecIssue } from "../spec/types.js";
+import { isKnownString } from "../spec/inputs.js";
+import type { DatabaseSpec, ResourceRef, SpecIssue } from "../spec/types.js";
 import { gcpEdition, gcpTier, planReplicas } from "./mapping.js";
 
 export interface GcpPlacement {
@@ -9,7 +10,7 @@ export interface GcpPlacement {
   /** Require client certificates (sslMode TRUSTED_CLIENT_CERTIFICATE_REQUIRED). */
   requireClientCertificates?: boolean;
   /** Existing CMEK key per replica region, for specs that name an existing key. */
-  replicaKeyIds?: Record<string, string>;
+  replicaKeyIds?: Record<string, ResourceRef>;
 }
 
 export function gcpComponentIssues(spec: DatabaseSpec, placement: GcpPlacement): SpecIssue[] {
@@ -49,7 +50,7 @@ export function gcpComponentIssues(spec: DatabaseSpec, placement: GcpPlacement):
     }
   }
   const restore = spec.restore;
-  if (restore?.mode === "snapshot" && !/^[a-z][a-z0-9-]*\/\d+$/.test(restore.snapshotId)) {
+  if (restore?.mode === "snapshot" && isKnownString(restore.snapshotId) && !/^[a-z][a-z0-9-]*\/\d+$/.test(restore.snapshotId)) {
     issues.push({
       path: "restore.snapshotId",
       value: restore.snapshotId,

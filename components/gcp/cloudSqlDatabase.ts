@@ -3,8 +3,10 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { URL_SAFE_PASSWORD, generatedPassword } from "../shared/password.js";
-import { SpecValidationError, assertValidSpec, resolveSpec } from "../spec/index.js";
-import type { DatabaseSpec } from "../spec/index.js";
+import { resolveComponentSpec } from "../spec/component-args.js";
+import { managedDatabaseOutputs, type ManagedDatabase } from "../spec/managed-database.js";
+import type { DatabaseSpec, Engine } from "../spec/types.js";
+import { SpecValidationError, validateSpec } from "../spec/validate.js";
 import { createAlertPolicy } from "./alerts.js";
 import type { ConnectionInfo, GcpCloudSqlDatabaseArgs } from "./args.js";
 import { gcpComponentIssues } from "./checks.js";
@@ -20,16 +22,17 @@ import {
   planReplicas,
 } from "./mapping.js";
 
-/** Resolve and validate; throws SpecValidationError before anything is registered. */
+/** Resolve and validate (once); throws SpecValidationError before anything is registered. */
 function checkedSpec(args: GcpCloudSqlDatabaseArgs): DatabaseSpec {
-  const spec = args.spec ?? resolveSpec(args.input, args.environment, "gcp");
-  assertValidSpec(spec, { cloud: "gcp", environment: args.environment });
-  const issues = gcpComponentIssues(spec, args);
+  const spec = resolveComponentSpec(args, "gcp");
+  const issues = validateSpec(spec, { cloud: "gcp", environment: args.environment });
+  // The component's checks assume a well-formed spec.
+  if (issues.length === 0) issues.push(...gcpComponentIssues(spec, args));
   if (issues.length > 0) throw new SpecValidationError(issues);
   return spec;
 }
 
-export class GcpCloudSqlDatabase extends pulumi.ComponentResource {
+export class GcpCloudSqlDatabase extends pulumi.ComponentResource implements ManagedDatabase {
   static readonly type = "provisioning:gcp:CloudSqlDatabase";
 
   /** The validated spec the resources were rendered from. */
@@ -40,10 +43,18 @@ export class GcpCloudSqlDatabase extends pulumi.ComponentResource {
   readonly connectionName: pulumi.Output<string>;
   /** Private IP of the primary (empty when only a public IP is configured). */
   readonly privateIp: pulumi.Output<string>;
+  readonly engine: Engine;
+  readonly databaseName: string;
   /** Address clients reach: the private IP, or the public one when `network.private` is false. */
   readonly host: pulumi.Output<string>;
   readonly port: pulumi.Output<number>;
+  /** `host:port` of the primary. */
+  readonly endpoint: pulumi.Output<string>;
+  /** `host:port` of each replica (the same kind of address as `host`). */
+  readonly readerEndpoints: pulumi.Output<string[]>;
   /** Secret Manager secret (id `projects/<p>/secrets/<name>`) holding the master password. */
+  readonly secretRef: pulumi.Output<string>;
+  /** @deprecated Use `secretRef`, the name every cloud's component shares. */
   readonly secretId: pulumi.Output<string>;
   /** Host, port, user, password and database of the primary; secret. */
   readonly connection: pulumi.Output<Required<ConnectionInfo>>;
@@ -53,6 +64,8 @@ export class GcpCloudSqlDatabase extends pulumi.ComponentResource {
     const spec = checkedSpec(args);
     super(GcpCloudSqlDatabase.type, name, {}, opts);
     this.spec = spec;
+    this.engine = spec.engine;
+    this.databaseName = spec.databaseName;
     const parent = this;
     const project = args.project ? { project: args.project } : {};
     const labels = { ...spec.tags };
@@ -139,10 +152,14 @@ export class GcpCloudSqlDatabase extends pulumi.ComponentResource {
     this.connectionName = this.instance.connectionName;
     this.privateIp = this.instance.privateIpAddress;
     this.port = pulumi.output(port);
+    this.secretRef = secret.id;
     this.secretId = secret.id;
     this.replicaConnectionNames = pulumi.all(this.replicas.map((r) => r.connectionName));
-    const host = spec.network.private ? this.instance.privateIpAddress : this.instance.publicIpAddress;
+    const hostOf = (i: gcp.sql.DatabaseInstance) => (spec.network.private ? i.privateIpAddress : i.publicIpAddress);
+    const host = hostOf(this.instance);
     this.host = host;
+    this.endpoint = pulumi.interpolate`${host}:${port}`;
+    this.readerEndpoints = pulumi.all(this.replicas.map((r) => pulumi.interpolate`${hostOf(r)}:${port}`));
     this.connection = pulumi.secret(
       pulumi.all([host, password.result, user.name]).apply(([h, pw, u]) => ({
         host: h,
@@ -154,12 +171,9 @@ export class GcpCloudSqlDatabase extends pulumi.ComponentResource {
       })),
     );
     this.registerOutputs({
+      ...managedDatabaseOutputs(this),
       connectionName: this.connectionName,
       privateIp: this.privateIp,
-      host: this.host,
-      port: this.port,
-      secretId: this.secretId,
-      connection: this.connection,
       replicaConnectionNames: this.replicaConnectionNames,
     });
   }
@@ -169,7 +183,7 @@ export class GcpCloudSqlDatabase extends pulumi.ComponentResource {
     if (atRest.type !== "customer-key") return undefined;
     const common = { name, labels: { ...spec.tags }, parent: this, protect: spec.deletionProtection, ...(args.project ? { project: args.project } : {}) };
     if ("keyId" in atRest) {
-      const keyIds: Record<string, string> = { [args.region]: atRest.keyId };
+      const keyIds: Record<string, pulumi.Input<string>> = { [args.region]: atRest.keyId };
       for (const region of regions) if (region !== args.region) keyIds[region] = args.replicaKeyIds?.[region] ?? "";
       return existingCloudSqlKeys(keyIds, args.grantKeyAccess ?? true, common);
     }

@@ -16,7 +16,7 @@ export interface CloudSqlKeys {
 interface KeyOptions {
   /** Component name, prefix of the children's names. */
   name: string;
-  project?: string;
+  project?: pulumi.Input<string>;
   labels: Record<string, string>;
   parent: pulumi.Resource;
   /** Protect created keys from `pulumi destroy` (set with deletion protection). */
@@ -69,7 +69,7 @@ export function createCloudSqlKeys(regions: string[], rotationDays: number, o: K
 }
 
 /** Existing keys (one per region), granted to the service agent unless `grant` is false. */
-export function existingCloudSqlKeys(keyIds: Record<string, string>, grantAccess: boolean, o: KeyOptions): CloudSqlKeys {
+export function existingCloudSqlKeys(keyIds: Record<string, pulumi.Input<string>>, grantAccess: boolean, o: KeyOptions): CloudSqlKeys {
   const grants: pulumi.Resource[] = [];
   if (grantAccess) {
     const agent = serviceAgent(o);

@@ -1,6 +1,8 @@
 // Pure mapping from a DatabaseSpec to Cloud SQL (gcp.sql.DatabaseInstance) arguments. No Pulumi resources
 // here, so every choice is unit-testable; the component in cloudSqlDatabase.ts only wires outputs together.
 // Argument names follow node_modules/@pulumi/gcp/types/input.d.ts (sql.DatabaseInstanceSettings*).
+import * as pulumi from "@pulumi/pulumi";
+import { isKnownString } from "../spec/inputs.js";
 import { replicaInstances } from "../spec/replicas.js";
 import type { DatabaseSpec, Engine, ReplicaSpec, Size, SizeTier } from "../spec/types.js";
 
@@ -232,8 +234,16 @@ export function gcpRestoreArgs(spec: DatabaseSpec) {
     // Without a time Cloud SQL clones the source's current state, i.e. the latest restorable point.
     return { clone: { sourceInstanceName: restore.sourceId, ...(restore.time ? { pointInTime: restore.time } : {}) } };
   }
-  const [instanceId, runId] = restore.snapshotId.split("/");
-  return { restoreBackupContext: { instanceId: instanceId ?? "", backupRunId: Number(runId) } };
+  const { snapshotId } = restore;
+  if (isKnownString(snapshotId)) return { restoreBackupContext: backupContext(snapshotId) };
+  // An Output (a StackReference's backup run, for instance): split once it is known.
+  return { restoreBackupContext: pulumi.output(snapshotId).apply(backupContext) };
+}
+
+/** "instance/runId" as Cloud SQL's restoreBackupContext. */
+function backupContext(snapshotId: string): { instanceId: string; backupRunId: number } {
+  const [instanceId, runId] = snapshotId.split("/");
+  return { instanceId: instanceId ?? "", backupRunId: Number(runId) };
 }
 
 /** Restore inputs shape creation only; ignoring them keeps later updates from replacing the instance. */

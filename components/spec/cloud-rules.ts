@@ -6,6 +6,7 @@ import {
   cloudLimits, fixedMaintenanceMinutes, reservedUsernames, tagRules,
 } from "./limits.js";
 import type { EngineLimits } from "./limits.js";
+import { displayable, isKnownString } from "./inputs.js";
 import { windowPattern } from "./schema.js";
 import type { Cloud, DatabaseSpec, Environment, Size } from "./types.js";
 
@@ -18,14 +19,19 @@ export interface RuleContext {
   add(path: string, value: unknown, message: string, cloudSpecific?: boolean): void;
 }
 
-/** A value as it appears in messages: strings quoted, objects as short JSON. */
+/** A value as it appears in messages: strings quoted, objects as short JSON, Outputs as a placeholder. */
 export function show(value: unknown): string {
   if (value === undefined) return "(missing)";
-  const json = JSON.stringify(value) ?? String(value);
+  const json = JSON.stringify(displayable(value)) ?? String(value);
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
 
 type Add = (path: string, value: unknown, message: string) => void;
+
+/** A known string that does not match: references still unresolved (Outputs) are left to the provider. */
+function malformed(value: unknown, pattern: RegExp): boolean {
+  return isKnownString(value) && !pattern.test(value);
+}
 
 const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 const week = 7 * 1440;
@@ -214,7 +220,7 @@ function awsRules(c: RuleContext, add: Add): void {
   }
   const key = spec.encryption.atRest;
   // RDS (kmsKeyId) and AWS Backup (kmsKeyArn) take ARNs only: a bare key id or "alias/name" fails at deploy.
-  if (key.type === "customer-key" && "keyId" in key && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/.test(key.keyId)) {
+  if (key.type === "customer-key" && "keyId" in key && malformed(key.keyId, /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/)) {
     add("encryption.atRest.keyId", key.keyId,
       `${show(key.keyId)} is not an AWS KMS key ARN, which RDS needs; use "arn:aws:kms:<region>:<account>:key/<id>" (or the alias's ARN, "arn:aws:kms:<region>:<account>:alias/<name>")`);
   }
@@ -227,18 +233,18 @@ function awsRules(c: RuleContext, add: Add): void {
   if (net.subnetIds && net.subnetIds.length < 2) {
     add("network.subnetIds", net.subnetIds, `${show(net.subnetIds)}: an AWS DB subnet group needs subnets in at least 2 availability zones; list 2 or more`);
   }
-  const ids: [string, string[] | undefined, RegExp, string][] = [
+  const ids: [string, readonly unknown[] | undefined, RegExp, string][] = [
     ["network.subnetIds", net.subnetIds, /^subnet-[0-9a-f]{8,17}$/, "subnet-0123456789abcdef0"],
     ["network.allowedSecurityGroupIds", net.allowedSecurityGroupIds, /^sg-[0-9a-f]{8,17}$/, "sg-0123456789abcdef0"],
     ["network.vpcId", net.vpcId === undefined ? undefined : [net.vpcId], /^vpc-[0-9a-f]{8,17}$/, "vpc-0123456789abcdef0"],
   ];
   for (const [path, list, pattern, example] of ids) {
     list?.forEach((id, i) => {
-      if (!pattern.test(id)) add(path === "network.vpcId" ? path : `${path}[${i}]`, id, `${show(id)} is not an AWS id of this kind; use e.g. "${example}"`);
+      if (malformed(id, pattern)) add(path === "network.vpcId" ? path : `${path}[${i}]`, id, `${show(id)} is not an AWS id of this kind; use e.g. "${example}"`);
     });
   }
   const target = spec.observability.alarms.notificationTarget;
-  if (target !== undefined && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/.test(target)) {
+  if (malformed(target, /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/)) {
     add("observability.alarms.notificationTarget", target, `${show(target)} is not an SNS topic ARN on AWS; use "arn:aws:sns:<region>:<account>:<topic>"`);
   }
   for (const { path, value } of instanceClasses(spec)) {
@@ -271,11 +277,11 @@ function gcpRules(c: RuleContext, add: Add): void {
     if (!/^db-[a-zA-Z0-9-]+$/.test(value)) add(path, value, `${show(value)} is not a GCP Cloud SQL tier; use e.g. "db-custom-2-7680"`);
   }
   const key = spec.encryption.atRest;
-  if (key.type === "customer-key" && "keyId" in key && !/^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/.test(key.keyId)) {
+  if (key.type === "customer-key" && "keyId" in key && malformed(key.keyId, /^projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/)) {
     add("encryption.atRest.keyId", key.keyId, `${show(key.keyId)} is not a GCP Cloud KMS key; use "projects/<p>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>"`);
   }
   const target = spec.observability.alarms.notificationTarget;
-  if (target !== undefined && !/^projects\/[^/]+\/notificationChannels\/[^/]+$/.test(target)) {
+  if (malformed(target, /^projects\/[^/]+\/notificationChannels\/[^/]+$/)) {
     add("observability.alarms.notificationTarget", target, `${show(target)} is not a GCP notification channel; use "projects/<p>/notificationChannels/<id>"`);
   }
 }
@@ -308,14 +314,14 @@ function azureRules(c: RuleContext, add: Add): void {
     add("maintenanceWindow.durationMinutes", duration, `${duration}: maintenance windows on ${product} last one hour; omit it or use 60`);
   }
   const key = spec.encryption.atRest;
-  if (key.type === "customer-key" && "keyId" in key && !/^https:\/\/[a-z0-9-]+\.(vault\.azure\.net|managedhsm\.azure\.net)\/keys\/[^/]+(\/[0-9a-f]*)?$/i.test(key.keyId)) {
+  if (key.type === "customer-key" && "keyId" in key && malformed(key.keyId, /^https:\/\/[a-z0-9-]+\.(vault\.azure\.net|managedhsm\.azure\.net)\/keys\/[^/]+(\/[0-9a-f]*)?$/i)) {
     add("encryption.atRest.keyId", key.keyId, `${show(key.keyId)} is not an Azure Key Vault key id; use "https://<vault>.vault.azure.net/keys/<name>[/<version>]"`);
   }
   if (key.type === "customer-key" && "rotationDays" in key && key.rotationDays !== undefined && key.rotationDays < azureKeyVaultMinRotationDays) {
     add("encryption.atRest.rotationDays", key.rotationDays, `${key.rotationDays} is below the ${azureKeyVaultMinRotationDays} days Azure Key Vault rotation allows; use ${azureKeyVaultMinRotationDays} or more`);
   }
   const target = spec.observability.alarms.notificationTarget;
-  if (target !== undefined && !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/actionGroups\/[^/]+$/i.test(target)) {
+  if (malformed(target, /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/microsoft\.insights\/actionGroups\/[^/]+$/i)) {
     add("observability.alarms.notificationTarget", target, `${show(target)} is not an Azure action group id; use "/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Insights/actionGroups/<name>"`);
   }
   for (const { path, value } of instanceClasses(spec)) {

@@ -1,9 +1,17 @@
-// Public entry point of the DatabaseSpec contract: types, presets and validation.
+// Public entry point of the DatabaseSpec contract: types, presets, validation and the ManagedDatabase
+// interface every component implements.
 export * from "./types.js";
 export { presets, presetFor, resolveSpec, mergeSpec, defaultEngineVersions } from "./presets.js";
 export type { PresetDefaults } from "./presets.js";
-export { validateSpec, assertValidSpec, formatIssues, SpecValidationError } from "./validate.js";
+export { validateSpec, assertValidSpec, formatIssues, SpecValidationError, environmentIssue, environments } from "./validate.js";
 export type { ValidateOptions } from "./validate.js";
+export { componentArgIssues, resolveComponentSpec } from "./component-args.js";
+export type { ComponentSpecArgs } from "./component-args.js";
+export { isUnresolved, cloneSpecValue } from "./inputs.js";
+export { managedDatabaseOutputNames, managedDatabaseOutputs } from "./managed-database.js";
+export type { ManagedDatabase } from "./managed-database.js";
+export type { SpecShape, SchemaSpec } from "./contract.js";
+export { databaseSpecSchema } from "./schema.js";
 export { cloudLimits, engineLimits, enginePorts } from "./limits.js";
 export type { CloudLimits, EngineLimits } from "./limits.js";
 export { alarmThresholds, defaultAlarmThresholds } from "./alarms.js";

@@ -39,7 +39,9 @@ import type {
   Engine,
   Environment,
 } from "./types.js";
+import { cloneSpecValue, isPlainObject } from "./inputs.js";
 import { engineLimits } from "./limits.js";
+import { environmentIssue, SpecValidationError } from "./validate.js";
 
 /** Everything a preset decides: a full spec minus the identity fields the user must give. */
 export type PresetDefaults = Omit<DatabaseSpec, "name" | "engine" | "engineVersion">;
@@ -137,17 +139,16 @@ export const presets: Record<Environment, PresetDefaults> = {
  */
 const replaceWhole = new Set(["size", "encryption.atRest", "restore"]);
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** Deep merge: objects merge key by key, arrays and `replaceWhole` paths replace, `undefined` keeps the base. */
+/**
+ * Deep merge: objects merge key by key, arrays and `replaceWhole` paths replace, `undefined` keeps the base.
+ * Outputs and Promises (references to other resources) are values: kept as they are, never copied or merged.
+ */
 export function mergeSpec<T>(base: T, override: unknown, path = ""): T {
-  if (override === undefined) return structuredClone(base);
+  if (override === undefined) return cloneSpecValue(base);
   if (!isPlainObject(base) || !isPlainObject(override) || replaceWhole.has(path)) {
-    return structuredClone(override) as T;
+    return cloneSpecValue(override) as T;
   }
-  const out: Record<string, unknown> = structuredClone(base);
+  const out: Record<string, unknown> = cloneSpecValue(base);
   for (const [key, value] of Object.entries(override)) {
     if (value === undefined) continue;
     out[key] = mergeSpec(out[key], value, path ? `${path}.${key}` : key);
@@ -157,7 +158,7 @@ export function mergeSpec<T>(base: T, override: unknown, path = ""): T {
 
 /** The preset moved to values `cloud` can take for `engine` (see the table's footnote). */
 export function presetFor(environment: Environment, engine: Engine, cloud?: Cloud): PresetDefaults {
-  const preset = structuredClone(presets[environment]);
+  const preset = cloneSpecValue(presets[environment]);
   const limits = cloud ? engineLimits(cloud, engine) : undefined;
   if (!limits) return preset;
   const retention = limits.retentionDays;
@@ -178,13 +179,16 @@ export function presetFor(environment: Environment, engine: Engine, cloud?: Clou
 /**
  * A complete spec: `input` merged over the `environment` preset field by field (nested objects merge,
  * arrays replace). `engineVersion` defaults per engine. Pass `cloud` to start from a preset that cloud
- * accepts (retention minimums, always-on PITR, Azure PostgreSQL storage sizes). Does not validate.
+ * accepts (retention minimums, always-on PITR, Azure PostgreSQL storage sizes). Does not validate the spec;
+ * throws SpecValidationError naming `environment` when it is not a preset name (untyped input).
  */
 export function resolveSpec(
   input: DatabaseSpecInput,
   environment: Environment,
   cloud?: Cloud,
 ): DatabaseSpec {
+  const wrong = environmentIssue(environment);
+  if (wrong) throw new SpecValidationError([wrong]);
   const base: DatabaseSpec = {
     name: input.name,
     engine: input.engine,

@@ -1,7 +1,9 @@
 // Structural schema of a DatabaseSpec (zod 4): types, enums and formats. Cloud limits are checked in
 // validate.ts; this only decides whether the value has the right shape. Objects are strict so that a
-// misspelt field (`retentionDay`) is reported instead of silently ignored.
+// misspelt field (`retentionDay`) is reported instead of silently ignored. contract.ts keeps this schema and
+// the types in types.ts the same shape at compile time.
 import { z } from "zod";
+import { isUnresolved, type ResourceRef } from "./inputs.js";
 
 /** `hh:mm-hh:mm`, 24-hour UTC. */
 export const windowPattern = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
@@ -21,7 +23,14 @@ const days = z.int().min(0);
 const positive = z.int().min(1);
 const nonEmpty = z.string().min(1);
 
+/** An Output or Promise: accepted as is, its value is checked by the provider at deploy. */
+const unresolved = z.custom<Exclude<ResourceRef, string>>((value) => isUnresolved(value));
+
+/** A reference to another resource: a string checked by `known`, or an unresolved Output/Promise. */
+export const reference = (known: z.ZodType<string, string> = nonEmpty) => z.union([known, unresolved]);
+
 export const engineSchema = z.enum(["postgres", "mysql", "sqlserver"]);
+export const environmentSchema = z.enum(["dev", "staging", "prod", "ci"]);
 export const tierSchema = z.enum(["dev", "small", "medium", "large", "xlarge"]);
 
 export const sizeSchema = z
@@ -45,7 +54,7 @@ const atRestSchema = z.discriminatedUnion(
     z.strictObject({ type: z.literal("provider-managed") }),
     z.strictObject({
       type: z.literal("customer-key"),
-      keyId: nonEmpty.optional(),
+      keyId: reference().optional(),
       create: z.literal(true).optional(),
       rotationDays: positive.optional(),
     }),
@@ -56,10 +65,10 @@ const atRestSchema = z.discriminatedUnion(
 const restoreSchema = z.discriminatedUnion(
   "mode",
   [
-    z.strictObject({ mode: z.literal("snapshot"), snapshotId: nonEmpty }),
+    z.strictObject({ mode: z.literal("snapshot"), snapshotId: reference() }),
     z.strictObject({
       mode: z.literal("point-in-time"),
-      sourceId: nonEmpty,
+      sourceId: reference(),
       time: z.iso
         .datetime({ error: 'is not an ISO-8601 UTC time; use e.g. "2026-01-31T12:00:00Z"' })
         .optional(),
@@ -113,10 +122,10 @@ export const databaseSpecSchema = z.strictObject({
     allowedCidrs: z.array(
       z.string().refine(isCidr, { error: 'is not a CIDR block; use e.g. "10.0.0.0/16" or "2001:db8::/32"' }),
     ),
-    allowedSecurityGroupIds: z.array(nonEmpty).optional(),
-    subnetIds: z.array(nonEmpty).optional(),
-    vpcId: nonEmpty.optional(),
-    privateDnsZoneId: nonEmpty.optional(),
+    allowedSecurityGroupIds: z.array(reference()).optional(),
+    subnetIds: z.array(reference()).optional(),
+    vpcId: reference().optional(),
+    privateDnsZoneId: reference().optional(),
   }),
   maintenanceWindow: z
     .strictObject({
@@ -133,13 +142,13 @@ export const databaseSpecSchema = z.strictObject({
     pgStatStatements: z.boolean().optional(),
     alarms: z.strictObject({
       enabled: z.boolean(),
-      notificationTarget: nonEmpty.optional(),
+      notificationTarget: reference().optional(),
       cpuPercent: z.number().min(1).max(100).optional(),
       freeStoragePercent: z.number().min(1).max(99).optional(),
       maxConnections: positive.optional(),
       replicaLagSeconds: positive.optional(),
     }),
-    logAnalyticsWorkspaceId: nonEmpty.optional(),
+    logAnalyticsWorkspaceId: reference().optional(),
   }),
   pooling: z.strictObject({
     enabled: z.boolean(),
@@ -155,7 +164,7 @@ export const databaseSpecSchema = z.strictObject({
       .max(63)
       .regex(usernamePattern, { error: 'is not a valid user name; use a letter then letters, digits or underscores, e.g. "dbadmin"' }),
     entraAdmin: z
-      .strictObject({ login: nonEmpty, objectId: z.uuid(), tenantId: z.uuid().optional() })
+      .strictObject({ login: nonEmpty, objectId: reference(z.uuid()), tenantId: reference(z.uuid()).optional() })
       .optional(),
   }),
   restore: restoreSchema.optional(),

@@ -1,6 +1,11 @@
 // The one cloud-neutral description of a managed database. Every component (AWS, GCP, Azure) takes a
 // DatabaseSpec, validates it with `validateSpec`, and maps it to provider arguments with pure functions.
 // Field docs follow CDK style: what it is, the default, and what each cloud does with it.
+// References to other resources are `ResourceRef`s: a string, or an Output/Promise passed through untouched.
+import type * as pulumi from "@pulumi/pulumi";
+import type { ResourceRef } from "./inputs.js";
+
+export type { ResourceRef } from "./inputs.js";
 
 /** Engine family. `sqlserver` exists on AWS RDS, Cloud SQL and Azure SQL Database. */
 export type Engine = "postgres" | "mysql" | "sqlserver";
@@ -60,7 +65,7 @@ export interface BackupSpec {
 /** Encryption at rest: the provider's key, or a customer-managed key (existing, or created with rotation). */
 export type AtRestEncryption =
   | { type: "provider-managed" }
-  | { type: "customer-key"; keyId: string }
+  | { type: "customer-key"; keyId: ResourceRef }
   | { type: "customer-key"; create: true; rotationDays?: number };
 
 export interface EncryptionSpec {
@@ -85,13 +90,16 @@ export interface NetworkSpec {
   /** CIDR blocks admitted on the engine port. */
   allowedCidrs: string[];
   /** AWS security group ids admitted on the engine port. */
-  allowedSecurityGroupIds?: string[];
-  /** AWS subnet ids for the DB subnet group; Azure delegated subnet id (flexible servers). */
-  subnetIds?: string[];
+  allowedSecurityGroupIds?: ResourceRef[];
+  /**
+   * AWS subnet ids for the DB subnet group; Azure delegated subnet id (flexible servers). Counted even when
+   * the ids are Outputs (AWS needs two or more, Azure exactly one).
+   */
+  subnetIds?: ResourceRef[];
   /** AWS VPC id; GCP VPC network self-link (private IP); Azure virtual network id. */
-  vpcId?: string;
+  vpcId?: ResourceRef;
   /** Azure private DNS zone id for flexible servers' private access. */
-  privateDnsZoneId?: string;
+  privateDnsZoneId?: ResourceRef;
 }
 
 export interface MaintenanceWindow {
@@ -107,7 +115,7 @@ export interface AlarmSpec {
   /** Create alarms (CPU, free storage, connections, replica lag). */
   enabled: boolean;
   /** Where alarms go: SNS topic ARN, GCP notification channel id, Azure action group id. */
-  notificationTarget?: string;
+  notificationTarget?: ResourceRef;
   /** Alarm when average CPU stays above this share. Default 80. */
   cpuPercent?: number;
   /** Alarm when free storage falls below this share of the allocated size. Default 10. */
@@ -134,7 +142,7 @@ export interface ObservabilitySpec {
   pgStatStatements?: boolean;
   alarms: AlarmSpec;
   /** Azure Log Analytics workspace id for diagnostics and auditing. */
-  logAnalyticsWorkspaceId?: string;
+  logAnalyticsWorkspaceId?: ResourceRef;
 }
 
 export interface PoolingSpec {
@@ -148,8 +156,8 @@ export interface PoolingSpec {
 
 /** How the database is created: empty, from a snapshot, or restored to a point in time. Shapes creation only. */
 export type RestoreSpec =
-  | { mode: "snapshot"; snapshotId: string }
-  | { mode: "point-in-time"; sourceId: string; time?: string; useLatestRestorableTime?: boolean };
+  | { mode: "snapshot"; snapshotId: ResourceRef }
+  | { mode: "point-in-time"; sourceId: ResourceRef; time?: string; useLatestRestorableTime?: boolean };
 
 export interface AuthSpec {
   /** Let IAM / Entra ID identities log in (AWS IAM database authentication, Cloud SQL IAM, Entra admin). */
@@ -159,7 +167,7 @@ export interface AuthSpec {
   /** Master user name. Default `dbadmin`. */
   masterUsername: string;
   /** Azure Entra ID administrator (login name + object id). */
-  entraAdmin?: { login: string; objectId: string; tenantId?: string };
+  entraAdmin?: { login: string; objectId: ResourceRef; tenantId?: ResourceRef };
 }
 
 export interface DatabaseSpec {
@@ -226,12 +234,14 @@ export type SpecSource =
       spec?: never;
     };
 
-/** Partial overrides, applied field by field on top of a preset. */
-export type DeepPartial<T> = T extends (infer U)[]
-  ? U[]
-  : T extends object
-    ? { [K in keyof T]?: DeepPartial<T[K]> }
-    : T;
+/** Partial overrides, applied field by field on top of a preset. Outputs and Promises are values, not objects. */
+export type DeepPartial<T> = T extends PromiseLike<unknown> | pulumi.OutputInstance<unknown>
+  ? T
+  : T extends (infer U)[]
+    ? U[]
+    : T extends object
+      ? { [K in keyof T]?: DeepPartial<T[K]> }
+      : T;
 
 export type DatabaseSpecInput = DeepPartial<DatabaseSpec> & Pick<DatabaseSpec, "name" | "engine">;
 

@@ -3,7 +3,7 @@
 import type { z } from "zod";
 import { cloudRules, show, type RuleContext } from "./cloud-rules.js";
 import { engineLimits, reservedDatabaseNames } from "./limits.js";
-import { databaseSpecSchema, windowPattern } from "./schema.js";
+import { databaseSpecSchema, environmentSchema, windowPattern } from "./schema.js";
 import type { Cloud, DatabaseSpec, Environment, SpecIssue } from "./types.js";
 
 export type { RuleContext };
@@ -70,6 +70,12 @@ function fromZod(issue: z.core.$ZodIssue, root: unknown): SpecIssue[] {
     }
     case "invalid_element":
       return [at(`${show(value)} is not valid here`)];
+    case "invalid_union": {
+      // A reference (string or Output) that is neither: report it as the string it should be.
+      const first = issue.errors[0]?.[0];
+      if (first) return fromZod({ ...first, path: [...issue.path, ...first.path] } as z.core.$ZodIssue, root);
+      return [at(`${show(value)} ${issue.message}`)];
+    }
     default:
       // custom, invalid_format and invalid_union carry the schema's own message with the fix.
       return [at(`${show(value)} ${issue.message}`)];
@@ -155,10 +161,33 @@ function prodRules(c: RuleContext): void {
   }
 }
 
+/** The environment names, in the order messages list them. */
+export const environments: readonly Environment[] = environmentSchema.options;
+
+/**
+ * The issue with an environment given as `value` (from untyped code or a misspelt key), or undefined when it
+ * is one of the presets. `path` names the field the value came from.
+ */
+export function environmentIssue(value: unknown, path = "environment"): SpecIssue | undefined {
+  if (environmentSchema.safeParse(value).success) return undefined;
+  const allowed = environments.map((e) => show(e)).join(", ");
+  if (value === undefined) return { path, value, message: `is missing; use one of ${allowed}` };
+  const v = String(value).toLowerCase();
+  const near = environments.find((e) => v.startsWith(e) || e.startsWith(v));
+  return {
+    path,
+    value,
+    message: `${show(value)} is not an environment; use one of ${allowed}${near && v !== "" ? ` (${show(near)}?)` : ""}`,
+  };
+}
+
 /** Every problem in `spec` for `opts.cloud` (and `opts.environment`), each with path, value and fix. */
 export function validateSpec(spec: DatabaseSpec, opts: ValidateOptions): SpecIssue[] {
   const parsed = databaseSpecSchema.safeParse(spec);
   const structural = parsed.success ? [] : parsed.error.issues.flatMap((i) => fromZod(i, spec));
+  // An untyped caller's "production" would silently skip the prod rules.
+  const badEnvironment = opts.environment === undefined ? undefined : environmentIssue(opts.environment);
+  if (badEnvironment) structural.unshift(badEnvironment);
   if (typeof spec !== "object" || spec === null) return structural;
   const broken = structural.map((i) => i.path);
   const covered = (path: string) =>

@@ -60,7 +60,8 @@ describe("examples/consumer-stack", () => {
     expect(ingress).toEqual([expect.objectContaining({ referencedSecurityGroupId: "sg-0b2c3d4e5f6071829", fromPort: 5432, toPort: 5432 })]);
     expect(plain<Record<string, any>>(one(T.backupPlan).inputs)["rules"]).toEqual([expect.objectContaining({ ruleName: "monthly", lifecycle: { deleteAfter: 372 } })]);
     expect(await value(out.endpoint)).toBe("orders.c0abcdefgh.us-east-1.rds.amazonaws.com:5432");
-    expect(await value(out.readerEndpoints)).toEqual(["orders-replica-1.c0abcdefgh.us-east-1.rds.amazonaws.com"]);
+    // host:port, like endpoint (ManagedDatabase).
+    expect(await value(out.readerEndpoints)).toEqual(["orders-replica-1.c0abcdefgh.us-east-1.rds.amazonaws.com:5432"]);
   });
 
   it("lets the app role connect as orders_app to the primary and the replica", async () => {

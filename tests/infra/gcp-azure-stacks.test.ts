@@ -38,7 +38,7 @@ describe("Pulumi.gcp-dev.yaml", () => {
     expect(ofType("gcp:kms/cryptoKey:CryptoKey")).toHaveLength(0);
     expect(isSecretValue(one("gcp:secretmanager/secretVersion:SecretVersion").inputs["secretData"])).toBe(true);
     expect(await value(out.endpoint)).toBe("10.20.0.5:5432");
-    expect(await value(out.secretArn)).toBe("projects/mock-project/secrets/orders-gcp-dev-db-password");
+    expect(await value(out.secretRef)).toBe("projects/mock-project/secrets/orders-gcp-dev-db-password");
     expect(await pulumi.isSecret(out.connection)).toBe(true);
     expect(await pulumi.isSecret(out.endpoint)).toBe(false);
   });
@@ -97,7 +97,7 @@ describe("Pulumi.azure-prod.yaml", () => {
     for (const a of alerts) expect(a["actions"]).toEqual([{ actionGroupId: expect.stringMatching(/actionGroups\/ag-orders-oncall$/) }]);
     expect(isSecretValue(one("azure:keyvault/secret:Secret").inputs["value"])).toBe(true);
     expect(await value(out.endpoint)).toBe("orders-azure-prod-a1b2c3.postgres.database.azure.com:5432");
-    expect(await value(out.secretArn)).toMatch(/secrets\/orders-azure-prod-admin-password/);
+    expect(await value(out.secretRef)).toMatch(/secrets\/orders-azure-prod-admin-password/);
     expect(await pulumi.isSecret(out.connection)).toBe(true);
   });
 

@@ -35,7 +35,7 @@ describe("stacks", () => {
     expect(rec("orders-dev-params-postgres17")["parameters"]).toContainEqual({ name: "log_min_duration_statement", value: "1000", applyMethod: "immediate" });
     expect(await value(out.endpoint)).toBe("orders-dev.c0abcdefgh.us-east-1.rds.amazonaws.com:5432");
     expect(await value(out.port)).toBe(5432);
-    expect(await value(out.secretArn)).toMatch(/^arn:aws:secretsmanager:us-east-1:/);
+    expect(await value(out.secretRef)).toMatch(/^arn:aws:secretsmanager:us-east-1:/);
     expect(await pulumi.isSecret(out.connection)).toBe(true);
     expect(await pulumi.isSecret(out.endpoint)).toBe(false);
     expect(isSecretValue(named("orders-dev-instance").inputs["password"])).toBe(true);

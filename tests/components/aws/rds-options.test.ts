@@ -90,8 +90,8 @@ describe("replicas", () => {
     }
     expect(ofType(T.parameterGroup)).toHaveLength(1);
     expect(await value(db.readerEndpoints)).toEqual([
-      "orders-replica-1.c0abcdefgh.us-east-1.rds.amazonaws.com",
-      "orders-replica-2.c0abcdefgh.us-east-1.rds.amazonaws.com",
+      "orders-replica-1.c0abcdefgh.us-east-1.rds.amazonaws.com:5432",
+      "orders-replica-2.c0abcdefgh.us-east-1.rds.amazonaws.com:5432",
     ]);
   });
 

@@ -36,13 +36,17 @@ export async function runProgram<T>(moduleUrl: string | URL, config: Record<stri
 
 const root = new URL("../../../", import.meta.url);
 
-/** Stack outputs of the infra program (infra/index.ts). */
+/** Stack outputs of the infra program (infra/index.ts): the ManagedDatabase names on every cloud. */
 export interface InfraOutputs {
   cloud: string;
   environment: string;
-  endpoint: pulumi.Output<string>;
+  engine: string;
+  databaseName: string;
+  host: pulumi.Output<string>;
   port: pulumi.Output<number>;
-  secretArn: pulumi.Output<string>;
+  endpoint: pulumi.Output<string>;
+  readerEndpoints: pulumi.Output<string[]>;
+  secretRef: pulumi.Output<string>;
   connection: pulumi.Output<Record<string, unknown>>;
 }
 
