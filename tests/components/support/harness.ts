@@ -39,6 +39,12 @@ export function plain<T = unknown>(value: unknown): T {
 
 export const registered: Registered[] = [];
 const providerRegions = new Map<string, string>();
+const stacks = new Map<string, { outputs: Record<string, unknown>; secretOutputNames: string[] }>();
+
+/** What a `new pulumi.StackReference(stack)` reads under the mocks: its outputs, some of them secret. */
+export function setStackOutputs(stack: string, outputs: Record<string, unknown>, secretOutputNames: string[] = []): void {
+  stacks.set(stack, { outputs, secretOutputNames });
+}
 
 /** AWS region a registration lands in: its `region` input, its provider's region, else the default. */
 export function regionOf(r: Pick<Registered, "inputs" | "provider">): string {
@@ -99,6 +105,8 @@ function computedState(r: Registered): Record<string, unknown> {
   const generated = str("name") ?? (str("namePrefix") ? `${str("namePrefix")}20260101` : `${name}-a1b2c3`);
   if (type.startsWith("aws:")) return awsState(type, name, inputs, regionOf(r), generated);
   switch (type) {
+    case "pulumi:pulumi:StackReference":
+      return stacks.get(String(inputs["name"])) ?? { outputs: {}, secretOutputNames: [] };
     case "random:index/randomPassword:RandomPassword":
       return { result: `${MOCK_PASSWORD_PREFIX}${name}`, bcryptHash: "$2a$10$mock" };
     case "gcp:sql/databaseInstance:DatabaseInstance": {
@@ -107,8 +115,9 @@ function computedState(r: Registered): Record<string, unknown> {
         name: generated,
         project,
         connectionName: `${project}:${String(inputs["region"])}:${generated}`,
-        privateIpAddress: "10.20.0.5",
-        publicIpAddress: "34.1.2.3",
+        // Replicas get addresses of their own.
+        privateIpAddress: inputs["masterInstanceName"] ? "10.20.0.6" : "10.20.0.5",
+        publicIpAddress: inputs["masterInstanceName"] ? "34.1.2.4" : "34.1.2.3",
       };
     }
     case "gcp:projects/serviceIdentity:ServiceIdentity":
