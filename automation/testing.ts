@@ -5,7 +5,7 @@
 //   … new pg.Pool({ connectionString: db.url }) …
 //   await db.release();                // dropped WITH (FORCE): leaked connections cannot block it
 //   await dbs.close();
-import { connectionEnv, databaseUrl } from "../migrations/connection.js";
+import { connectionEnv, databaseUrl } from "../core/connection.js";
 import { applyMigrations, resolveSource, sourceKey, type MigrationSource } from "./driver/migrations.js";
 import { provision } from "./driver/provision.js";
 import { newMeta, parseDuration } from "./targets/meta.js";
@@ -18,13 +18,16 @@ export interface EphemeralDatabasesOptions {
   /** A team's migration tool (flyway, liquibase, alembic, dbmate) with its `project` folder. */
   tool?: string;
   project?: string;
-  /** Target name (default DBTK_TARGET or `local`). */
+  /** Target name (default `local`). */
   target?: string;
   engine?: TargetOptions["engine"];
   via?: TargetOptions["via"];
   serverUrl?: string;
-  /** Local server directory (default under DBTK_SERVERS_DIR). */
+  /** Local server directory (default `<serversDir>/postgres` or `…/mariadb`). */
   rootDir?: string;
+  /** The toolkit's directories (read from no environment: pass e.g. `process.env.DBTK_SERVERS_DIR` yourself). */
+  serversDir?: string;
+  cacheDir?: string;
   /** Clone a migrated template (default true); false migrates every database in place. */
   templates?: boolean;
   /** Databases made ahead of time and handed out on acquire (default 2). */
@@ -159,13 +162,21 @@ class Pool implements EphemeralDatabases {
  * `acquire()` hands one out and starts making the next in the background.
  */
 export async function ephemeralDatabases(opts: EphemeralDatabasesOptions = {}): Promise<EphemeralDatabases> {
-  const source = resolveSource({ migrations: opts.migrations, tool: opts.tool, project: opts.project });
-  const ttlMs = typeof opts.ttl === "number" ? opts.ttl : parseDuration(opts.ttl ?? "30m", "ttl");
-  const target = await openTarget(opts.target ?? process.env.DBTK_TARGET ?? "local", {
-    ...(opts.engine ? { engine: opts.engine } : {}),
-    ...(opts.via ? { via: opts.via } : {}),
-    ...(opts.serverUrl ? { serverUrl: opts.serverUrl } : {}),
-    ...(opts.rootDir ? { rootDir: opts.rootDir } : {}),
+  const source = resolveSource({
+    migrations: opts.migrations,
+    tool: opts.tool,
+    project: opts.project,
+    ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+  });
+  const ttlMs = typeof opts.ttl === "number" ? opts.ttl : parseDuration(opts.ttl ?? "30m", "options.ttl");
+  const { engine, via, serverUrl, rootDir, serversDir, cacheDir } = opts;
+  const target = await openTarget(opts.target ?? "local", {
+    ...(engine ? { engine } : {}),
+    ...(via ? { via } : {}),
+    ...(serverUrl ? { serverUrl } : {}),
+    ...(rootDir ? { rootDir } : {}),
+    ...(serversDir ? { serversDir } : {}),
+    ...(cacheDir ? { cacheDir } : {}),
   });
   try {
     let key: string | undefined;

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { createStackTarget } from "../automation/engine/index.ts";
-import { startLocalPostgres } from "../automation/servers/index.ts";
+import { startLocalPostgres } from "../core/servers/index.ts";
 import { newMeta, newPassword } from "../automation/targets/meta.ts";
 
 const ITERATIONS = Number(process.argv[2] ?? process.env.BENCH_ITERATIONS ?? 3);

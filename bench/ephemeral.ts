@@ -26,7 +26,7 @@ const { localMariadbTarget, localPostgresTarget } = await import("../automation/
 const { newMeta, templateName } = await import("../automation/targets/meta.ts");
 const { applyMigrations, resolveSource, sourceKey } = await import("../automation/driver/migrations.ts");
 const { ephemeralDatabases } = await import("../automation/testing.ts");
-const { startLocalMariadb, startLocalPostgres } = await import("../automation/servers/index.ts");
+const { startLocalMariadb, startLocalPostgres } = await import("../core/servers/index.ts");
 
 const results: Array<[string, string]> = [];
 const report = (name: string, value: string) => {

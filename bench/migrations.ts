@@ -10,8 +10,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import mysql from "mysql2/promise";
 import pg from "pg";
-import { cacheDir, startLocalMariadb, startLocalPostgres, type ServerHandle } from "../automation/servers/index.ts";
-import { databaseUrl, jdbcUrl, type DbTarget } from "../migrations/connection.ts";
+import { cacheDir, dirsFromEnv, startLocalMariadb, startLocalPostgres, type ServerHandle } from "../core/servers/index.ts";
+import { databaseUrl, jdbcUrl, type DbTarget } from "../core/connection.ts";
 import { migrate } from "../migrations/index.ts";
 import { platformBinary } from "../migrations/adapters/platform-binary.ts";
 
@@ -21,7 +21,7 @@ const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 };
-const flywayBin = path.join(cacheDir(), "bin", "flyway");
+const flywayBin = path.join(cacheDir(dirsFromEnv(process.env)), "bin", "flyway");
 const dbmateBin = platformBinary("dbmate", "dbmate");
 const root = path.join(os.tmpdir(), `dbtk-bench-migrations-${process.pid}`);
 

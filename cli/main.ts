@@ -11,6 +11,7 @@ import { registerMigrateCommands } from "./commands/migrate.js";
 import { registerToolCommands } from "./commands/tool.js";
 import { registerCheckCommands } from "./commands/check.js";
 import { registerLintCommands } from "./commands/lint.js";
+import { cliWording } from "./wording.js";
 
 // The package's own manifest, by self-reference: the same path from source and from dist/.
 const pkg = createRequire(import.meta.url)("dbtk/package.json") as { version: string };
@@ -44,7 +45,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const code = (err as { code?: string; exitCode?: number }).code;
     if (code?.startsWith("commander.")) return (err as { exitCode: number }).exitCode ?? 1;
-    process.stderr.write(`dbtk: ${(err as Error).message}\n`);
+    // Library messages name options as the API spells them; say them as flags and variables.
+    process.stderr.write(`dbtk: ${cliWording((err as Error).message)}\n`);
     return typeof (err as { exitCode?: number }).exitCode === "number" ? (err as { exitCode: number }).exitCode : 1;
   }
 }

@@ -1,4 +1,5 @@
-// Public API of the migrations module: the built-in, Flyway-compatible runner.
+// Public API of the migrations module: the built-in, Flyway-compatible runner, and the adapters that run
+// a team's own tool (Flyway, Liquibase, Alembic, dbmate, any command).
 //   await migrate({ target, dir: "migrations" });
 export { migrate, undo } from "./runner/migrate.js";
 export { baseline, info, repair, validate } from "./runner/admin.js";
@@ -22,4 +23,6 @@ export type {
   ValidateResult,
   ValidationProblem,
 } from "./runner/types.js";
-export type { DbTarget } from "./connection.js";
+export { getTool, toolNames, MigrationToolError } from "./adapters/index.js";
+export type { MigrateOptions, MigrationTool, ToolName, ToolResult, ToolRunOptions } from "./adapters/index.js";
+export type { DbTarget } from "../core/connection.js";

@@ -2,7 +2,7 @@
 // taken on the source at the restore point and on the copy, then compared.
 import mysql from "mysql2/promise";
 import pg from "pg";
-import { driverOptions, type DbTarget } from "../../migrations/connection.js";
+import { driverOptions, type DbTarget } from "../../core/connection.js";
 import type { DrillCheck, DrillValidation } from "./types.js";
 
 type Row = Record<string, unknown>;

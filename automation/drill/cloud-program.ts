@@ -87,15 +87,15 @@ export async function createDrillComponent(d: CloudDrillSpec): Promise<DrillComp
       return new ctor(d.name, { ...common, ...(d.region ? { region: d.region } : {}) });
     }
     case "gcp": {
-      if (!d.region) throw new Error("gcp restore drill: region is required (e.g. --region europe-west1)");
+      if (!d.region) throw new Error("gcp restore drill: spec.region is required (e.g. europe-west1)");
       const ctor = await loadCtor("@dbtk/components/gcp", "GcpCloudSqlDatabase", "gcp");
       return new ctor(d.name, { ...common, region: d.region, ...(d.project ? { project: d.project } : {}) });
     }
     case "azure": {
       const missing = [
-        ...(d.resourceGroupName ? [] : ["resourceGroupName (--resource-group)"]),
-        ...(d.region ? [] : ["region (--region, the Azure location)"]),
-        ...(d.keyVaultId ? [] : ["keyVaultId (--key-vault-id)"]),
+        ...(d.resourceGroupName ? [] : ["spec.resourceGroupName"]),
+        ...(d.region ? [] : ["spec.region (the Azure location)"]),
+        ...(d.keyVaultId ? [] : ["spec.keyVaultId"]),
       ];
       if (missing.length > 0) throw new Error(`azure restore drill: ${missing.join(", ")} required`);
       const ctor = await loadCtor("@dbtk/components/azure", azureComponentFor(d.engine), "azure");

@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { PulumiFn } from "@pulumi/pulumi/automation/index.js";
-import type { DbTarget } from "../../migrations/connection.js";
+import type { DbTarget } from "../../core/connection.js";
 import { PulumiEngine } from "../engine/pulumi-engine.js";
 import { resolveSettings, type EngineSettingsInput } from "../engine/settings.js";
 import type { StackEngine } from "../engine/stack-engine.js";
@@ -22,7 +22,13 @@ export interface DrillStack {
   destroy(): Promise<void>;
 }
 
-export type DrillStackFactory = (stackName: string, program: PulumiFn, config: Record<string, string>) => Promise<DrillStack>;
+/** Makes the drill's stack; `tags` (owner, expiry) go on it so a crashed drill's copy can be found. */
+export type DrillStackFactory = (
+  stackName: string,
+  program: PulumiFn,
+  config: Record<string, string>,
+  tags: Record<string, string>,
+) => Promise<DrillStack>;
 
 /** Provider configuration the drill stack needs, from the drill spec. */
 export function drillStackConfig(d: CloudDrillSpec): Record<string, string> {
@@ -37,9 +43,9 @@ export function drillStackConfig(d: CloudDrillSpec): Record<string, string> {
 }
 
 /** Tags a drill stack carries (owner, expiry), so a crashed drill's copy can be found and removed. */
-export function drillStackTags(now = Date.now(), ttlMs = 4 * 3600_000): Record<string, string> {
+export function drillStackTags(now = Date.now(), ttlMs = 4 * 3600_000, owner = defaultOwner()): Record<string, string> {
   return {
-    [TAGS.owner]: defaultOwner().slice(0, 256),
+    [TAGS.owner]: owner.slice(0, 256),
     [TAGS.expiresAt]: new Date(now + ttlMs).toISOString(),
     "dbtk:purpose": "restore-drill",
   };
@@ -51,13 +57,13 @@ export function drillStackTags(now = Date.now(), ttlMs = 4 * 3600_000): Record<s
  */
 export function automationStackFactory(engine: EngineSettingsInput | StackEngine = {}): DrillStackFactory {
   let resolved: StackEngine | undefined = "up" in engine ? engine : undefined;
-  return async (stackName, program, config) => {
+  return async (stackName, program, config, tags) => {
     resolved ??= new PulumiEngine(resolveSettings(engine as EngineSettingsInput));
     const e = resolved;
     return {
       name: stackName,
       up: async () => {
-        const out = await e.up({ stack: stackName, program, config, tags: drillStackTags() });
+        const out = await e.up({ stack: stackName, program, config, tags });
         return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.value]));
       },
       destroy: async () => {
@@ -73,6 +79,10 @@ export interface CloudDrillOptions {
   source?: DbTarget;
   validation?: DrillValidation;
   stackFactory?: DrillStackFactory;
+  /** Engine settings for the default stack factory (backend, passphrase, cache directory, PATH). */
+  engine?: EngineSettingsInput;
+  /** Recorded on the stack (default user@host). */
+  owner?: string;
   /** How long the copy may take to answer after `up` (DNS, security groups). Default 10 min. */
   connectTimeoutMs?: number;
   onProgress?: (message: string) => void;
@@ -127,7 +137,7 @@ export async function runCloudDrill(o: CloudDrillOptions): Promise<DrillReport> 
     startedAt,
     finishedAt: startedAt,
   };
-  const factory = o.stackFactory ?? automationStackFactory();
+  const factory = o.stackFactory ?? automationStackFactory(o.engine);
   let stack: DrillStack | undefined;
   try {
     let expected: Map<string, string> | undefined;
@@ -139,7 +149,7 @@ export async function runCloudDrill(o: CloudDrillOptions): Promise<DrillReport> 
         await src.close();
       }
     }
-    stack = await factory(stackName, drillProgram(d), drillStackConfig(d));
+    stack = await factory(stackName, drillProgram(d), drillStackConfig(d), drillStackTags(Date.now(), undefined, o.owner));
     progress(`pulumi up ${stackName}: ${d.cloud} ${r.mode} restore of ${r.mode === "snapshot" ? r.snapshotId : r.sourceId}`);
     const t0 = performance.now();
     const outputs = await stack.up();

@@ -5,14 +5,15 @@ import { existsSync } from "node:fs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { execa } from "execa";
-import type { DbTarget } from "../../migrations/connection.js";
-import { withFileLock } from "../servers/file-lock.js";
-import { startLocalMariadb } from "../servers/mariadb.js";
-import { cacheDir, serversDir } from "../servers/paths.js";
+import type { DbTarget } from "../../core/connection.js";
+import { withFileLock } from "../../core/servers/file-lock.js";
+import { startLocalMariadb } from "../../core/servers/mariadb.js";
+import { cacheDir, serversDir, type ToolkitDirs } from "../../core/servers/paths.js";
 import { collectChecks, compareChecks, openSession, type DrillSession } from "./checks.js";
 import type { DrillCheck, DrillReport, DrillValidation } from "./types.js";
 
-export interface LocalMariadbDrillOptions {
+/** `cacheDir` holds the dump; `serversDir` the source server when no `source` is given. */
+export interface LocalMariadbDrillOptions extends ToolkitDirs {
   /** The database to dump. Default: database `dbtk_drill` on a local MariaDB server under `rootDir`. */
   source?: DbTarget;
   /** Local server directory when no `source` is given. Default `<servers dir>/drill-mariadb`. */
@@ -62,7 +63,7 @@ export async function runLocalMariadbDrill(opts: LocalMariadbDrillOptions = {}):
   const id = `dbtk_drill_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
   let source = opts.source;
   if (!source) {
-    const rootDir = path.resolve(opts.rootDir ?? path.join(serversDir(), "drill-mariadb"));
+    const rootDir = path.resolve(opts.rootDir ?? path.join(serversDir(opts), "drill-mariadb"));
     progress(`starting the local MariaDB server in ${rootDir}`);
     const s = await startLocalMariadb({ rootDir });
     source = { engine: "mysql", host: s.host, port: s.port, user: s.user, password: s.password, database: "dbtk_drill" };
@@ -83,9 +84,9 @@ export async function runLocalMariadbDrill(opts: LocalMariadbDrillOptions = {}):
     startedAt,
     finishedAt: startedAt,
   };
-  const workDir = path.join(cacheDir(), "drills", id);
+  const workDir = path.join(cacheDir(opts), "drills", id);
   await mkdir(workDir, { recursive: true, mode: 0o700 });
-  const lock = path.join(cacheDir(), "drills", `.${src.host}_${src.port}_${src.database}.lock`);
+  const lock = path.join(cacheDir(opts), "drills", `.${src.host}_${src.port}_${src.database}.lock`);
 
   await withFileLock(lock, async () => {
     let session: DrillSession | undefined;

@@ -5,8 +5,8 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { withFileLock } from "../servers/file-lock.js";
-import { serversDir } from "../servers/paths.js";
+import { withFileLock } from "../../core/servers/file-lock.js";
+import { serversDir, type ToolkitDirs } from "../../core/servers/paths.js";
 import { collectChecks, compareChecks, openSession, type DrillSession } from "./checks.js";
 import {
   archiveCurrentWal,
@@ -20,7 +20,7 @@ import {
 } from "./pg-pitr.js";
 import type { DrillCheck, DrillReport, DrillValidation } from "./types.js";
 
-export interface LocalPostgresDrillOptions {
+export interface LocalPostgresDrillOptions extends ToolkitDirs {
   /** The archiving source cluster's directory (kept between drills). Default `<servers dir>/drill-postgres`. */
   rootDir?: string;
   /** Database whose tables are validated; the drill's marker table lives there too. Default `postgres`. */
@@ -54,7 +54,7 @@ function sessionOf(client: pg.Client): DrillSession {
 
 /** Runs the whole local PITR drill and returns its report (never throws for a failed restore: see `error`). */
 export async function runLocalPostgresDrill(opts: LocalPostgresDrillOptions = {}): Promise<DrillReport> {
-  const rootDir = path.resolve(opts.rootDir ?? path.join(serversDir(), "drill-postgres"));
+  const rootDir = path.resolve(opts.rootDir ?? path.join(serversDir(opts), "drill-postgres"));
   const database = opts.database ?? "postgres";
   const validation = opts.validation ?? {};
   const progress = opts.onProgress ?? (() => undefined);

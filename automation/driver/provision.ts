@@ -22,7 +22,17 @@ export interface ProvisionOptions {
   signal?: AbortSignal;
   /** Called with the id before anything is created, so an interrupted run knows what to tear down. */
   onId?: (id: string) => void;
+  /** Template cache limits for the clean-up after a hand-out. Default {@link DEFAULT_TEMPLATE_POLICY}. */
+  templatePolicy?: TemplatePolicy;
 }
+
+/** How long unused templates and pooled clones are kept, and how much space they may take. */
+export interface TemplatePolicy {
+  maxAgeMs: number;
+  maxBytes: number;
+}
+
+export const DEFAULT_TEMPLATE_POLICY: Readonly<TemplatePolicy> = { maxAgeMs: 7 * 86_400_000, maxBytes: 2048 * 1024 * 1024 };
 
 export interface Provisioned {
   db: EphemeralDatabase;
@@ -34,20 +44,15 @@ export interface Provisioned {
   background: Promise<void>;
 }
 
-/** Cache policy for templates and pooled clones: DBTK_TEMPLATE_MAX_AGE (default 7d), DBTK_TEMPLATE_MAX_MB (2048). */
-export function templatePolicy(env: NodeJS.ProcessEnv = process.env): { maxAgeMs: number; maxBytes: number } {
-  const maxAgeMs = env.DBTK_TEMPLATE_MAX_AGE ? parseDuration(env.DBTK_TEMPLATE_MAX_AGE, "DBTK_TEMPLATE_MAX_AGE") : 7 * 86_400_000;
-  const mb = env.DBTK_TEMPLATE_MAX_MB ? Number(env.DBTK_TEMPLATE_MAX_MB) : 2048;
+/**
+ * The template policy an environment sets (front ends pass their own): DBTK_TEMPLATE_MAX_AGE (default 7d),
+ * DBTK_TEMPLATE_MAX_MB (default 2048).
+ */
+export function templatePolicy(env: Readonly<Record<string, string | undefined>>): TemplatePolicy {
+  const maxAgeMs = env.DBTK_TEMPLATE_MAX_AGE ? parseDuration(env.DBTK_TEMPLATE_MAX_AGE, "DBTK_TEMPLATE_MAX_AGE") : DEFAULT_TEMPLATE_POLICY.maxAgeMs;
+  const mb = env.DBTK_TEMPLATE_MAX_MB ? Number(env.DBTK_TEMPLATE_MAX_MB) : DEFAULT_TEMPLATE_POLICY.maxBytes / 1024 / 1024;
   if (!Number.isFinite(mb) || mb < 0) throw new Error(`DBTK_TEMPLATE_MAX_MB: "${env.DBTK_TEMPLATE_MAX_MB}" is not a number of megabytes`);
   return { maxAgeMs, maxBytes: mb * 1024 * 1024 };
-}
-
-export function poolSizeFrom(value: string | number | undefined, env: NodeJS.ProcessEnv = process.env): number {
-  const raw = value ?? env.DBTK_POOL_SIZE;
-  if (raw === undefined || raw === "") return DEFAULT_POOL_SIZE;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 64) throw new Error(`pool size "${raw}" must be a whole number from 0 to 64 (--pool / DBTK_POOL_SIZE)`);
-  return n;
 }
 
 function checkAbort(signal?: AbortSignal): void {
@@ -128,7 +133,7 @@ export async function provision(opts: ProvisionOptions): Promise<Provisioned> {
     `provision ${formatMs(provisionMs)} (${db.id} on ${target.name}, ${pooled ? "pre-made clone" : "clone"} in ${formatMs(cloneMs)})`,
   );
 
-  const policy = templatePolicy();
+  const policy = opts.templatePolicy ?? DEFAULT_TEMPLATE_POLICY;
   const background = (async () => {
     if (poolSize > 0 && tpl.fill) await tpl.fill(key, poolSize);
     await tpl.gc({ ...policy, keep: [key] });

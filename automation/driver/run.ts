@@ -1,13 +1,14 @@
-// `dbtk run`: provision, migrate, run the command with the connection in its environment, tear down —
-// on success, failure, SIGINT and SIGTERM (forwarded to the command first). The command's exit code is
-// the run's exit code; a signal makes it 128 + the signal number (130, 143).
+// `runWithDatabase`: provision, migrate, run the command with the connection in its environment, tear
+// down — on success, failure and interruption. The caller owns the process's signals: aborting `signal`
+// (the CLI does on SIGINT/SIGTERM) passes the reason's signal on to the command, then tears down. The
+// command's exit code is the run's exit code; an interruption makes it 128 + the signal number (130, 143).
 import { spawn, type ChildProcess } from "node:child_process";
-import { constants } from "node:os";
-import { connectionEnv, databaseUrl, redactedUrl } from "../../migrations/connection.js";
+import { connectionEnv, databaseUrl, redactedUrl } from "../../core/connection.js";
+import { DbtkError, Interrupted } from "../../core/errors.js";
 import type { Target } from "../targets/types.js";
 import type { MigrationSource } from "./migrations.js";
-import { DbtkError, formatMs, type Progress } from "./progress.js";
-import { provision, type Provisioned } from "./provision.js";
+import { formatMs, type Progress } from "./progress.js";
+import { provision, type Provisioned, type TemplatePolicy } from "./provision.js";
 
 export interface RunRequest {
   target: Target;
@@ -18,8 +19,19 @@ export interface RunRequest {
   poolSize?: number;
   templates?: boolean;
   progress: Progress;
-  /** Extra environment for the command (on top of this process's and the connection's). */
-  env?: Record<string, string>;
+  /**
+   * The command's environment, to which the connection's variables (DATABASE_URL, PG* or MYSQL_*) are
+   * added. Nothing else is inherited: pass `process.env` (plus any extras) for the usual behaviour.
+   */
+  env: Readonly<Record<string, string | undefined>>;
+  /**
+   * Aborting it interrupts the run: a running command gets the reason's signal (an {@link Interrupted};
+   * SIGTERM for any other reason), then the database is torn down and the exit code is 128 + its number.
+   */
+  signal?: AbortSignal;
+  /** Called with the database's id before it is created (e.g. to name what an abandoned run leaves). */
+  onId?: (id: string) => void;
+  templatePolicy?: TemplatePolicy;
   /** Put the password (and the full URL) in the summary. */
   showSecrets?: boolean;
   /** Send the command's stdout to our stderr, keeping stdout for a machine-readable summary (--json). */
@@ -44,8 +56,6 @@ export interface RunSummary {
   tornDown: boolean;
 }
 
-const signum = (sig: NodeJS.Signals): number => constants.signals[sig] ?? 15;
-
 /** Spawns the command; resolves with its exit code (128 + n when a signal ended it). */
 function runChild(
   command: string[],
@@ -54,45 +64,40 @@ function runChild(
   onSpawn: (c: ChildProcess) => void,
 ): Promise<number> {
   const [file, ...args] = command;
-  if (!file) return Promise.reject(new DbtkError("no command given: put it after `--`, e.g. dbtk run -- npm test", 2));
+  if (!file) return Promise.reject(new DbtkError("no command given: options.command is empty", 2));
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { stdio: ["inherit", stdoutToStderr ? process.stderr : "inherit", "inherit"], env });
     onSpawn(child);
     child.once("error", (err: NodeJS.ErrnoException) => {
       if (err.code === "ENOENT") {
-        reject(new DbtkError(`command not found: ${file}. Check the command after \`--\` (is it installed and on PATH?)`, 127));
+        reject(new DbtkError(`command not found: ${file}. Check options.command (is it installed and on PATH?)`, 127));
       } else if (err.code === "EACCES") {
         reject(new DbtkError(`command not executable: ${file} (permission denied); check its path and mode`, 126));
       } else {
         reject(new DbtkError(`cannot start ${file}: ${err.message}`, 126));
       }
     });
-    child.once("exit", (code, sig) => resolve(sig ? 128 + signum(sig) : (code ?? 1)));
+    child.once("exit", (code, sig) => resolve(sig ? new Interrupted(sig).exitCode : (code ?? 1)));
   });
 }
 
 export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
   const { target, progress } = req;
   const summary: RunSummary = { target: target.name, engine: target.engine, exitCode: 1, timings: {}, tornDown: false };
-  const abort = new AbortController();
-  let signalled: NodeJS.Signals | undefined;
+  let interrupted: Interrupted | undefined;
   let child: ChildProcess | undefined;
   let createdId: string | undefined;
   let prov: Provisioned | undefined;
 
-  const onSignal = (sig: NodeJS.Signals): void => {
-    if (signalled) {
-      // A second signal: stop waiting; `dbtk reap` removes what is left once it expires.
-      progress.line(`${sig} again: exiting without teardown${createdId ? ` (${createdId} is left to dbtk reap)` : ""}`);
-      process.exit(128 + signum(sig));
-    }
-    signalled = sig;
-    progress.line(`${sig}: ${child ? "forwarding to the command, then tearing down" : "stopping, then tearing down"}`);
-    if (child && child.exitCode === null) child.kill(sig);
-    abort.abort(new DbtkError(`interrupted by ${sig}`, 128 + signum(sig)));
+  const onAbort = (): void => {
+    const reason: unknown = req.signal?.reason;
+    interrupted = reason instanceof Interrupted ? reason : new Interrupted("SIGTERM");
+    const label = reason instanceof Interrupted ? reason.signal : "interrupted";
+    progress.line(`${label}: ${child ? "forwarding to the command, then tearing down" : "stopping, then tearing down"}`);
+    if (child && child.exitCode === null) child.kill(interrupted.signal);
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  if (req.signal?.aborted) onAbort();
+  else req.signal?.addEventListener("abort", onAbort, { once: true });
 
   const teardown = async (): Promise<void> => {
     if (!createdId) return;
@@ -118,14 +123,18 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
         ...(req.poolSize !== undefined ? { poolSize: req.poolSize } : {}),
         ...(req.templates !== undefined ? { templates: req.templates } : {}),
         progress,
-        signal: abort.signal,
-        onId: (id) => (createdId = id),
+        ...(req.signal ? { signal: req.signal } : {}),
+        ...(req.templatePolicy ? { templatePolicy: req.templatePolicy } : {}),
+        onId: (id) => {
+          createdId = id;
+          req.onId?.(id);
+        },
       });
     } catch (err) {
       await teardown().catch(() => undefined);
-      if (signalled) {
-        summary.exitCode = 128 + signum(signalled);
-        summary.signal = signalled;
+      if (interrupted) {
+        summary.exitCode = interrupted.exitCode;
+        summary.signal = interrupted.signal;
         return summary;
       }
       throw err;
@@ -151,8 +160,8 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
     summary.timings.provision = prov.provisionMs;
     summary.timings.migrate = prov.migrateMs;
 
-    if (!signalled) {
-      const env = { ...process.env, ...req.env, ...connectionEnv(db.connection) };
+    if (!interrupted) {
+      const env = { ...req.env, ...connectionEnv(db.connection) };
       const c0 = performance.now();
       try {
         summary.exitCode = await runChild(req.command, env, req.commandStdoutToStderr ?? false, (c) => (child = c));
@@ -165,9 +174,9 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
       progress.line(`test exit ${summary.exitCode} in ${formatMs(summary.timings.command)}`);
     }
     await teardown();
-    if (signalled) {
-      summary.exitCode = 128 + signum(signalled);
-      summary.signal = signalled;
+    if (interrupted) {
+      summary.exitCode = interrupted.exitCode;
+      summary.signal = interrupted.signal;
     }
     return summary;
   } catch (err) {
@@ -176,7 +185,6 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
     throw err;
   } finally {
     await prov?.background;
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    req.signal?.removeEventListener("abort", onAbort);
   }
 }

@@ -53,6 +53,8 @@ function adminUrl(props: ServerDatabaseInputs): string {
       `DBTK_ENGINE_SERVER_URL is not set: manage stack "${props.database}" through dbtk (dbtk down ${props.database}) so the server's admin URL reaches the provider`,
     );
   }
+  // Not core's parser: this code is serialized into the state and can import nothing. Only host and port
+  // are read; the drivers take the URL as is.
   const url = new URL(raw);
   const port = Number(url.port || (props.engine === "postgres" ? 5432 : 3306));
   if (url.hostname !== props.host || port !== props.port) {

@@ -15,6 +15,7 @@ import {
   type LocalWorkspaceOptions,
   type PulumiFn,
 } from "@pulumi/pulumi/automation/index.js";
+import { redact } from "../../core/connection.js";
 import type { EngineSettings } from "./settings.js";
 import {
   EngineCancelledError,
@@ -229,9 +230,7 @@ export class PulumiEngine implements StackEngine {
   }
 
   private redact(text: string): string {
-    let out = text;
-    for (const s of this.settings.secrets) if (s) out = out.split(s).join("****");
-    return out.replace(/\/\/([^/@:\s]*):[^/@\s]*@/g, "//$1:****@");
+    return redact(text, this.settings.secrets);
   }
 
   private say(req: RunOptions, line: string): void {

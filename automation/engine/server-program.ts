@@ -3,6 +3,7 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation/index.js";
+import { parseServerUrl, type Engine } from "../../core/connection.js";
 import { ServerDatabase } from "./provider.js";
 
 export interface ServerAddress {
@@ -13,26 +14,13 @@ export interface ServerAddress {
   user: string;
 }
 
-/** Parses a server admin URL (`postgres://…`, `postgresql://…`, `mysql://…`, `mariadb://…`). */
-export function parseServerUrl(serverUrl: string, engine: "postgres" | "mysql"): ServerAddress & { password: string } {
-  let url: URL;
-  try {
-    url = new URL(serverUrl);
-  } catch {
-    throw new Error("serverUrl is not a URL: expected postgres://admin:password@host:port/postgres or mysql://admin:password@host:port");
+/** The server an admin URL points at, checked against the engine the stack is for. */
+export function serverAddress(serverUrl: string, engine: Engine): ServerAddress & { password: string } {
+  const t = parseServerUrl(serverUrl, "options.serverUrl");
+  if (t.engine !== engine) {
+    throw new Error(`options.serverUrl is a ${t.engine} server but options.engine is "${engine}": pass a ${engine} server URL or engine "${t.engine}"`);
   }
-  const scheme = url.protocol.replace(/:$/, "");
-  const urlEngine = scheme === "postgres" || scheme === "postgresql" ? "postgres" : scheme === "mysql" || scheme === "mariadb" ? "mysql" : undefined;
-  if (!urlEngine) throw new Error(`serverUrl scheme "${scheme}" is not supported: use postgres:// or mysql://`);
-  if (urlEngine !== engine) throw new Error(`serverUrl is a ${urlEngine} server but engine is "${engine}": pass a ${engine} server URL or engine "${urlEngine}"`);
-  if (!url.hostname) throw new Error("serverUrl has no host: expected scheme://admin:password@host:port");
-  return {
-    engine,
-    host: url.hostname,
-    port: Number(url.port || (engine === "postgres" ? 5432 : 3306)),
-    user: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
-  };
+  return { engine, host: t.host, port: t.port, user: t.user, password: t.password };
 }
 
 /** The login's name: the database name, hashed down to MySQL's 32-character limit when longer. */

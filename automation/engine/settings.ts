@@ -5,16 +5,28 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { cacheDir } from "../servers/paths.js";
+import { redact } from "../../core/connection.js";
+import { cacheDir } from "../../core/servers/paths.js";
 
 export interface EngineSettingsInput {
   /** The user's own backend (`file://…`, `s3://…`, `https://api.pulumi.com`); default a file backend under stateDir. */
   backendUrl?: string;
-  /** Secrets passphrase; "" is a valid (empty) passphrase. Default PULUMI_CONFIG_PASSPHRASE, else generated. */
+  /** Secrets passphrase; "" is a valid (empty) passphrase. Default: passphraseFile, else generated (default backend only). */
   passphrase?: string;
-  /** Local directory for the default file backend and the workspaces. Default `<cache>/pulumi-state`. */
+  /** File holding the secrets passphrase (the CLI passes PULUMI_CONFIG_PASSPHRASE_FILE). */
+  passphraseFile?: string;
+  /** The toolkit's cache: the Pulumi CLI is `<cacheDir>/bin/pulumi`. Default `~/.cache/dbtk`. */
+  cacheDir?: string;
+  /** Local directory for the default file backend and the workspaces. Default `<cacheDir>/pulumi-state`. */
   stateDir?: string;
+  /**
+   * PATH the engine's processes search, after the CLI's own directory (the CLI passes its PATH). Default:
+   * node's directory and the system directories.
+   */
+  path?: string;
 }
+
+const SYSTEM_PATH = ["/usr/local/bin", "/usr/bin", "/bin"];
 
 export interface EngineSettings {
   /** Absolute path of the pulumi binary. */
@@ -41,9 +53,9 @@ export function toolkitNodeModules(): string {
   return entry.slice(0, entry.lastIndexOf(marker) + marker.length - 1);
 }
 
-/** `<cache>/bin/pulumi`, or an error naming the installer. */
-export function findPulumi(): { bin: string; root: string } {
-  const root = cacheDir();
+/** `<cacheDir>/bin/pulumi`, or an error naming the installer. */
+export function findPulumi(dirs: { cacheDir?: string } = {}): { bin: string; root: string } {
+  const root = cacheDir(dirs);
   const bin = path.join(root, "bin", "pulumi");
   const plugin = path.join(root, "bin", "pulumi-resource-pulumi-nodejs");
   if (!existsSync(bin)) {
@@ -70,14 +82,9 @@ function defaultPassphrase(stateDir: string): string {
   return readFileSync(file, "utf8").trim();
 }
 
-/** Redacts credentials in a URL (postgres:// backends carry a password). */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^/@:]*):[^/@]*@/, "//$1:****@");
-}
-
 export function resolveSettings(input: EngineSettingsInput, extraEnv: Record<string, string> = {}): EngineSettings {
-  const { bin, root } = findPulumi();
-  const stateDir = path.resolve(input.stateDir ?? path.join(cacheDir(), "pulumi-state"));
+  const { bin, root } = findPulumi(input);
+  const stateDir = path.resolve(input.stateDir ?? path.join(cacheDir(input), "pulumi-state"));
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   const defaultBackend = !input.backendUrl;
   const backendUrl = input.backendUrl ?? `file://${path.join(stateDir, "backend")}`;
@@ -89,23 +96,21 @@ export function resolveSettings(input: EngineSettingsInput, extraEnv: Record<str
     // Ephemeral stacks: no per-update backup copies piling up in a file backend.
     PULUMI_DIY_BACKEND_DISABLE_CHECKPOINT_BACKUPS: "true",
     // The dynamic-provider launcher next to the CLI, and its node_modules (#9396, #5578).
-    PATH: `${path.dirname(bin)}${path.delimiter}${process.env.PATH ?? ""}`,
+    PATH: [path.dirname(bin), input.path ?? [path.dirname(process.execPath), ...SYSTEM_PATH].join(path.delimiter)].join(path.delimiter),
     DBTK_NODE_MODULES: toolkitNodeModules(),
     ...extraEnv,
   };
   const secrets: string[] = [];
-  const fromEnv = process.env.PULUMI_CONFIG_PASSPHRASE;
-  const file = process.env.PULUMI_CONFIG_PASSPHRASE_FILE;
-  if (input.passphrase !== undefined || fromEnv !== undefined) {
+  if (input.passphrase !== undefined) {
     // Explicit, even when empty: an unset variable and "" are different things to the CLI (#6893).
-    env.PULUMI_CONFIG_PASSPHRASE = input.passphrase ?? fromEnv ?? "";
-  } else if (file) {
-    env.PULUMI_CONFIG_PASSPHRASE_FILE = file;
+    env.PULUMI_CONFIG_PASSPHRASE = input.passphrase;
+  } else if (input.passphraseFile) {
+    env.PULUMI_CONFIG_PASSPHRASE_FILE = input.passphraseFile;
   } else if (defaultBackend) {
     env.PULUMI_CONFIG_PASSPHRASE = defaultPassphrase(stateDir);
   } else {
     throw new Error(
-      `backend ${redactUrl(backendUrl)} needs the passphrase its stacks were made with: set PULUMI_CONFIG_PASSPHRASE (PULUMI_CONFIG_PASSPHRASE="" for an empty one) or pass passphrase`,
+      `backend ${redact(backendUrl)} needs the passphrase its stacks were made with: pass options.passphrase ("" for an empty one) or options.passphraseFile`,
     );
   }
   if (env.PULUMI_CONFIG_PASSPHRASE) secrets.push(env.PULUMI_CONFIG_PASSPHRASE);
@@ -119,7 +124,7 @@ export function resolveSettings(input: EngineSettingsInput, extraEnv: Record<str
     defaultBackend,
     stateDir,
     workRoot,
-    pulumiHome: path.join(cacheDir(), "pulumi-home"),
+    pulumiHome: path.join(cacheDir(input), "pulumi-home"),
     env,
     secrets,
   };
@@ -179,7 +184,7 @@ export function providerPlugins(kind: "aws" | "gcp" | "azure"): { name: string; 
  * The plugins neither in PULUMI_HOME/plugins nor on PATH. Without them the CLI would try to download
  * them at `up` time, which fails slowly where the download site is unreachable.
  */
-export function missingPlugins(plugins: { name: string; version: string }[], pulumiHome: string, pathEnv = process.env.PATH ?? ""): string[] {
+export function missingPlugins(plugins: { name: string; version: string }[], pulumiHome: string, pathEnv: string): string[] {
   const onPath = (bin: string) => pathEnv.split(path.delimiter).some((dir) => dir && existsSync(path.join(dir, bin)));
   return plugins
     .filter((p) => !existsSync(path.join(pulumiHome, "plugins", `resource-${p.name}-v${p.version}`)) && !onPath(`pulumi-resource-${p.name}`))

@@ -1,26 +1,21 @@
 // The Target (see ../targets/types.ts) whose ephemeral databases are Pulumi stacks: one stack per
 // database, tagged with its owner and expiry so `list` (and reap) find it.
 import { hostname } from "node:os";
-import type { DbTarget } from "../../migrations/connection.js";
+import type { DbTarget } from "../../core/connection.js";
 import type { CreateRequest, EphemeralDatabase, EphemeralMeta, Target } from "../targets/types.js";
 import { cloudProgram, cloudStackConfig, type CloudConnection, type CloudKind } from "./cloud-program.js";
 import { SERVER_URL_ENV } from "./provider.js";
 import { PulumiEngine } from "./pulumi-engine.js";
-import { parseServerUrl, serverProgram, type ServerAddress } from "./server-program.js";
-import { assertSinglePulumiSdk, missingPlugins, providerPlugins, resolveSettings } from "./settings.js";
+import { serverAddress, serverProgram, type ServerAddress } from "./server-program.js";
+import { assertSinglePulumiSdk, missingPlugins, providerPlugins, resolveSettings, type EngineSettingsInput } from "./settings.js";
 import { EngineCancelledError, type StackEngine, type StackOutputs } from "./stack-engine.js";
 
-export interface StackTargetOptions {
+/** Engine settings (backend, passphrase, cache and state directories, PATH) plus the stacks' target. */
+export interface StackTargetOptions extends EngineSettingsInput {
   kind: "server" | CloudKind;
   engine: "postgres" | "mysql";
   /** `server` kind: the admin URL of the server the databases are made on. */
   serverUrl?: string;
-  /** The user's own Pulumi backend; default a file backend under stateDir. */
-  backendUrl?: string;
-  /** Secrets passphrase ("" is a valid, empty one); default PULUMI_CONFIG_PASSPHRASE, else generated. */
-  passphrase?: string;
-  /** Local directory for the default backend and the per-stack workspaces. Default `<cache>/pulumi-state`. */
-  stateDir?: string;
   /** Engine output, one redacted line at a time. */
   onProgress?: (line: string) => void;
   /**
@@ -69,14 +64,15 @@ const DEFAULT_REGION: Record<CloudKind, string> = { aws: "us-east-1", gcp: "us-c
 export function createStackTarget(opts: StackTargetOptions): Target {
   const server = opts.kind === "server" ? serverFrom(opts) : undefined;
   const settings = resolveSettings(opts, server ? { [SERVER_URL_ENV]: opts.serverUrl as string } : {});
-  if (server?.password) settings.secrets.push(server.password, encodeURIComponent(server.password));
+  // redact() also blanks its percent-encoded forms.
+  if (server?.password) settings.secrets.push(server.password);
   assertSinglePulumiSdk(["@pulumi/aws", "@pulumi/gcp", "@pulumi/azure", "@pulumi/random"]);
   const engine = new PulumiEngine(settings);
   if (opts.kind === "server") return stackTargetWithEngine(opts, engine);
   const kind = opts.kind;
   const up = engine.up.bind(engine);
   engine.up = async (req) => {
-    const missing = missingPlugins(providerPlugins(kind), settings.pulumiHome, settings.env.PATH);
+    const missing = missingPlugins(providerPlugins(kind), settings.pulumiHome, settings.env.PATH ?? "");
     if (missing.length > 0) {
       throw new Error(
         `target ${kind} needs the Pulumi provider plugins ${missing.join(", ")}, which are not installed in ${settings.pulumiHome}/plugins nor on PATH: ` +
@@ -90,9 +86,9 @@ export function createStackTarget(opts: StackTargetOptions): Target {
 
 function serverFrom(opts: StackTargetOptions): ServerAddress & { password: string } {
   if (!opts.serverUrl) {
-    throw new Error("target server needs serverUrl: postgres://admin:password@host:5432/postgres or mysql://admin:password@host:3306");
+    throw new Error("target server needs options.serverUrl: postgres://admin:password@host:5432/postgres or mysql://admin:password@host:3306");
   }
-  return parseServerUrl(opts.serverUrl, opts.engine);
+  return serverAddress(opts.serverUrl, opts.engine);
 }
 
 /**

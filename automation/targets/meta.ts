@@ -32,8 +32,11 @@ export function newPassword(): string {
   return randomBytes(24).toString("base64url");
 }
 
-/** Who made it: DBTK_OWNER, else the CI job (GitHub, GitLab, Buildkite, CircleCI, Jenkins), else user@host. */
-export function defaultOwner(env: NodeJS.ProcessEnv = process.env): string {
+/**
+ * Who made it, from the given environment (the CLI passes its own; the library reads none): DBTK_OWNER,
+ * else the CI job (GitHub, GitLab, Buildkite, CircleCI, Jenkins), else user@host.
+ */
+export function defaultOwner(env: Readonly<Record<string, string | undefined>> = {}): string {
   if (env.DBTK_OWNER) return env.DBTK_OWNER;
   if (env.GITHUB_ACTIONS && env.GITHUB_RUN_ID) {
     return `github:${env.GITHUB_REPOSITORY ?? "?"}/runs/${env.GITHUB_RUN_ID}/${env.GITHUB_JOB ?? ""}`;
@@ -54,7 +57,7 @@ export function defaultOwner(env: NodeJS.ProcessEnv = process.env): string {
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /** `30m`, `1h30m`, `90s`, `2d`, `500ms` → milliseconds. */
-export function parseDuration(text: string, what = "--ttl"): number {
+export function parseDuration(text: string, what = "duration"): number {
   const s = text.trim();
   const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/gy;
   let total = 0;
@@ -138,14 +141,4 @@ export function fallbackMeta(id: string, target: string): EphemeralMeta | undefi
     expiresAt: new Date(t.getTime() + ORPHAN_GRACE_MS).toISOString(),
     state: "filling",
   };
-}
-
-/**
- * Test hook for crash tests: with DBTK_PAUSE_AT=<point> the process says so on stderr and waits there
- * until killed, so a test can SIGKILL it in a known half-done state.
- */
-export async function pausePoint(point: "create"): Promise<void> {
-  if (process.env.DBTK_PAUSE_AT !== point) return;
-  process.stderr.write(`dbtk: paused at ${point} (DBTK_PAUSE_AT)\n`);
-  await new Promise<never>(() => setInterval(() => undefined, 60_000));
 }

@@ -1,23 +1,22 @@
 // Target names → factories. `local` is the default; `server` and the clouds go through the Pulumi engine,
-// `--engine direct` picks the plain-SQL implementation for `server`.
-import type { DbTarget } from "../../migrations/connection.js";
-import { localMariadbTarget, localPostgresTarget } from "./local.js";
-import { directServerTarget, parseServerUrl } from "./server.js";
-import type { CloneStrategy } from "./sql-postgres.js";
+// `via: "direct"` picks the plain-SQL implementation for `server`.
+import { parseServerUrl, type DbTarget } from "../../core/connection.js";
+import type { EngineSettingsInput } from "../engine/settings.js";
+import { localMariadbTarget, localPostgresTarget, type LocalTargetOptions } from "./local.js";
+import { directServerTarget } from "./server.js";
 import type { Target } from "./types.js";
 
-export interface TargetOptions {
+/**
+ * Local targets take the directories and the SQL options, stack targets the engine settings (backend,
+ * passphrase, cache, PATH). Nothing comes from the environment: the CLI passes what it reads there.
+ */
+export interface TargetOptions extends LocalTargetOptions, Omit<EngineSettingsInput, "stateDir"> {
   /** Database engine; `server` reads it from the URL's scheme. */
   engine?: DbTarget["engine"];
   /** `pulumi` (default for server and clouds) or `direct` (plain SQL on the server). */
   via?: "pulumi" | "direct";
-  /** Admin URL of an existing server (`server` target); default DBTK_SERVER_URL. */
+  /** Admin URL of an existing server (`server` target). */
   serverUrl?: string;
-  /** Local server directory (local targets); default under DBTK_SERVERS_DIR. */
-  rootDir?: string;
-  strategy?: CloneStrategy;
-  /** Pulumi backend for stack targets (default: a file backend under the cache). */
-  backendUrl?: string;
   /** Engine output, one line at a time (already redacted by the engine). */
   onProgress?: (line: string) => void;
 }
@@ -29,47 +28,51 @@ interface Entry {
 
 async function stackTarget(kind: "server" | "aws" | "gcp" | "azure", opts: TargetOptions, engine: DbTarget["engine"]): Promise<Target> {
   const { createStackTarget } = await import("../engine/index.js");
+  const { serverUrl, backendUrl, passphrase, passphraseFile, cacheDir, path, onProgress } = opts;
   return createStackTarget({
     kind,
     engine,
-    ...(opts.serverUrl ? { serverUrl: opts.serverUrl } : {}),
-    ...(opts.backendUrl ? { backendUrl: opts.backendUrl } : {}),
-    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    ...(serverUrl ? { serverUrl } : {}),
+    ...(backendUrl ? { backendUrl } : {}),
+    ...(passphrase !== undefined ? { passphrase } : {}),
+    ...(passphraseFile ? { passphraseFile } : {}),
+    ...(cacheDir ? { cacheDir } : {}),
+    ...(path ? { path } : {}),
+    ...(onProgress ? { onProgress } : {}),
   });
 }
 
 function serverUrl(opts: TargetOptions): string {
-  const url = opts.serverUrl ?? process.env.DBTK_SERVER_URL;
-  if (!url) {
+  if (!opts.serverUrl) {
     throw new Error(
-      "target server needs the admin URL of an existing server: pass --server-url postgres://admin:password@host:5432/postgres " +
-        "(or mysql://admin:password@host:3306), or set DBTK_SERVER_URL",
+      "target server needs the admin URL of an existing server: pass options.serverUrl, e.g. postgres://admin:password@host:5432/postgres " +
+        "or mysql://admin:password@host:3306",
     );
   }
-  return url;
+  return opts.serverUrl;
 }
 
 const TARGETS: Record<string, Entry> = {
   local: {
-    description: "embedded PostgreSQL on this machine, started on demand and reused (default; --engine mysql: local MariaDB)",
+    description: "embedded PostgreSQL on this machine, started on demand and reused (default; options.engine mysql: local MariaDB)",
     open: (o) => (o.engine === "mysql" ? localMariadbTarget(o) : localPostgresTarget(o)),
   },
   "local-mariadb": {
     description: "a local MariaDB server on this machine, started on demand and reused",
     open: (o) => {
-      if (o.engine === "postgres") throw new Error("target local-mariadb is MySQL/MariaDB; for PostgreSQL use --target local");
+      if (o.engine === "postgres") throw new Error("target local-mariadb is MySQL/MariaDB; for PostgreSQL use options.target local");
       return localMariadbTarget(o);
     },
   },
   server: {
-    description: "an existing PostgreSQL or MySQL/MariaDB server (--server-url / DBTK_SERVER_URL): a new database and login per run",
+    description: "an existing PostgreSQL or MySQL/MariaDB server (options.serverUrl): a new database and login per run",
     open: async (o) => {
       const url = serverUrl(o);
-      const admin = parseServerUrl(url);
+      const admin = parseServerUrl(url, "options.serverUrl");
       if (o.engine && o.engine !== admin.engine) {
-        throw new Error(`--engine ${o.engine} does not match the server URL, which is ${admin.engine === "postgres" ? "postgres://" : "mysql://"}`);
+        throw new Error(`options.engine ${o.engine} does not match the server URL, which is ${admin.engine === "postgres" ? "postgres://" : "mysql://"}`);
       }
-      if (o.via === "direct") return directServerTarget({ url, ...(o.strategy ? { strategy: o.strategy } : {}) });
+      if (o.via === "direct") return directServerTarget({ ...o, url });
       return stackTarget("server", { ...o, serverUrl: url }, admin.engine);
     },
   },
@@ -79,7 +82,7 @@ const TARGETS: Record<string, Entry> = {
 };
 
 function cloud(kind: "aws" | "gcp" | "azure", o: TargetOptions): Promise<Target> {
-  if (o.via === "direct") throw new Error(`--engine direct works with --target server only; ${kind} goes through Pulumi`);
+  if (o.via === "direct") throw new Error(`options.via direct works with options.target server only; ${kind} goes through Pulumi`);
   return stackTarget(kind, o, o.engine ?? "postgres");
 }
 

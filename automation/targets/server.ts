@@ -1,7 +1,7 @@
 // The direct target: ephemeral databases made with plain SQL on a server we can log in to as an admin —
-// an existing PostgreSQL or MySQL/MariaDB server (`--target server --engine direct`), and underneath the
+// an existing PostgreSQL or MySQL/MariaDB server (the `server` target with `via: "direct"`), and underneath the
 // local embedded servers.
-import type { DbTarget } from "../../migrations/connection.js";
+import { parseServerUrl, type DbTarget } from "../../core/connection.js";
 import { sqlTemplateSupport } from "../templates/support.js";
 import { fallbackMeta } from "./meta.js";
 import type { SqlServer } from "./sql.js";
@@ -39,45 +39,20 @@ export function directTarget(name: string, server: SqlServer): Target {
   };
 }
 
-const SCHEMES: Record<string, DbTarget["engine"]> = {
-  "postgres:": "postgres",
-  "postgresql:": "postgres",
-  "mysql:": "mysql",
-  "mariadb:": "mysql",
-};
-
-/** postgres://user:password@host:5432/db or mysql://user:password@host:3306 → the admin connection. */
-export function parseServerUrl(url: string, what = "--server-url"): DbTarget {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    // Don't echo the value: it may hold a password.
-    throw new Error(`${what} is not a valid URL; expected postgres://admin:password@host:5432/postgres or mysql://admin:password@host:3306`);
-  }
-  const engine = SCHEMES[u.protocol];
-  if (!engine) {
-    throw new Error(`${what} has the scheme "${u.protocol.replace(/:$/, "")}"; use postgres:// (or postgresql://) or mysql:// (or mariadb://)`);
-  }
-  if (!u.hostname) throw new Error(`${what} has no host; expected ${u.protocol}//admin:password@host:port`);
-  const database = decodeURIComponent(u.pathname.replace(/^\//, ""));
-  return {
-    engine,
-    host: u.hostname.replace(/^\[|\]$/g, ""),
-    port: u.port ? Number(u.port) : engine === "postgres" ? 5432 : 3306,
-    user: decodeURIComponent(u.username) || (engine === "postgres" ? "postgres" : "root"),
-    password: decodeURIComponent(u.password),
-    database: database || (engine === "postgres" ? "postgres" : ""),
-  };
+export interface SqlServerOptions {
+  strategy?: CloneStrategy;
+  /** Test hook: awaited while a database is half made (crash tests stop the process here). */
+  onCreating?: (id: string) => Promise<void>;
 }
 
-export function sqlServerFor(admin: DbTarget, opts: { strategy?: CloneStrategy } = {}): SqlServer {
+export function sqlServerFor(admin: DbTarget, opts: SqlServerOptions = {}): SqlServer {
+  const hook = opts.onCreating ? { onCreating: opts.onCreating } : {};
   return admin.engine === "postgres"
-    ? new PostgresServer({ admin, ...(opts.strategy ? { strategy: opts.strategy } : {}) })
-    : new MysqlServer({ admin });
+    ? new PostgresServer({ admin, ...(opts.strategy ? { strategy: opts.strategy } : {}), ...hook })
+    : new MysqlServer({ admin, ...hook });
 }
 
-/** `--target server --engine direct`: a new database plus its own least-privilege login per run. */
-export function directServerTarget(opts: { url: string; strategy?: CloneStrategy }): Target {
-  return directTarget("server", sqlServerFor(parseServerUrl(opts.url), opts));
+/** The `server` target made directly: a new database plus its own least-privilege login per run, by plain SQL. */
+export function directServerTarget(opts: SqlServerOptions & { url: string }): Target {
+  return directTarget("server", sqlServerFor(parseServerUrl(opts.url, "options.serverUrl"), opts));
 }

@@ -3,8 +3,8 @@
 // before anything else is created. Templates are schemas cloned by replaying their DDL (sql-mysql-clone.ts).
 import { createHash } from "node:crypto";
 import mysql, { type Pool, type PoolConnection, type RowDataPacket } from "mysql2/promise";
-import type { DbTarget } from "../../migrations/connection.js";
-import { decodeMeta, encodeMeta, ID_RE, newPassword, pausePoint, TEMPLATE_RE, templateName } from "./meta.js";
+import type { DbTarget } from "../../core/connection.js";
+import { decodeMeta, encodeMeta, ID_RE, newPassword, TEMPLATE_RE, templateName } from "./meta.js";
 import { cloneSql, readSchema, type SchemaScript } from "./sql-mysql-clone.js";
 import type { Found, SqlServer, TemplateInfo } from "./sql.js";
 import type { EphemeralMeta } from "./types.js";
@@ -27,8 +27,15 @@ export function mysqlConnectError(err: unknown, admin: DbTarget): Error {
   const reason = e.code ? `${e.code}: ${e.message}` : e.message;
   return new Error(
     `cannot connect to the MySQL/MariaDB server at ${admin.host}:${admin.port} (user ${admin.user}): ${reason}. ` +
-      "Check that it is running and reachable, and the URL given by --server-url or DBTK_SERVER_URL.",
+      "Check that it is running and reachable, and the URL given by options.serverUrl.",
   );
+}
+
+export interface MysqlServerOptions {
+  /** Admin login with the right to create schemas and users. */
+  admin: DbTarget;
+  /** Test hook: awaited while a database is half made (crash tests stop the process here). */
+  onCreating?: (id: string) => Promise<void>;
 }
 
 export class MysqlServer implements SqlServer {
@@ -38,9 +45,11 @@ export class MysqlServer implements SqlServer {
   private readonly pool: Pool;
   private ready?: Promise<{ version: string; mariadb: boolean }>;
   private readonly scripts = new Map<string, Promise<SchemaScript>>();
+  private readonly onCreating: MysqlServerOptions["onCreating"];
 
-  constructor(opts: { admin: DbTarget }) {
+  constructor(opts: MysqlServerOptions) {
     this.admin = opts.admin;
+    this.onCreating = opts.onCreating;
     this.address = `${opts.admin.host}:${opts.admin.port}`;
     this.pool = mysql.createPool({
       host: opts.admin.host,
@@ -131,7 +140,7 @@ export class MysqlServer implements SqlServer {
          CREATE DATABASE ${q(meta.id)};
          GRANT ALL PRIVILEGES ON ${grantDb(meta.id)}.* TO ${q(meta.id)}@'%'`,
       );
-      await pausePoint("create");
+      await this.onCreating?.(meta.id);
       if (templateKey) await this.cloneInto(templateKey, meta.id);
     } catch (err) {
       await this.drop(meta.id).catch(() => undefined);

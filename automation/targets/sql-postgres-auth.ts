@@ -2,7 +2,7 @@
 // connection errors that name the server and the fix.
 import { createHash, createHmac, pbkdf2, randomBytes } from "node:crypto";
 import { promisify } from "node:util";
-import type { DbTarget } from "../../migrations/connection.js";
+import type { DbTarget } from "../../core/connection.js";
 
 const pbkdf2Async = promisify(pbkdf2);
 
@@ -30,6 +30,6 @@ export function pgConnectError(err: unknown, admin: DbTarget): Error {
   const where = `PostgreSQL server at ${admin.host}:${admin.port} (user ${admin.user})`;
   const reason = e.code ? `${e.code}: ${e.message}` : e.message;
   return new Error(
-    `cannot connect to the ${where}: ${reason}. Check that it is running and reachable, and the URL given by --server-url or DBTK_SERVER_URL.`,
+    `cannot connect to the ${where}: ${reason}. Check that it is running and reachable, and the URL given by options.serverUrl.`,
   );
 }

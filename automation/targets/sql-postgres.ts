@@ -2,8 +2,8 @@
 // COMMENT ON ROLE / DATABASE (shared catalogs, transactional), templates cloned with CREATE DATABASE
 // … TEMPLATE, teardown with DROP DATABASE … WITH (FORCE).
 import pg from "pg";
-import type { DbTarget } from "../../migrations/connection.js";
-import { decodeMeta, encodeMeta, ID_RE, newPassword, pausePoint, TEMPLATE_RE, templateName } from "./meta.js";
+import type { DbTarget } from "../../core/connection.js";
+import { decodeMeta, encodeMeta, ID_RE, newPassword, TEMPLATE_RE, templateName } from "./meta.js";
 import type { Found, SqlServer, TemplateInfo } from "./sql.js";
 import { lockKey, pgConnectError, scramVerifier } from "./sql-postgres-auth.js";
 import type { EphemeralMeta } from "./types.js";
@@ -23,6 +23,8 @@ export interface PostgresServerOptions {
    * (disposable data: no checkpoint cost, fastest measured), else WAL_LOG (cheaper on durable servers).
    */
   strategy?: CloneStrategy;
+  /** Test hook: awaited while a database is half made (crash tests stop the process here). */
+  onCreating?: (id: string) => Promise<void>;
 }
 
 interface ServerInfo {
@@ -48,10 +50,12 @@ export class PostgresServer implements SqlServer {
   private readonly admin: DbTarget;
   private readonly pool: pg.Pool;
   private readonly strategy: CloneStrategy;
+  private readonly onCreating: PostgresServerOptions["onCreating"];
   private info?: Promise<ServerInfo>;
 
   constructor(opts: PostgresServerOptions) {
     this.admin = opts.admin;
+    this.onCreating = opts.onCreating;
     this.address = `${opts.admin.host}:${opts.admin.port}`;
     this.strategy = opts.strategy ?? "auto";
     this.pool = new pg.Pool({ ...this.connOpts(), max: 4, idleTimeoutMillis: 5_000, allowExitOnIdle: true });
@@ -145,7 +149,7 @@ export class PostgresServer implements SqlServer {
     const d = ident(meta.id);
     try {
       await this.q(`CREATE DATABASE ${d} OWNER ${d}${tpl ? ` TEMPLATE ${ident(tpl)}` : ""}${await this.strategyClause()}`);
-      await pausePoint("create");
+      await this.onCreating?.(meta.id);
       await this.q(`REVOKE ALL ON DATABASE ${d} FROM PUBLIC; COMMENT ON DATABASE ${d} IS ${lit(record)}`);
     } catch (err) {
       await this.drop(meta.id).catch(() => undefined);

@@ -1,6 +1,6 @@
 // What the direct target needs from a database server, implemented with plain SQL for PostgreSQL
 // (sql-postgres.ts) and MySQL/MariaDB (sql-mysql.ts).
-import type { DbTarget } from "../../migrations/connection.js";
+import type { DbTarget } from "../../core/connection.js";
 import type { EphemeralMeta } from "./types.js";
 
 /** A finished or in-progress template as stored on the server. */

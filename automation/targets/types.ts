@@ -1,6 +1,6 @@
 // The contract between the ephemeral-database driver (run/up/down/ls/reap, templates, reaper) and the
 // places databases come from: the local embedded server, a shared server, or a cloud stack.
-import type { DbTarget } from "../../migrations/connection.js";
+import type { DbTarget } from "../../core/connection.js";
 
 /** What every ephemeral database carries, so reap can find and destroy a crashed run's leftovers. */
 export interface EphemeralMeta {

@@ -1,9 +1,9 @@
 // dbtk check: the migrations CI checks. Default: apply all on a fresh database, undo, re-apply, and
 // compare schemas. --drift: compare a live database with what its applied migrations produce.
 import type { Command } from "commander";
-import { parseServerUrl } from "../../automation/targets/server.js";
+import { parseServerUrl, type DbTarget } from "../../core/connection.js";
 import { checkDrift, checkRoundTrip, localServer, runnerApplier, toolApplier, type Applier } from "../../migrations/check/index.js";
-import type { DbTarget } from "../../migrations/connection.js";
+import { environment, toolkitDirs, toolLocation } from "../environment.js";
 import { diffSummary, isEmptyDiff, renderDiff } from "../../migrations/schema/index.js";
 import { addMigrationsDirOption, migrationsDir, type MigrationsDirFlags } from "./shared.js";
 import { databaseFromFlags, scrubbed, type UrlFlags } from "./tool.js";
@@ -26,15 +26,15 @@ const collect = (value: string, prev: string[]) => [...prev, value];
 
 /** The server scratch databases go on: --server-url / $--server-url-env, else the local embedded one. */
 async function scratchServer(f: CheckFlags, engine: DbTarget["engine"]): Promise<DbTarget> {
-  const raw = f.serverUrl ?? (f.serverUrlEnv ? process.env[f.serverUrlEnv] : undefined);
+  const raw = f.serverUrl ?? (f.serverUrlEnv ? environment()[f.serverUrlEnv] : undefined);
   if (f.serverUrlEnv && !raw) throw new Error(`$${f.serverUrlEnv} (--server-url-env) is not set; set it to postgres://admin:password@host:5432/postgres`);
   if (raw) return parseServerUrl(raw, f.serverUrl ? "--server-url" : `$${f.serverUrlEnv}`);
-  return localServer(engine);
+  return localServer(engine, toolkitDirs());
 }
 
 function applierFromFlags(f: CheckFlags, cmd: string[]): Applier {
   const dir = migrationsDir(f, DEFAULT_DIR);
-  if (f.tool) return toolApplier(f.tool, f.project ?? dir, cmd);
+  if (f.tool) return toolApplier(f.tool, f.project ?? dir, cmd, toolLocation(f.tool));
   return runnerApplier({ dir, ...(f.table ? { table: f.table } : {}) });
 }
 

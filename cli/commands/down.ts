@@ -1,9 +1,10 @@
 // dbtk down <id…>: destroys ephemeral databases (and their logins) made by run or up.
 import type { Command } from "commander";
-import { addTargetOptions, type TargetFlags } from "../../automation/driver/cli-options.js";
-import { DbtkError, formatMs } from "../../automation/driver/progress.js";
+import { DbtkError } from "../../core/errors.js";
+import { formatMs } from "../../automation/driver/progress.js";
 import { ID_RE } from "../../automation/targets/meta.js";
 import { withTarget } from "./shared.js";
+import { addTargetOptions, type TargetFlags } from "./target-options.js";
 
 interface DownFlags extends TargetFlags {
   json?: boolean;

@@ -1,7 +1,7 @@
 // dbtk ls: the ephemeral databases a target holds, with owner, age and expiry.
 import type { Command } from "commander";
-import { addTargetOptions, type TargetFlags } from "../../automation/driver/cli-options.js";
 import { withTarget } from "./shared.js";
+import { addTargetOptions, type TargetFlags } from "./target-options.js";
 
 interface LsFlags extends TargetFlags {
   json?: boolean;

@@ -1,7 +1,7 @@
 // dbtk migrate | info | validate | undo | baseline | repair — the built-in Flyway-compatible runner.
 // Progress goes to stderr; results to stdout (JSON with --json). The password is never printed.
 import type { Command } from "commander";
-import { redactedUrl, targetFromUrl, type DbTarget } from "../../migrations/connection.js";
+import { parseDatabaseUrl, redactedUrl, type DbTarget } from "../../core/connection.js";
 import {
   baseline,
   info,
@@ -14,6 +14,8 @@ import {
   type MigrationInfo,
   type RunnerOptions,
 } from "../../migrations/index.js";
+import { environment } from "../environment.js";
+import { cliWording } from "../wording.js";
 import { addMigrationsDirOption, migrationsDir, type MigrationsDirFlags } from "./shared.js";
 
 const DEFAULT_DIR = "./migrations";
@@ -37,10 +39,11 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 function options(flags: Flags): RunnerOptions & { redacted: string } {
-  const url = flags.url ?? process.env.DATABASE_URL;
+  const env = environment();
+  const url = flags.url ?? env.DATABASE_URL;
   if (!url) throw new Error("no database: pass --url postgres://user:password@host/db or set DATABASE_URL");
-  const target: DbTarget = targetFromUrl(url, flags.url ? "--url" : "DATABASE_URL");
-  const placeholders = placeholdersFromEnv();
+  const target: DbTarget = parseDatabaseUrl(url, { what: flags.url ? "--url" : "DATABASE_URL" });
+  const placeholders = placeholdersFromEnv(env);
   for (const kv of flags.placeholder) {
     const eq = kv.indexOf("=");
     if (eq <= 0) throw new Error(`--placeholder "${kv}" is not name=value: write it as --placeholder name=value`);
@@ -89,7 +92,8 @@ function action(run: (flags: Flags) => Promise<void>): (flags: Flags) => Promise
       const e = err as Error & { exitCode?: number };
       if (flags.json) {
         const m = err instanceof MigrationError ? err : undefined;
-        const error = { code: m?.code ?? "ERROR", message: e.message, script: m?.script, line: m?.line, problems: m?.problems };
+        const problems = m?.problems?.map((p) => ({ ...p, message: cliWording(p.message) }));
+        const error = { code: m?.code ?? "ERROR", message: cliWording(e.message), script: m?.script, line: m?.line, problems };
         process.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
       }
       e.exitCode = 1;
@@ -138,8 +142,9 @@ export function registerMigrateCommands(program: Command): void {
       action(async (flags) => {
         const r = await validate(options(flags));
         if (!r.ok) {
-          const text = r.problems.map((p) => `  ${p.message}`).join("\n");
-          if (flags.json) out(flags, r, "");
+          const problems = r.problems.map((p) => ({ ...p, message: cliWording(p.message) }));
+          const text = problems.map((p) => `  ${p.message}`).join("\n");
+          if (flags.json) out(flags, { ...r, problems }, "");
           else process.stderr.write(`dbtk: validation failed (${r.problems.length} problem(s)):\n${text}\n`);
           process.exitCode = 1;
           return;

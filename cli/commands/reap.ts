@@ -2,10 +2,10 @@
 // pool clones of dead processes, optionally every database of a dead run — and trim the template cache.
 import type { Command } from "commander";
 import { reap } from "../../automation/reaper.js";
-import { addTargetOptions, type TargetFlags } from "../../automation/driver/cli-options.js";
 import { formatMs } from "../../automation/driver/progress.js";
-import { templatePolicy } from "../../automation/driver/provision.js";
+import { cliTemplatePolicy } from "../environment.js";
 import { withTarget } from "./shared.js";
+import { addTargetOptions, type TargetFlags } from "./target-options.js";
 
 interface ReapFlags extends TargetFlags {
   dryRun?: boolean;
@@ -28,7 +28,7 @@ export function registerReap(program: Command): void {
       () => undefined,
       async (target, _none, progress, secrets) => {
         const t0 = performance.now();
-        const result = await reap(target, { dryRun: flags.dryRun === true, dead: flags.dead === true, templates: templatePolicy() });
+        const result = await reap(target, { dryRun: flags.dryRun === true, dead: flags.dead === true, templates: cliTemplatePolicy() });
         for (const d of result.destroyed) progress.line(`${flags.dryRun ? "would destroy" : "destroyed"} ${d.id} (${d.reason}, owner ${d.owner})`);
         for (const t of result.templatesDropped) progress.line(`dropped template ${t}`);
         for (const f of result.failed) progress.line(`could not destroy ${f.id}: ${f.error}`);

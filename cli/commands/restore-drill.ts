@@ -1,7 +1,9 @@
 // `dbtk restore-drill`: restore into a scratch copy, validate it, report RTO/RPO, destroy the copy.
 import { Command, Option } from "commander";
-import type { DbTarget } from "../../migrations/connection.js";
+import { parseDatabaseUrl } from "../../core/connection.js";
 import type { DrillReport, DrillValidation } from "../../automation/drill/index.js";
+import { engineSettings, environment, owner, toolkitDirs } from "../environment.js";
+import { cliWording } from "../wording.js";
 import type { Engine, RestoreSpec } from "@dbtk/components/spec";
 
 interface DrillFlags {
@@ -29,28 +31,6 @@ interface DrillFlags {
 
 const collect = (value: string, prev: string[]) => [...prev, ...value.split(",").map((s) => s.trim()).filter(Boolean)];
 
-/** postgres://… or mysql://… (the password is taken from the URL, which comes from the environment only). */
-export function parseDatabaseUrl(url: string, what: string): DbTarget {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new Error(`${what} is not a URL; expected postgres://user:password@host:port/database or mysql://…`);
-  }
-  const engine = u.protocol === "postgres:" || u.protocol === "postgresql:" ? "postgres" : u.protocol === "mysql:" || u.protocol === "mariadb:" ? "mysql" : undefined;
-  if (!engine) throw new Error(`${what} has scheme "${u.protocol}"; use postgres:// or mysql://`);
-  const database = decodeURIComponent(u.pathname.replace(/^\//, ""));
-  if (!database) throw new Error(`${what} names no database; add /<database> to the URL`);
-  return {
-    engine,
-    host: u.hostname,
-    port: u.port ? Number(u.port) : engine === "postgres" ? 5432 : 3306,
-    user: decodeURIComponent(u.username),
-    password: decodeURIComponent(u.password),
-    database,
-  };
-}
-
 function cloudRestore(f: DrillFlags): RestoreSpec {
   if (f.snapshotId) {
     if (f.time) throw new Error("--time and --snapshot-id are exclusive: a snapshot restores to the snapshot's own time");
@@ -72,11 +52,13 @@ async function runDrill(f: DrillFlags): Promise<DrillReport> {
   };
   const onProgress = (m: string) => process.stderr.write(`dbtk restore-drill: ${m}\n`);
   const keepScratch = f.keep === true;
-  const sourceUrl = process.env[f.sourceUrlEnv];
-  const source = sourceUrl ? parseDatabaseUrl(sourceUrl, `$${f.sourceUrlEnv}`) : undefined;
+  const sourceUrl = environment()[f.sourceUrlEnv];
+  const source = sourceUrl ? parseDatabaseUrl(sourceUrl, { what: `$${f.sourceUrlEnv}` }) : undefined;
+  const dirs = toolkitDirs();
   switch (f.target) {
     case "local-postgres":
       return runLocalPostgresDrill({
+        ...dirs,
         validation,
         keepScratch,
         onProgress,
@@ -85,6 +67,7 @@ async function runDrill(f: DrillFlags): Promise<DrillReport> {
       });
     case "local-mariadb":
       return runLocalMariadbDrill({
+        ...dirs,
         validation,
         keepScratch,
         onProgress,
@@ -110,6 +93,8 @@ async function runDrill(f: DrillFlags): Promise<DrillReport> {
         },
         validation,
         onProgress,
+        engine: engineSettings(),
+        owner: owner(undefined),
         ...(source ? { source } : {}),
       });
     }
@@ -143,7 +128,8 @@ export function registerRestoreDrill(program: Command): void {
     .option("--keep", "keep the scratch copy for inspection (the drill then reports it as not removed)")
     .option("--json", "print the report as JSON")
     .action(async (flags: DrillFlags) => {
-      const report = await runDrill(flags);
+      const drilled = await runDrill(flags);
+      const report = drilled.error ? { ...drilled, error: cliWording(drilled.error) } : drilled;
       const { formatReport } = await import("../../automation/drill/report.js");
       process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
       if (!report.ok) process.exitCode = 1;

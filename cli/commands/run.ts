@@ -1,13 +1,38 @@
 // dbtk run [options] -- <command…>: a fresh migrated database for one command, torn down afterwards.
+// The CLI owns the process's signals: SIGINT/SIGTERM abort the run (the command gets the signal, the
+// database is torn down, exit 130/143); a second one exits at once and leaves the database to `dbtk reap`.
 import type { Command } from "commander";
-import { addTargetOptions, ttlFrom } from "../../automation/driver/cli-options.js";
+import { Interrupted, signalNumber } from "../../core/errors.js";
 import { resolveSource } from "../../automation/driver/migrations.js";
-import { poolSizeFrom } from "../../automation/driver/provision.js";
-import { runWithDatabase } from "../../automation/driver/run.js";
+import { runWithDatabase, type RunRequest, type RunSummary } from "../../automation/driver/run.js";
 import { parseDuration } from "../../automation/targets/meta.js";
+import { cliTemplatePolicy, environment, owner, toolLocation } from "../environment.js";
 import { addPoolOptions, addSourceOptions, withTarget, type ProvisionFlags } from "./shared.js";
+import { addTargetOptions, poolSizeFrom, ttlFrom } from "./target-options.js";
 
 type RunFlags = ProvisionFlags;
+
+/** Runs with SIGINT/SIGTERM handlers installed for exactly as long as the run. */
+async function runInterruptible(req: Omit<RunRequest, "signal" | "onId">): Promise<RunSummary> {
+  const interrupt = new AbortController();
+  let id: string | undefined;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (interrupt.signal.aborted) {
+      // A second signal: stop waiting; `dbtk reap` removes what is left once it expires.
+      req.progress.line(`${sig} again: exiting without teardown${id ? ` (${id} is left to dbtk reap)` : ""}`);
+      process.exit(128 + signalNumber(sig));
+    }
+    interrupt.abort(new Interrupted(sig));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    return await runWithDatabase({ ...req, signal: interrupt.signal, onId: (created) => (id = created) });
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
 
 export function registerRun(program: Command): void {
   // Lets `dbtk run node --test` pass `--test` to the command even without `--`.
@@ -27,22 +52,25 @@ export function registerRun(program: Command): void {
     await withTarget(
       flags,
       () => ({
-        source: resolveSource({ migrations: flags.migrations, tool: flags.tool, project: flags.project }),
+        source: resolveSource({ migrations: flags.migrations, tool: flags.tool, project: flags.project, ...toolLocation(flags.tool) }),
         ttlMs: ttlFrom(flags.ttl, "30m", parseDuration),
         poolSize: poolSizeFrom(flags.pool),
+        templatePolicy: cliTemplatePolicy(),
       }),
-      async (target, { source, ttlMs, poolSize }, progress, secrets) => {
-        const summary = await runWithDatabase({
+      async (target, { source, ttlMs, poolSize, templatePolicy }, progress, secrets) => {
+        const summary = await runInterruptible({
           target,
           source,
           command,
           ttlMs,
           poolSize,
+          templatePolicy,
           templates: flags.template,
           progress,
+          env: environment(),
           showSecrets: flags.showSecrets === true,
           commandStdoutToStderr: flags.json === true,
-          ...(flags.owner ? { owner: flags.owner } : {}),
+          owner: owner(flags.owner),
         });
         if (flags.json) {
           const out = JSON.stringify(summary, null, 2);

@@ -1,8 +1,10 @@
 // Pieces several commands share: the migrations-directory flag and the ephemeral-target command body.
 import { Option, type Command } from "commander";
-import { guarded, openTargetFromFlags, type TargetFlags } from "../../automation/driver/cli-options.js";
-import { Secrets, stderrProgress, type Progress } from "../../automation/driver/progress.js";
+import { Secrets } from "../../core/connection.js";
+import type { Progress } from "../../automation/driver/progress.js";
 import type { Target } from "../../automation/targets/types.js";
+import { cliWording } from "../wording.js";
+import { guarded, openTargetFromFlags, type TargetFlags } from "./target-options.js";
 
 export interface MigrationsDirFlags {
   migrations?: string;
@@ -53,6 +55,17 @@ export function addPoolOptions(cmd: Command, owner: string): Command {
     .option("--pool <n>", "pre-made clones kept ready per template (default 2, DBTK_POOL_SIZE)")
     .option("--no-template", "migrate each database in place instead of cloning a migrated template")
     .option("--owner <name>", owner);
+}
+
+/** Progress lines on stderr (`dbtk: <text>`), in the CLI's terms, secrets blanked. */
+export function stderrProgress(secrets: Secrets, opts: { quiet?: boolean; write?: (s: string) => void } = {}): Progress {
+  const write = opts.write ?? ((s: string) => void process.stderr.write(s));
+  return {
+    secrets,
+    line(text) {
+      if (!opts.quiet) write(`dbtk: ${secrets.redact(cliWording(text))}\n`);
+    },
+  };
 }
 
 /**

@@ -1,9 +1,9 @@
 // dbtk tool: runs a project's own migration tool (Flyway, Liquibase, Alembic, dbmate, or any command)
 // against a database, handing it the connection through its environment only.
 import type { Command } from "commander";
-import { parseServerUrl } from "../../automation/targets/server.js";
-import { getTool, toolNames, scrub } from "../../migrations/adapters/index.js";
-import type { DbTarget } from "../../migrations/connection.js";
+import { parseServerUrl, redact, type DbTarget } from "../../core/connection.js";
+import { getTool, toolNames } from "../../migrations/index.js";
+import { environment, toolLocation } from "../environment.js";
 
 export interface UrlFlags {
   url?: string;
@@ -16,7 +16,7 @@ export interface UrlFlags {
  */
 export function databaseFromFlags(f: UrlFlags, opts: { required: boolean; needDatabase?: boolean } = { required: true }): DbTarget | undefined {
   const envName = f.urlEnv ?? "DATABASE_URL";
-  const raw = f.url ?? process.env[envName];
+  const raw = f.url ?? environment()[envName];
   if (!raw) {
     if (!opts.required) return undefined;
     throw new Error(`no database URL: set $${envName} (or pass --url-env <VAR>) to postgres://user:password@host:5432/db or mysql://…`);
@@ -33,7 +33,7 @@ export async function scrubbed<T>(passwords: () => string[], fn: () => Promise<T
     return await fn();
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
-    e.message = scrub(e.message, passwords());
+    e.message = redact(e.message, passwords());
     throw e;
   }
 }
@@ -59,6 +59,7 @@ export function registerToolCommands(program: Command): void {
     .option("--applied", "print the position the database is at and exit")
     .action(async (name: string, cmd: string[], f: ToolFlags) => {
       const tool = getTool(name);
+      const where = toolLocation(tool.name);
       let target: DbTarget | undefined;
       await scrubbed(
         () => (target ? [target.password] : []),
@@ -71,11 +72,11 @@ export function registerToolCommands(program: Command): void {
           }
           if (f.undoAll) {
             if (!tool.undoAll) throw new Error(`${tool.name} has no undo; use a tool that has (liquibase, alembic, dbmate) or the built-in runner's U files`);
-            const res = await tool.undoAll(target, f.project, cmd.length ? { args: cmd } : {});
+            const res = await tool.undoAll(target, f.project, { ...where, ...(cmd.length ? { args: cmd } : {}) });
             if (res.output) process.stdout.write(res.output + "\n");
             return;
           }
-          const res = await tool.migrate(target, f.project, { ...(cmd.length ? { args: cmd } : {}), ...(f.to !== undefined ? { to: f.to } : {}) });
+          const res = await tool.migrate(target, f.project, { ...where, ...(cmd.length ? { args: cmd } : {}), ...(f.to !== undefined ? { to: f.to } : {}) });
           if (res.output) process.stdout.write(res.output + "\n");
         },
       );

@@ -1,12 +1,13 @@
 // dbtk up: a fresh migrated database that stays until `dbtk down <id>` (or its expiry and `dbtk reap`).
 import { chmodSync, existsSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { connectionEnv, databaseUrl } from "../../migrations/connection.js";
-import { addTargetOptions, ttlFrom } from "../../automation/driver/cli-options.js";
+import { connectionEnv, databaseUrl } from "../../core/connection.js";
 import { resolveSource } from "../../automation/driver/migrations.js";
-import { poolSizeFrom, provision } from "../../automation/driver/provision.js";
+import { provision } from "../../automation/driver/provision.js";
 import { parseDuration } from "../../automation/targets/meta.js";
+import { cliTemplatePolicy, owner, toolLocation } from "../environment.js";
 import { addPoolOptions, addSourceOptions, withTarget, type ProvisionFlags } from "./shared.js";
+import { addTargetOptions, poolSizeFrom, ttlFrom } from "./target-options.js";
 
 interface UpFlags extends ProvisionFlags {
   saveEnv?: string;
@@ -36,19 +37,22 @@ export function registerUp(program: Command): void {
     await withTarget(
       flags,
       () => ({
-        source: resolveSource({ migrations: flags.migrations, tool: flags.tool, project: flags.project }),
+        source: resolveSource({ migrations: flags.migrations, tool: flags.tool, project: flags.project, ...toolLocation(flags.tool) }),
         ttlMs: ttlFrom(flags.ttl, "2h", parseDuration),
+        poolSize: poolSizeFrom(flags.pool),
+        templatePolicy: cliTemplatePolicy(),
       }),
-      async (target, { source, ttlMs }, progress, secrets) => {
+      async (target, { source, ttlMs, poolSize, templatePolicy }, progress, secrets) => {
         const prov = await provision({
           target,
           source,
           ttlMs,
           trackPid: false,
-          poolSize: poolSizeFrom(flags.pool),
+          poolSize,
+          templatePolicy,
           templates: flags.template,
           progress,
-          ...(flags.owner ? { owner: flags.owner } : {}),
+          owner: owner(flags.owner),
         });
         await prov.background;
         const { db } = prov;

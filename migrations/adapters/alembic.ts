@@ -2,7 +2,7 @@
 // which the project's env.py reads (see examples/migrations/alembic/env.py); never `-x url=` on argv.
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { sqlalchemyUrl, type DbTarget } from "../connection.js";
+import { sqlalchemyUrl, type DbTarget } from "../../core/connection.js";
 import { installedBin, runTool } from "./exec.js";
 import { historyRows } from "./history.js";
 import type { MigrateOptions, MigrationTool, ToolRunOptions } from "./types.js";
@@ -20,7 +20,7 @@ function run(target: DbTarget, project: string, command: string[], opts: ToolRun
     {
       tool: "alembic",
       target,
-      file: opts.bin ?? installedBin("alembic", "tools/install-alembic.sh"),
+      file: installedBin("alembic", "tools/install-alembic.sh", opts),
       args: ["-c", ini, ...command, ...(opts.args ?? [])],
       env: { DBTK_DATABASE_URL: sqlalchemyUrl(target), PYTHONUNBUFFERED: "1" },
       cwd: path.dirname(ini),

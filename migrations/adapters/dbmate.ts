@@ -3,7 +3,7 @@
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { databaseUrl, type DbTarget } from "../connection.js";
+import { databaseUrl, type DbTarget } from "../../core/connection.js";
 import { runTool } from "./exec.js";
 import { platformBinary } from "./platform-binary.js";
 import { historyRows } from "./history.js";

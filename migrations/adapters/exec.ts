@@ -3,26 +3,16 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { execa } from "execa";
-import { cacheDir } from "../../automation/servers/paths.js";
-import type { DbTarget } from "../connection.js";
+import { redact, type DbTarget } from "../../core/connection.js";
+import { cacheDir } from "../../core/servers/paths.js";
 import { MigrationToolError, type ToolName, type ToolResult, type ToolRunOptions } from "./types.js";
 
-/** Replaces the password (plain, URL-encoded) and any `user:secret@` URL credentials with ****. */
-export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) {
-    if (!s) continue;
-    for (const form of new Set([s, encodeURIComponent(s)])) out = out.split(form).join("****");
-  }
-  return out.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s/]+@/gi, "$1****@");
-}
-
-/** Where the installers put a tool's wrapper: `$DBTK_<NAME>_BIN`, else `<cache>/bin/<name>`. */
-export function installedBin(name: string, installer: string): string {
-  const override = process.env[`DBTK_${name.toUpperCase()}_BIN`];
-  const bin = override || path.join(cacheDir(), "bin", name);
+/** The tool's executable: `opts.bin`, else the wrapper the installers put at `<cacheDir>/bin/<name>`. */
+export function installedBin(name: string, installer: string, opts: Pick<ToolRunOptions, "bin" | "cacheDir"> = {}): string {
+  if (opts.bin) return opts.bin;
+  const bin = path.join(cacheDir(opts), "bin", name);
   if (!existsSync(bin)) {
-    throw new Error(`${name} is not installed (looked for ${bin}): run ${installer}, or set DBTK_${name.toUpperCase()}_BIN`);
+    throw new Error(`${name} is not installed (looked for ${bin}): run ${installer}, or pass options.bin`);
   }
   return bin;
 }
@@ -69,11 +59,11 @@ export async function runTool(spec: RunSpec, opts: ToolRunOptions = {}): Promise
   });
   if (child.pid !== undefined) opts.onSpawn?.(child.pid, argv);
   const res = await child;
-  const output = scrub(String(res.all ?? ""), secrets);
+  const output = redact(String(res.all ?? ""), secrets);
   const result: ToolResult = { tool: spec.tool, command: argv, exitCode: res.exitCode ?? 1, output };
   if (res.exitCode !== 0) {
     const tail = output.split("\n").slice(-30).join("\n");
-    const why = res.failed && res.exitCode === undefined ? scrub(res.shortMessage ?? "", secrets) : `exit code ${res.exitCode}`;
+    const why = res.failed && res.exitCode === undefined ? redact(res.shortMessage ?? "", secrets) : `exit code ${res.exitCode}`;
     throw new MigrationToolError(`${spec.what} failed (${why}) on ${spec.target.engine} database "${spec.target.database}":\n${tail}`, result);
   }
   return result;

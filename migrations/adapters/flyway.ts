@@ -1,7 +1,7 @@
 // Flyway (open-source command line) through the wrapper tools/install-flyway.sh installs. The
 // connection goes in FLYWAY_URL / FLYWAY_USER / FLYWAY_PASSWORD. The open-source edition has no undo.
 import path from "node:path";
-import { jdbcUrl, type DbTarget } from "../connection.js";
+import { jdbcUrl, type DbTarget } from "../../core/connection.js";
 import { installedBin, runTool } from "./exec.js";
 import { historyRows } from "./history.js";
 import type { MigrateOptions, MigrationTool } from "./types.js";
@@ -23,7 +23,7 @@ export const flyway: MigrationTool = {
       {
         tool: "flyway",
         target,
-        file: opts.bin ?? installedBin("flyway", "tools/install-flyway.sh"),
+        file: installedBin("flyway", "tools/install-flyway.sh", opts),
         args: ["migrate", ...(opts.to ? [`-target=${opts.to}`] : []), ...(opts.args ?? [])],
         env: flywayEnv(target, project),
         cwd: path.resolve(project),

@@ -1,5 +1,5 @@
 // Reads a tool's own history table, for `applied()` and undo counts; absent table = nothing applied.
-import type { DbTarget } from "../connection.js";
+import type { DbTarget } from "../../core/connection.js";
 import { tableExists, withDb, type Row } from "../schema/db.js";
 
 export async function historyRows<T extends Row>(target: DbTarget, table: string, sql: string): Promise<T[]> {

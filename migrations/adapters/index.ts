@@ -7,7 +7,6 @@ import { liquibase } from "./liquibase.js";
 import type { MigrationTool, ToolName } from "./types.js";
 
 export * from "./types.js";
-export { scrub } from "./exec.js";
 export { alembic, command, dbmate, flyway, liquibase };
 
 export const tools: Readonly<Record<ToolName, MigrationTool>> = { flyway, liquibase, alembic, dbmate, command };

@@ -2,7 +2,7 @@
 // LIQUIBASE_COMMAND_URL / _USERNAME / _PASSWORD; the project is a changelog file or a directory holding one.
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
-import { jdbcUrl, type DbTarget } from "../connection.js";
+import { jdbcUrl, type DbTarget } from "../../core/connection.js";
 import { installedBin, runTool } from "./exec.js";
 import { historyRows } from "./history.js";
 import type { MigrateOptions, MigrationTool, ToolRunOptions } from "./types.js";
@@ -40,7 +40,7 @@ function run(target: DbTarget, project: string, command: string[], what: string,
     {
       tool: "liquibase",
       target,
-      file: opts.bin ?? installedBin("liquibase", "tools/install-liquibase.sh"),
+      file: installedBin("liquibase", "tools/install-liquibase.sh", opts),
       args: [`--search-path=${dir}`, ...command, `--changelog-file=${file}`, ...(opts.args ?? [])],
       env: env(target),
       cwd: dir,

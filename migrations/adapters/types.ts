@@ -1,12 +1,14 @@
 // The contract every migration tool adapter fulfils: run the tool on a project against one database,
 // the connection handed over only through the environment, output scrubbed of the password.
-import type { DbTarget } from "../connection.js";
+import type { DbTarget } from "../../core/connection.js";
 
 export type ToolName = "flyway" | "liquibase" | "alembic" | "dbmate" | "command";
 
 export interface ToolRunOptions {
   /** Executable to run instead of the installed one (tests, custom installs). */
   bin?: string;
+  /** Where the installers put the tools (`<cacheDir>/bin/<tool>`). Default `~/.cache/dbtk`. */
+  cacheDir?: string;
   /** Extra environment for the tool process. */
   env?: Record<string, string>;
   /** Arguments appended to the tool's own (e.g. the command adapter's argv). */

@@ -1,8 +1,8 @@
 // What the checks need from "something that migrates": the built-in runner (a Flyway-format directory)
 // or one of the tool adapters, behind one interface.
 import { compareVersions, DEFAULT_TABLE, info, loadMigrations, migrate, undo } from "../index.js";
-import { getTool, type MigrationTool } from "../adapters/index.js";
-import type { DbTarget } from "../connection.js";
+import { getTool, type MigrationTool, type ToolRunOptions } from "../adapters/index.js";
+import type { DbTarget } from "../../core/connection.js";
 
 export interface UndoPlan {
   /** Position to undo down to (it stays applied); undefined = to nothing. */
@@ -66,9 +66,15 @@ export function runnerApplier(o: RunnerApplierOptions): Applier {
 }
 
 /** One of the tool adapters on its project. */
-export function toolApplier(tool: MigrationTool | string, project: string, args: string[] = []): Applier {
+/** `where`: the tool's executable or cache directory, instead of `~/.cache/dbtk/bin/<tool>`. */
+export function toolApplier(
+  tool: MigrationTool | string,
+  project: string,
+  args: string[] = [],
+  where: Pick<ToolRunOptions, "bin" | "cacheDir"> = {},
+): Applier {
   const t = typeof tool === "string" ? getTool(tool) : tool;
-  const run = args.length ? { args } : {};
+  const run = { ...where, ...(args.length ? { args } : {}) };
   return {
     label: `${t.name} (${project})`,
     historyTables: t.historyTables,

@@ -1,6 +1,6 @@
 // CI check (b): drift. A live database's schema against what its own applied migrations produce on a
 // fresh scratch database: objects added by hand, missing, or changed.
-import type { DbTarget } from "../connection.js";
+import type { DbTarget } from "../../core/connection.js";
 import { diffSchemas, isEmptyDiff, type SchemaDiff } from "../schema/diff.js";
 import { snapshotSchema } from "../schema/snapshot.js";
 import type { SnapshotOptions } from "../schema/types.js";

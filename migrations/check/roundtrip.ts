@@ -1,6 +1,6 @@
 // CI check (a): apply everything on a fresh database, undo, apply again. The schema after the second
 // apply must equal the first; after the undo it must equal a fresh database at the undo's stop point.
-import type { DbTarget } from "../connection.js";
+import type { DbTarget } from "../../core/connection.js";
 import { diffSchemas, isEmptyDiff, type SchemaDiff } from "../schema/diff.js";
 import { snapshotSchema } from "../schema/snapshot.js";
 import type { SchemaSnapshot, SnapshotOptions } from "../schema/types.js";

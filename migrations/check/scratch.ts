@@ -1,7 +1,8 @@
 // Fresh, uniquely named databases on a server for the CI checks, always dropped afterwards.
 import { randomBytes } from "node:crypto";
-import { startLocalMariadb, startLocalPostgres, type ServerHandle } from "../../automation/servers/index.js";
-import type { DbTarget } from "../connection.js";
+import path from "node:path";
+import { serversDir, startLocalMariadb, startLocalPostgres, type ServerHandle, type ToolkitDirs } from "../../core/servers/index.js";
+import type { DbTarget } from "../../core/connection.js";
 import { withDb } from "../schema/db.js";
 
 /** The admin login of a server as a target on its maintenance database. */
@@ -9,10 +10,13 @@ export function serverTarget(h: Pick<ServerHandle, "engine" | "host" | "port" | 
   return { engine: h.engine, host: h.host, port: h.port, user: h.user, password: h.password, database: h.engine === "postgres" ? "postgres" : "" };
 }
 
-/** The local embedded PostgreSQL (or local MariaDB) server, started on demand and reused. */
-export async function localServer(engine: DbTarget["engine"], rootDir?: string): Promise<DbTarget> {
-  const opts = rootDir ? { rootDir } : {};
-  return serverTarget(engine === "postgres" ? await startLocalPostgres(opts) : await startLocalMariadb(opts));
+/**
+ * The local embedded PostgreSQL (or local MariaDB) server, started on demand and reused: the one under
+ * `rootDir`, else the local target's (`<serversDir>/postgres` or `<serversDir>/mariadb`).
+ */
+export async function localServer(engine: DbTarget["engine"], where: ToolkitDirs & { rootDir?: string } = {}): Promise<DbTarget> {
+  const rootDir = where.rootDir ?? path.join(serversDir(where), engine === "postgres" ? "postgres" : "mariadb");
+  return serverTarget(engine === "postgres" ? await startLocalPostgres({ rootDir }) : await startLocalMariadb({ rootDir }));
 }
 
 const quote = (engine: DbTarget["engine"], name: string) => (engine === "postgres" ? `"${name}"` : `\`${name}\``);

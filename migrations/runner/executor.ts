@@ -1,6 +1,6 @@
 // What the runner needs from a database engine; one implementation per engine (pg-executor.ts,
 // mysql-executor.ts). Both hold the runner's lock on a second, dedicated session.
-import type { DbTarget } from "../connection.js";
+import type { DbTarget } from "../../core/connection.js";
 import { MigrationError } from "./errors.js";
 import type { MigrationFile } from "./files.js";
 import type { HistoryRow, NewRow } from "./history.js";

@@ -83,7 +83,7 @@ export function parseMigrationName(
 export function loadMigrations(dir: string): MigrationSet {
   const root = path.resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) {
-    throw new MigrationError("FILES", `migrations directory ${root} does not exist: create it or pass --migrations <path>`);
+    throw new MigrationError("FILES", `migrations directory ${root} does not exist: create it or pass options.dir`);
   }
   const problems: { message: string; script?: string }[] = [];
   const set: MigrationSet = { dir: root, versioned: [], undo: [], repeatable: [], callbacks: [] };

@@ -1,6 +1,6 @@
 // The schema history table, byte for byte the one Flyway creates (its createMetaDataTable.sql for
 // PostgreSQL and MySQL/MariaDB), so Flyway and this runner can take turns on one database.
-import type { DbTarget } from "../connection.js";
+import type { DbTarget } from "../../core/connection.js";
 
 export const DEFAULT_TABLE = "flyway_schema_history";
 export const BASELINE_DESCRIPTION = "<< Flyway Baseline >>";

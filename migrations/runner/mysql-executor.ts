@@ -2,7 +2,7 @@
 // with success = false (as Flyway does) and later runs refuse until `repair`. The runner's lock is a
 // GET_LOCK named like Flyway's, held by a dedicated session so it dies with the process.
 import mysql from "mysql2/promise";
-import { driverOptions, type DbTarget } from "../connection.js";
+import { driverOptions, type DbTarget } from "../../core/connection.js";
 import { javaStringHash } from "./checksum.js";
 import { MigrationError } from "./errors.js";
 import { failure, type Executor } from "./executor.js";

@@ -4,7 +4,7 @@
 // A transactional migration travels in ONE simple-query round trip: BEGIN; <file>; INSERT history; COMMIT.
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
-import { driverOptions, type DbTarget } from "../connection.js";
+import { driverOptions, type DbTarget } from "../../core/connection.js";
 import { javaStringHash } from "./checksum.js";
 import { MigrationError } from "./errors.js";
 import { failure, statementAt, type Executor, type PreparedMigration } from "./executor.js";

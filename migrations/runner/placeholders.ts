@@ -28,10 +28,9 @@ export function replacePlaceholders(sql: string, values: Record<string, string>,
     const value = lookup(values, name);
     if (value === undefined) {
       const line = lineAt(lineStartsOf(sql), m.index);
-      const env = name.startsWith("flyway:") ? "" : ` (or set FLYWAY_PLACEHOLDERS_${name.toUpperCase()})`;
       throw new MigrationError(
         "PLACEHOLDER",
-        `${script}:${line}: no value for placeholder \${${name}}: pass --placeholder ${name}=<value>${env}`,
+        `${script}:${line}: no value for placeholder \${${name}}: pass it in options.placeholders (${name}: <value>)`,
         { script, line },
       );
     }
@@ -78,8 +77,11 @@ export function builtinPlaceholders(ctx: {
   };
 }
 
-/** Placeholders from FLYWAY_PLACEHOLDERS_<NAME> and DBTK_PLACEHOLDERS_<NAME> (names lower-cased, like Flyway). */
-export function placeholdersFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+/**
+ * Placeholders from FLYWAY_PLACEHOLDERS_<NAME> and DBTK_PLACEHOLDERS_<NAME> (names lower-cased, like Flyway)
+ * of the given environment (front ends pass their own).
+ */
+export function placeholdersFromEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const prefix of ["FLYWAY_PLACEHOLDERS_", "DBTK_PLACEHOLDERS_"]) {
     for (const [k, v] of Object.entries(env)) {

@@ -1,5 +1,5 @@
 // Shared steps of every command: open the engine's executor, read the history once, prepare files.
-import { redactedUrl } from "../connection.js";
+import { redactedUrl } from "../../core/connection.js";
 import { MigrationError } from "./errors.js";
 import type { Executor, PreparedMigration } from "./executor.js";
 import type { MigrationFile } from "./files.js";

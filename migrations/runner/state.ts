@@ -187,7 +187,7 @@ export function analyse(
         "out-of-order",
         undefined,
         file,
-        `${file.script} (version ${v.text}) is older than the applied version ${currentVersion.text} and was never applied: give it a version above ${currentVersion.text}, or allow it with --out-of-order`,
+        `${file.script} (version ${v.text}) is older than the applied version ${currentVersion.text} and was never applied: give it a version above ${currentVersion.text}, or allow it with options.outOfOrder`,
       );
     }
     if (state === "Pending") pendingVersioned.push(file);

@@ -1,5 +1,5 @@
 // Public types of the built-in, Flyway-compatible migration runner.
-import type { DbTarget } from "../connection.js";
+import type { DbTarget } from "../../core/connection.js";
 
 export interface RunnerOptions {
   /** The database to migrate. */

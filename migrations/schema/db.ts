@@ -2,7 +2,7 @@
 // databases. Rows come back as plain objects.
 import pg from "pg";
 import mysql from "mysql2/promise";
-import { driverOptions, type DbTarget } from "../connection.js";
+import { driverOptions, type DbTarget } from "../../core/connection.js";
 
 export type Row = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 // Takes a schema snapshot of one database, and renders it as deterministic JSON.
-import type { DbTarget } from "../connection.js";
+import type { DbTarget } from "../../core/connection.js";
 import { withDb } from "./db.js";
 import { snapshotMysql } from "./mysql.js";
 import { snapshotPostgres } from "./postgres.js";

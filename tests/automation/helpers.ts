@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import mysql from "mysql2/promise";
 import pg from "pg";
-import { startLocalMariadb, startLocalPostgres } from "../../automation/servers/index.ts";
+import { startLocalMariadb, startLocalPostgres } from "../../core/servers/index.ts";
 
 export const REPO = path.resolve(import.meta.dirname, "../..");
 export const BIN = path.join(REPO, "bin", "dbtk.mjs");

@@ -6,13 +6,13 @@ import mysql from "mysql2/promise";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ephemeralDatabases, withTestDatabase } from "../../automation/testing.ts";
+import { serversDir, startLocalPostgres } from "../../core/servers/index.ts";
 import { inUse, mysqlAdmin, mysqlLeftovers, pgAdmin, pgLeftovers, REPO, sandbox } from "./helpers.ts";
 
 const sb = sandbox("lib");
 const sample = path.join(REPO, "examples/sample-app/migrations");
-// The library reads the servers directory from the environment, like the CLI.
-process.env.DBTK_SERVERS_DIR = sb.serversDir;
-process.env.DBTK_CACHE_DIR = path.join(sb.root, "cache");
+// The library reads no environment: the sandbox's directories are passed as options.
+const dirs = { serversDir: sb.serversDir, cacheDir: path.join(sb.root, "cache") };
 let admin: pg.Client;
 
 async function count(url: string, sql: string): Promise<number> {
@@ -24,7 +24,7 @@ async function count(url: string, sql: string): Promise<number> {
 }
 
 beforeAll(async () => {
-  const warm = await ephemeralDatabases({ migrations: sample, poolSize: 0 });
+  const warm = await ephemeralDatabases({ ...dirs, migrations: sample, poolSize: 0 });
   await warm.close();
   admin = await pgAdmin(sb);
 });
@@ -36,7 +36,7 @@ afterAll(async () => {
 
 describe("ephemeralDatabases (PostgreSQL)", () => {
   it("hands out fresh migrated databases, one per acquire, and close() leaves nothing", async () => {
-    const dbs = await ephemeralDatabases({ migrations: sample, poolSize: 2 });
+    const dbs = await ephemeralDatabases({ ...dirs, migrations: sample, poolSize: 2 });
     const [a, b] = await Promise.all([dbs.acquire(), dbs.acquire()]);
     expect(a.id).not.toBe(b.id);
     expect(a.url).toMatch(/^postgres:\/\//);
@@ -56,7 +56,7 @@ describe("ephemeralDatabases (PostgreSQL)", () => {
   });
 
   it("keeps spares ready: an acquire after a refill takes a database that already exists", async () => {
-    const dbs = await ephemeralDatabases({ migrations: sample, poolSize: 2 });
+    const dbs = await ephemeralDatabases({ ...dirs, migrations: sample, poolSize: 2 });
     const first = await dbs.acquire();
     // Wait until the pool has its two spares again (created in the background).
     for (let i = 0; i < 200 && inUse(await pgLeftovers(admin)).databases.length < 3; i++) await new Promise((r) => setTimeout(r, 50));
@@ -71,7 +71,7 @@ describe("ephemeralDatabases (PostgreSQL)", () => {
   });
 
   it("without templates, migrates every database in place", async () => {
-    const dbs = await ephemeralDatabases({ migrations: sample, poolSize: 0, templates: false });
+    const dbs = await ephemeralDatabases({ ...dirs, migrations: sample, poolSize: 0, templates: false });
     await withTestDatabase(dbs, async (db) => {
       expect(await count(db.url, "select count(*) as n from flyway_schema_history where success")).toBe(3);
       expect(db.template).toBeUndefined();
@@ -81,7 +81,7 @@ describe("ephemeralDatabases (PostgreSQL)", () => {
   });
 
   it("a missing migrations folder fails before anything is made", async () => {
-    await expect(ephemeralDatabases({ migrations: path.join(sb.root, "nope") })).rejects.toThrow(/no such folder/);
+    await expect(ephemeralDatabases({ ...dirs, migrations: path.join(sb.root, "nope") })).rejects.toThrow(/no such folder/);
   });
 });
 
@@ -90,7 +90,7 @@ describe("ephemeralDatabases (MariaDB)", () => {
     const dir = sb.dir("mysql-migrations");
     writeFileSync(path.join(dir, "V1__people.sql"), "CREATE TABLE people (id INT PRIMARY KEY AUTO_INCREMENT, name VARCHAR(40) NOT NULL);\n");
     writeFileSync(path.join(dir, "V2__seed.sql"), "INSERT INTO people (name) VALUES ('Ada'), ('Grace');\n");
-    const dbs = await ephemeralDatabases({ target: "local", engine: "mysql", migrations: dir, poolSize: 1 });
+    const dbs = await ephemeralDatabases({ ...dirs, target: "local", engine: "mysql", migrations: dir, poolSize: 1 });
     const db = await dbs.acquire();
     expect(db.url).toMatch(/^mysql:\/\//);
     expect(db.env.MYSQL_DATABASE).toBe(db.id);
@@ -108,17 +108,28 @@ describe("ephemeralDatabases (MariaDB)", () => {
 
 describe("the vitest globalSetup example (examples/vitest)", () => {
   it("runs green and leaves nothing behind", async () => {
+    // The example passes no directories, so its server goes to the default, ~/.cache/dbtk/servers:
+    // a private HOME keeps it in the sandbox.
+    const home = sb.dir("home");
     const child = spawn("npx", ["vitest", "run", "--config", "examples/vitest/vitest.config.ts"], {
       cwd: REPO,
-      env: { ...process.env, DBTK_SERVERS_DIR: sb.serversDir },
+      env: { ...sb.env, HOME: home, npm_config_cache: path.join(sb.root, "npm-cache") },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
     const code = await new Promise<number | null>((r) => child.once("close", r));
-    expect(out).toMatch(/Tests\s+.*3 passed/);
-    expect(code).toBe(0);
-    expect(inUse(await pgLeftovers(admin))).toEqual({ databases: [], logins: [] });
+    const server = await startLocalPostgres({ rootDir: path.join(serversDir({ cacheDir: path.join(home, ".cache", "dbtk") }), "postgres") });
+    try {
+      expect(out).toMatch(/Tests\s+.*3 passed/);
+      expect(code).toBe(0);
+      const c = new pg.Client({ host: server.host, port: server.port, user: server.user, password: server.password, database: "postgres" });
+      await c.connect();
+      expect(inUse(await pgLeftovers(c))).toEqual({ databases: [], logins: [] });
+      await c.end();
+    } finally {
+      await server.stop();
+    }
   });
 });

@@ -4,8 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseDatabaseUrl } from "../../../cli/commands/restore-drill.ts";
-import { startLocalPostgres } from "../../../automation/servers/index.ts";
+import { startLocalPostgres } from "../../../core/servers/index.ts";
 import type { DrillReport } from "../../../automation/drill/index.ts";
 
 const repo = path.resolve(import.meta.dirname, "../../..");
@@ -41,24 +40,5 @@ describe("dbtk restore-drill", () => {
     const res = await execa("node", [dbtk, "restore-drill", "--target", "oracle"], { cwd: repo, reject: false });
     expect(res.exitCode).not.toBe(0);
     expect(res.stderr).toMatch(/local-postgres, local-mariadb, aws, gcp, azure/);
-  });
-});
-
-describe("parseDatabaseUrl", () => {
-  it("reads postgres and mysql URLs with encoded passwords and default ports", () => {
-    expect(parseDatabaseUrl("postgres://app:p%40ss@db.internal/orders", "x")).toEqual({
-      engine: "postgres", host: "db.internal", port: 5432, user: "app", password: "p@ss", database: "orders",
-    });
-    expect(parseDatabaseUrl("mysql://root:pw@127.0.0.1:3307/shop", "x")).toMatchObject({ engine: "mysql", port: 3307, database: "shop" });
-  });
-
-  it("names the variable and the fix, never echoing the URL", () => {
-    expect(() => parseDatabaseUrl("redis://u:secretpw@h/0", "$SRC")).toThrow(/\$SRC has scheme "redis:"/);
-    expect(() => parseDatabaseUrl("postgres://u:secretpw@h", "$SRC")).toThrow(/names no database/);
-    try {
-      parseDatabaseUrl("postgres://u:secretpw@h", "$SRC");
-    } catch (err) {
-      expect((err as Error).message).not.toContain("secretpw");
-    }
   });
 });

@@ -6,16 +6,16 @@ import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startLocalPostgres, type ServerHandle } from "../../../automation/servers/index.ts";
+import { startLocalPostgres, type ServerHandle } from "../../../core/servers/index.ts";
 import type { CloudDrillSpec } from "../../../automation/drill/cloud-program.ts";
 import type { DrillStack, DrillStackFactory } from "../../../automation/drill/cloud.ts";
-import type { DbTarget } from "../../../migrations/connection.ts";
+import type { DbTarget } from "../../../core/connection.ts";
 import type { DestroyRequest, StackEngine, UpRequest } from "../../../automation/engine/stack-engine.ts";
 import { drain, installMocks, one, plain, reset, value } from "../../policy/mocks.ts";
 
 installMocks();
 const { drillProgram, drillSpecInput } = await import("../../../automation/drill/cloud-program.ts");
-const { automationStackFactory, drillStackConfig, runCloudDrill } = await import("../../../automation/drill/cloud.ts");
+const { automationStackFactory, drillStackConfig, drillStackTags, runCloudDrill } = await import("../../../automation/drill/cloud.ts");
 
 const TIME = "2026-11-05T10:00:00Z";
 const pitr = { mode: "point-in-time" as const, sourceId: "orders-prod", time: TIME };
@@ -89,7 +89,7 @@ describe("drill program under mocks", () => {
 
   it("names what Azure and GCP need when it is missing", async () => {
     await expect(drillProgram({ cloud: "azure", engine: "postgres", name: "d", restore: pitr })()).rejects.toThrow(/resourceGroupName.*region.*keyVaultId/);
-    await expect(drillProgram({ cloud: "gcp", engine: "postgres", name: "d", restore: pitr })()).rejects.toThrow(/region is required/);
+    await expect(drillProgram({ cloud: "gcp", engine: "postgres", name: "d", restore: pitr })()).rejects.toThrow(/spec\.region is required/);
   });
 
   it("spec input and stack config", () => {
@@ -197,13 +197,14 @@ describe("automationStackFactory over the toolkit's stack engine", () => {
       list: async () => [],
     };
     const program = async () => ({});
-    const stack = await automationStackFactory(engine)("drill-x", program, { "aws:region": "eu-west-1" });
+    const tags = drillStackTags(Date.now(), undefined, "drill-owner");
+    const stack = await automationStackFactory(engine)("drill-x", program, { "aws:region": "eu-west-1" }, tags);
     expect(await stack.up()).toEqual({ connection: { host: "h" } });
     await stack.destroy();
     expect(ups[0]).toMatchObject({ stack: "drill-x", program, config: { "aws:region": "eu-west-1" }, tags: { "dbtk:purpose": "restore-drill" } });
     const expires = Date.parse(ups[0]!.tags["dbtk:expires-at"] ?? "");
     expect(expires).toBeGreaterThan(Date.now());
-    expect(ups[0]!.tags["dbtk:owner"]).toBeTruthy();
+    expect(ups[0]!.tags["dbtk:owner"]).toBe("drill-owner");
     expect(destroys[0]!.stack).toBe("drill-x");
     expect(destroys[0]!.rebuild?.({})).toBe(program);
   });

@@ -5,8 +5,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSession, tableChecksum, type DrillSession } from "../../../automation/drill/checks.ts";
 import { runLocalMariadbDrill } from "../../../automation/drill/local-mariadb.ts";
-import { startLocalMariadb, type ServerHandle } from "../../../automation/servers/index.ts";
-import type { DbTarget } from "../../../migrations/connection.ts";
+import { startLocalMariadb, type ServerHandle } from "../../../core/servers/index.ts";
+import type { DbTarget } from "../../../core/connection.ts";
 
 const root = mkdtempSync(path.join(tmpdir(), "dbtk-drill-maria-"));
 chmodSync(root, 0o755);

@@ -4,8 +4,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import mysql from "mysql2/promise";
 import pg from "pg";
-import type { ServerHandle } from "../../../automation/servers/index.ts";
+import { dirsFromEnv, type ServerHandle } from "../../../core/servers/index.ts";
 import { findPulumi } from "../../../automation/engine/index.ts";
+
+/** Where the test command installed the engine, and the PATH its plugins run with: the library reads no environment. */
+export const engineHost = { ...dirsFromEnv(process.env), ...(process.env.PATH ? { path: process.env.PATH } : {}) };
 
 /**
  * True when tools/install-pulumi.sh has built the CLI. Outside CI a missing binary skips the real-engine
@@ -13,7 +16,7 @@ import { findPulumi } from "../../../automation/engine/index.ts";
  */
 export function pulumiInstalled(): boolean {
   try {
-    findPulumi();
+    findPulumi(engineHost);
     return true;
   } catch (err) {
     if (process.env.CI) throw err;

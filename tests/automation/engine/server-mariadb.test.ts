@@ -5,11 +5,11 @@ import path from "node:path";
 import mysql from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStackTarget, PROJECT, roleName } from "../../../automation/engine/index.ts";
-import { startLocalMariadb, type ServerHandle } from "../../../automation/servers/index.ts";
+import { startLocalMariadb, type ServerHandle } from "../../../core/servers/index.ts";
 import { newMeta } from "../../../automation/targets/meta.ts";
 import type { CreateRequest, Target } from "../../../automation/targets/types.ts";
-import type { DbTarget } from "../../../migrations/connection.ts";
-import { adminUrl, failure, filesUnder, pulumiInstalled, serverHas, tempRoot } from "./helpers.ts";
+import type { DbTarget } from "../../../core/connection.ts";
+import { adminUrl, engineHost, failure, filesUnder, pulumiInstalled, serverHas, tempRoot } from "./helpers.ts";
 
 const ready = pulumiInstalled();
 const SLOW = { timeout: 600_000 };
@@ -28,7 +28,7 @@ describe.skipIf(!ready)("server target on MariaDB through the real Pulumi engine
     root = tempRoot("dbtk-engine-maria-");
     server = await startLocalMariadb({ rootDir: path.join(root, "maria") });
     stateDir = path.join(root, "state");
-    target = createStackTarget({ kind: "server", engine: "mysql", serverUrl: adminUrl(server), stateDir });
+    target = createStackTarget({ kind: "server", engine: "mysql", serverUrl: adminUrl(server), stateDir, ...engineHost });
   });
 
   afterAll(async () => {

@@ -8,10 +8,10 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createStackTarget, EngineCancelledError, PROJECT, resolveSettings } from "../../../automation/engine/index.ts";
-import { startLocalPostgres, type ServerHandle } from "../../../automation/servers/index.ts";
+import { startLocalPostgres, type ServerHandle } from "../../../core/servers/index.ts";
 import { newMeta } from "../../../automation/targets/meta.ts";
 import type { CreateRequest, Target } from "../../../automation/targets/types.ts";
-import { adminUrl, failure, filesUnder, pulumiInstalled, readAll, serverHas, tempRoot } from "./helpers.ts";
+import { adminUrl, engineHost, failure, filesUnder, pulumiInstalled, readAll, serverHas, tempRoot } from "./helpers.ts";
 
 const ready = pulumiInstalled();
 const SLOW = { timeout: 600_000 };
@@ -24,7 +24,7 @@ describe.skipIf(!ready)("server target on PostgreSQL through the real Pulumi eng
 
   const request = (): CreateRequest => ({ ...newMeta({ target: "server", ttlMs: 3_600_000, owner: "engine-test" }), engine: "postgres" });
   const open = (stateDir: string, extra: Partial<Parameters<typeof createStackTarget>[0]> = {}) => {
-    const t = createStackTarget({ kind: "server", engine: "postgres", serverUrl: url, stateDir, ...extra });
+    const t = createStackTarget({ kind: "server", engine: "postgres", serverUrl: url, stateDir, ...engineHost, ...extra });
     targets.push(t);
     return t;
   };
@@ -124,7 +124,7 @@ describe.skipIf(!ready)("server target on PostgreSQL through the real Pulumi eng
 
   it("works with an explicitly empty passphrase, which another passphrase cannot open", SLOW, async () => {
     const stateDir = path.join(root, "empty-passphrase");
-    const settings = resolveSettings({ stateDir, passphrase: "" });
+    const settings = resolveSettings({ stateDir, passphrase: "", ...engineHost });
     expect(settings.env.PULUMI_CONFIG_PASSPHRASE).toBe("");
     const target = open(stateDir, { passphrase: "" });
     const req = request();
@@ -173,6 +173,7 @@ describe.skipIf(!ready)("server target on PostgreSQL through the real Pulumi eng
       engine: "postgres",
       serverUrl: `postgres://${server.user}:${badPassword}@${server.host}:${server.port}/postgres`,
       stateDir,
+      ...engineHost,
     });
     targets.push(bad);
     const req = request();

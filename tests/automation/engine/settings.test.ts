@@ -10,15 +10,16 @@ import {
   findPulumi,
   missingPlugins,
   providerPlugins,
-  parseServerUrl,
-  redactUrl,
   resolveSettings,
   roleName,
+  serverAddress,
 } from "../../../automation/engine/index.ts";
 import { tempRoot } from "./helpers.ts";
 
 const root = tempRoot("dbtk-engine-settings-");
+// Settings come from options only; the environment must not leak in (poisoned here to prove it).
 const saved = { ...process.env };
+let cacheDir = "";
 
 // A cache directory with stand-ins for the binaries: these tests check settings, not the engine.
 function fakeCache(withPlugin = true): string {
@@ -30,9 +31,10 @@ function fakeCache(withPlugin = true): string {
 }
 
 beforeEach(() => {
-  delete process.env.PULUMI_CONFIG_PASSPHRASE;
-  delete process.env.PULUMI_CONFIG_PASSPHRASE_FILE;
-  process.env.DBTK_CACHE_DIR = fakeCache();
+  process.env.PULUMI_CONFIG_PASSPHRASE = "from-the-environment";
+  process.env.PULUMI_CONFIG_PASSPHRASE_FILE = "/from/the/environment";
+  process.env.DBTK_CACHE_DIR = path.join(root, "not-this-cache");
+  cacheDir = fakeCache();
 });
 afterEach(() => {
   process.env = { ...saved };
@@ -41,30 +43,31 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe("the pulumi binary", () => {
   it("a missing CLI or plugin is an error naming the installer", () => {
-    process.env.DBTK_CACHE_DIR = path.join(root, "empty-cache");
-    expect(() => findPulumi()).toThrow(/not installed at .*bin\/pulumi: run tools\/install-pulumi\.sh/);
-    process.env.DBTK_CACHE_DIR = fakeCache(false);
-    expect(() => findPulumi()).toThrow(/pulumi-resource-pulumi-nodejs.*run tools\/install-pulumi\.sh/);
+    expect(() => findPulumi({ cacheDir: path.join(root, "empty-cache") })).toThrow(/not installed at .*bin\/pulumi: run tools\/install-pulumi\.sh/);
+    expect(() => findPulumi({ cacheDir: fakeCache(false) })).toThrow(/pulumi-resource-pulumi-nodejs.*run tools\/install-pulumi\.sh/);
+    expect(findPulumi({ cacheDir }).bin).toBe(path.join(cacheDir, "bin", "pulumi"));
   });
 });
 
 describe("resolveSettings", () => {
   it("defaults to a file backend under the state dir, PULUMI_HOME under the cache, no update check", () => {
     const stateDir = path.join(root, "s1");
-    const s = resolveSettings({ stateDir });
+    const s = resolveSettings({ stateDir, cacheDir, path: "/opt/given/bin" });
     expect(s.backendUrl).toBe(`file://${path.join(stateDir, "backend")}`);
     expect(existsSync(path.join(stateDir, "backend"))).toBe(true);
-    expect(s.pulumiHome).toBe(path.join(process.env.DBTK_CACHE_DIR as string, "pulumi-home"));
+    expect(s.pulumiHome).toBe(path.join(cacheDir, "pulumi-home"));
     expect(s.env).toMatchObject({ PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_BACKEND_URL: s.backendUrl });
-    expect(s.env.PATH?.split(path.delimiter)[0]).toBe(path.join(process.env.DBTK_CACHE_DIR as string, "bin"));
+    // The CLI's own directory first, then the PATH given (never this process's).
+    expect(s.env.PATH).toBe([path.join(cacheDir, "bin"), "/opt/given/bin"].join(path.delimiter));
+    expect(resolveSettings({ stateDir, cacheDir }).env.PATH?.split(path.delimiter)).toContain(path.dirname(process.execPath));
     // The per-stack workspaces see the toolkit's node_modules (#5578).
     expect(existsSync(path.join(s.workRoot, "node_modules", "@pulumi", "pulumi", "package.json"))).toBe(true);
   });
 
   it("generates one private passphrase per default backend and keeps it", () => {
     const stateDir = path.join(root, "s2");
-    const a = resolveSettings({ stateDir });
-    const b = resolveSettings({ stateDir });
+    const a = resolveSettings({ stateDir, cacheDir });
+    const b = resolveSettings({ stateDir, cacheDir });
     expect(a.env.PULUMI_CONFIG_PASSPHRASE).toMatch(/^[A-Za-z0-9_-]{32}$/);
     expect(b.env.PULUMI_CONFIG_PASSPHRASE).toBe(a.env.PULUMI_CONFIG_PASSPHRASE);
     expect(statSync(path.join(stateDir, "passphrase")).mode & 0o077).toBe(0);
@@ -72,23 +75,18 @@ describe("resolveSettings", () => {
     expect(a.secrets).toContain(a.env.PULUMI_CONFIG_PASSPHRASE);
   });
 
-  it("passes an empty passphrase explicitly, from the option or from the environment (#6893)", () => {
-    const explicit = resolveSettings({ stateDir: path.join(root, "s3"), passphrase: "" });
+  it("passes an empty passphrase explicitly (#6893)", () => {
+    const explicit = resolveSettings({ stateDir: path.join(root, "s3"), cacheDir, passphrase: "" });
     expect(Object.hasOwn(explicit.env, "PULUMI_CONFIG_PASSPHRASE")).toBe(true);
     expect(explicit.env.PULUMI_CONFIG_PASSPHRASE).toBe("");
     expect(existsSync(path.join(root, "s3", "passphrase"))).toBe(false);
-
-    process.env.PULUMI_CONFIG_PASSPHRASE = "";
-    const fromEnv = resolveSettings({ stateDir: path.join(root, "s4"), backendUrl: "s3://bucket/state" });
-    expect(fromEnv.env.PULUMI_CONFIG_PASSPHRASE).toBe("");
   });
 
-  it("a user backend without any passphrase is an error that shows how to set an empty one", () => {
-    expect(() => resolveSettings({ stateDir: path.join(root, "s5"), backendUrl: "postgres://u:hunter2@db/state" })).toThrow(
-      /backend postgres:\/\/u:\*\*\*\*@db\/state needs the passphrase.*PULUMI_CONFIG_PASSPHRASE=""/,
+  it("a user backend without any passphrase is an error that names the options", () => {
+    expect(() => resolveSettings({ stateDir: path.join(root, "s5"), cacheDir, backendUrl: "postgres://u:hunter2@db/state" })).toThrow(
+      /backend postgres:\/\/u:\*\*\*\*@db\/state needs the passphrase.*options\.passphrase \(""/,
     );
-    process.env.PULUMI_CONFIG_PASSPHRASE_FILE = "/run/secrets/pp";
-    const s = resolveSettings({ stateDir: path.join(root, "s5"), backendUrl: "s3://bucket/state" });
+    const s = resolveSettings({ stateDir: path.join(root, "s5"), cacheDir, backendUrl: "s3://bucket/state", passphraseFile: "/run/secrets/pp" });
     expect(s.env.PULUMI_CONFIG_PASSPHRASE_FILE).toBe("/run/secrets/pp");
     expect(s.env.PULUMI_CONFIG_PASSPHRASE).toBeUndefined();
   });
@@ -137,7 +135,7 @@ describe("cloud provider plugins", () => {
   });
 
   it("a cloud create without them fails at once, naming them and how to install them", async () => {
-    const target = createStackTarget({ kind: "aws", engine: "postgres", stateDir: path.join(root, "aws-state"), region: "eu-west-1" });
+    const target = createStackTarget({ kind: "aws", engine: "postgres", cacheDir, stateDir: path.join(root, "aws-state"), region: "eu-west-1" });
     const req = { id: "dbtk_mwvt0000_plugin0001", target: "aws", owner: "o", createdAt: new Date().toISOString(), expiresAt: new Date().toISOString(), engine: "postgres" as const };
     await expect(target.create(req)).rejects.toThrow(/needs the Pulumi provider plugins aws v7\.48\.0, random v4\.21\.2.*plugin install resource/);
   });
@@ -145,17 +143,17 @@ describe("cloud provider plugins", () => {
 
 describe("server URLs", () => {
   it("parses both engines and rejects a mismatch or an unknown scheme", () => {
-    expect(parseServerUrl("postgresql://admin:p%40ss@db.internal/postgres", "postgres")).toEqual({
+    expect(serverAddress("postgresql://admin:p%40ss@db.internal/postgres", "postgres")).toEqual({
       engine: "postgres",
       host: "db.internal",
       port: 5432,
       user: "admin",
       password: "p@ss",
     });
-    expect(parseServerUrl("mariadb://root:x@10.0.0.2:3307", "mysql")).toMatchObject({ engine: "mysql", port: 3307 });
-    expect(() => parseServerUrl("mysql://root:x@h", "postgres")).toThrow(/mysql server but engine is "postgres"/);
-    expect(() => parseServerUrl("redis://h", "postgres")).toThrow(/scheme "redis"/);
-    expect(() => parseServerUrl("not a url", "postgres")).toThrow(/not a URL/);
+    expect(serverAddress("mariadb://root:x@10.0.0.2:3307", "mysql")).toMatchObject({ engine: "mysql", port: 3307 });
+    expect(() => serverAddress("mysql://root:x@h", "postgres")).toThrow(/mysql server but options\.engine is "postgres"/);
+    expect(() => serverAddress("redis://h", "postgres")).toThrow(/scheme "redis"/);
+    expect(() => serverAddress("not a url", "postgres")).toThrow(/options\.serverUrl is not a valid URL/);
   });
 
   it("MySQL logins stay within 32 characters; PostgreSQL roles are the database name", () => {
@@ -164,10 +162,5 @@ describe("server URLs", () => {
     expect(roleName("mysql", "dbtk_mwvs2klw_3dc2pb8q5l")).toBe("dbtk_mwvs2klw_3dc2pb8q5l");
     expect(roleName("mysql", long)).toMatch(/^dbtk_[0-9a-f]{27}$/);
     expect(roleName("mysql", long)).not.toBe(roleName("mysql", `${long}x`));
-  });
-
-  it("redacts passwords in URLs", () => {
-    expect(redactUrl("postgres://u:secret@h:5432/db")).toBe("postgres://u:****@h:5432/db");
-    expect(redactUrl("file:///tmp/state")).toBe("file:///tmp/state");
   });
 });

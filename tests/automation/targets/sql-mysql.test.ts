@@ -3,8 +3,8 @@
 import path from "node:path";
 import mysql from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DbTarget } from "../../../migrations/connection.ts";
-import { startLocalMariadb } from "../../../automation/servers/index.ts";
+import type { DbTarget } from "../../../core/connection.ts";
+import { startLocalMariadb } from "../../../core/servers/index.ts";
 import { newMeta, templateName } from "../../../automation/targets/meta.ts";
 import { directTarget } from "../../../automation/targets/server.ts";
 import { MysqlServer } from "../../../automation/targets/sql-mysql.ts";

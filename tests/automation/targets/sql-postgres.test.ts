@@ -2,8 +2,8 @@
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DbTarget } from "../../../migrations/connection.ts";
-import { startLocalPostgres } from "../../../automation/servers/index.ts";
+import type { DbTarget } from "../../../core/connection.ts";
+import { startLocalPostgres } from "../../../core/servers/index.ts";
 import { newMeta, templateName } from "../../../automation/targets/meta.ts";
 import { directTarget } from "../../../automation/targets/server.ts";
 import { PostgresServer } from "../../../automation/targets/sql-postgres.ts";

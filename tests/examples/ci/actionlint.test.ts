@@ -7,10 +7,10 @@ import path from "node:path";
 import { execa } from "execa";
 import { parse, stringify } from "yaml";
 import { afterAll, describe, expect, it } from "vitest";
-import { cacheDir } from "../../../automation/servers/paths.ts";
+import { cacheDir, dirsFromEnv } from "../../../core/servers/paths.ts";
 
 const repo = path.resolve(import.meta.dirname, "../../..");
-const bin = [path.join(cacheDir(), "bin", "actionlint"), ...(process.env.PATH ?? "").split(path.delimiter).map((d) => path.join(d, "actionlint"))].find(
+const bin = [path.join(cacheDir(dirsFromEnv(process.env)), "bin", "actionlint"), ...(process.env.PATH ?? "").split(path.delimiter).map((d) => path.join(d, "actionlint"))].find(
   (p) => existsSync(p),
 );
 const work = mkdtempSync(path.join(tmpdir(), "dbtk-actionlint-"));

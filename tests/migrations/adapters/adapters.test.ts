@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DbTarget } from "../../../migrations/connection.ts";
+import type { DbTarget } from "../../../core/connection.ts";
 import { getTool, MigrationToolError, type ToolName } from "../../../migrations/adapters/index.ts";
 import { createScratchDatabase, dropScratchDatabase } from "../../../migrations/check/scratch.ts";
 import { withDb } from "../../../migrations/schema/db.ts";

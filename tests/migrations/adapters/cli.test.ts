@@ -1,7 +1,7 @@
 // `dbtk tool`: the real CLI runs a real tool with the URL from the environment.
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseUrl, type DbTarget } from "../../../migrations/connection.ts";
+import { databaseUrl, type DbTarget } from "../../../core/connection.ts";
 import { createScratchDatabase, dropScratchDatabase } from "../../../migrations/check/scratch.ts";
 import { withDb } from "../../../migrations/schema/db.ts";
 import { dbtk, examples, testPostgres } from "./support.ts";

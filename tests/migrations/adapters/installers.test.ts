@@ -3,7 +3,7 @@
 import { execa } from "execa";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { cacheDir } from "../../../automation/servers/paths.ts";
+import { cacheDir, dirsFromEnv } from "../../../core/servers/paths.ts";
 import { repoRoot } from "./support.ts";
 
 describe.each([
@@ -14,7 +14,7 @@ describe.each([
     await execa("bash", [path.join(repoRoot, "tools", script)]);
     const again = await execa("bash", [path.join(repoRoot, "tools", script)]);
     expect(again.stderr).toMatch(/already installed/);
-    const res = await execa(path.join(cacheDir(), "bin", bin), args, { all: true, env: { LIQUIBASE_SHOW_BANNER: "false" } });
+    const res = await execa(path.join(cacheDir(dirsFromEnv(process.env)), "bin", bin), args, { all: true, env: { LIQUIBASE_SHOW_BANNER: "false" } });
     expect(res.all).toContain(version);
   });
 });

@@ -3,15 +3,15 @@
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { DbTarget } from "../../../migrations/connection.ts";
+import type { DbTarget } from "../../../core/connection.ts";
 import { localServer } from "../../../migrations/check/scratch.ts";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
 export const examples = path.join(repoRoot, "examples", "migrations");
 const root = path.join(tmpdir(), "dbtk-migrations-tests");
 
-export const testPostgres = (): Promise<DbTarget> => localServer("postgres", path.join(root, "postgres"));
-export const testMariadb = (): Promise<DbTarget> => localServer("mysql", path.join(root, "mariadb"));
+export const testPostgres = (): Promise<DbTarget> => localServer("postgres", { rootDir: path.join(root, "postgres") });
+export const testMariadb = (): Promise<DbTarget> => localServer("mysql", { rootDir: path.join(root, "mariadb") });
 
 /**
  * Samples every process's command line (/proc/<pid>/cmdline) until stopped: a tool that got the

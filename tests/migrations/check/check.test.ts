@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "../../../migrations/index.ts";
 import { checkDrift, checkRoundTrip, createScratchDatabase, dropScratchDatabase, runnerApplier, toolApplier } from "../../../migrations/check/index.ts";
-import type { DbTarget } from "../../../migrations/connection.ts";
+import type { DbTarget } from "../../../core/connection.ts";
 import { withDb } from "../../../migrations/schema/db.ts";
 import { diffSummary, renderDiff } from "../../../migrations/schema/index.ts";
 import { examples, testMariadb, testPostgres } from "../adapters/support.ts";

@@ -2,7 +2,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrate } from "../../../migrations/index.ts";
-import { databaseUrl, type DbTarget } from "../../../migrations/connection.ts";
+import { databaseUrl, type DbTarget } from "../../../core/connection.ts";
 import { createScratchDatabase, dropScratchDatabase } from "../../../migrations/check/scratch.ts";
 import { withDb } from "../../../migrations/schema/db.ts";
 import { dbtk, examples, testPostgres } from "../adapters/support.ts";

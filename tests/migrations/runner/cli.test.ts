@@ -4,7 +4,7 @@ import { execFile } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseUrl, type DbTarget } from "../../../migrations/connection.ts";
+import { databaseUrl, type DbTarget } from "../../../core/connection.ts";
 import { history, query, repoRoot, startServer, writeMigrations, type TestServer } from "./helpers.ts";
 
 const exec = promisify(execFile);

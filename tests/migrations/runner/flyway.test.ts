@@ -2,7 +2,7 @@
 // and MariaDB: a team can switch between Flyway and this runner on one database.
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DbTarget } from "../../../migrations/connection.ts";
+import type { DbTarget } from "../../../core/connection.ts";
 import { baseline, flywayChecksum, info, migrate, validate } from "../../../migrations/index.ts";
 import {
   ensureFlyway,

@@ -7,8 +7,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import mysql from "mysql2/promise";
 import pg from "pg";
-import { startLocalMariadb, startLocalPostgres, cacheDir, type ServerHandle } from "../../../automation/servers/index.ts";
-import { jdbcUrl, type DbTarget } from "../../../migrations/connection.ts";
+import { startLocalMariadb, startLocalPostgres, cacheDir, dirsFromEnv, type ServerHandle } from "../../../core/servers/index.ts";
+import { jdbcUrl, type DbTarget } from "../../../core/connection.ts";
 
 const run = promisify(execFile);
 export const repoRoot = path.resolve(import.meta.dirname, "../../..");
@@ -117,7 +117,7 @@ export async function history(t: DbTarget, table = "flyway_schema_history"): Pro
 
 // --- the real Flyway -------------------------------------------------------------------------------
 
-export const flywayBin = path.join(cacheDir(), "bin", "flyway");
+export const flywayBin = path.join(cacheDir(dirsFromEnv(process.env)), "bin", "flyway");
 
 /** Installs Flyway when missing (idempotent; the test command runs the installer anyway). */
 export async function ensureFlyway(): Promise<void> {

@@ -173,7 +173,7 @@ describe("validation on PostgreSQL", () => {
     const v = await validate({ target, dir: d });
     expect(v.problems).toMatchObject([{ kind: "out-of-order", script: "V2__b.sql" }]);
     expect((await info({ target, dir: d })).migrations.find((m) => m.version === "2")?.state).toBe("Ignored");
-    expect((await failureOf(migrate({ target, dir: d }))).message).toMatch(/V2__b\.sql .*--out-of-order/);
+    expect((await failureOf(migrate({ target, dir: d }))).message).toMatch(/V2__b\.sql .*options\.outOfOrder/);
     const r = await migrate({ target, dir: d, outOfOrder: true });
     expect(r.applied.map((m) => m.script)).toEqual(["V2__b.sql"]);
     expect((await info({ target, dir: d })).migrations.find((m) => m.version === "2")?.state).toBe("Out of Order");

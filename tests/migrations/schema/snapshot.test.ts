@@ -2,7 +2,7 @@
 // equal schemas give byte-identical JSON, history tables are left out, and the diff names the changes.
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DbTarget } from "../../../migrations/connection.ts";
+import type { DbTarget } from "../../../core/connection.ts";
 import { createScratchDatabase, dropScratchDatabase } from "../../../migrations/check/scratch.ts";
 import { withDb } from "../../../migrations/schema/db.ts";
 import { diffSchemas, diffSummary, isEmptyDiff, renderDiff, snapshotSchema, snapshotToJson } from "../../../migrations/schema/index.ts";

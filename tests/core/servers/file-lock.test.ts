@@ -21,7 +21,7 @@ describe("withFileLock", () => {
       script,
       `import { appendFileSync } from "node:fs";
        import { setTimeout as sleep } from "node:timers/promises";
-       import { withFileLock } from ${JSON.stringify(path.join(REPO, "automation/servers/file-lock.ts"))};
+       import { withFileLock } from ${JSON.stringify(path.join(REPO, "core/servers/file-lock.ts"))};
        for (let i = 0; i < 5; i++) {
          await withFileLock(${JSON.stringify(path.join(dir, ".lock"))}, async () => {
            appendFileSync(${JSON.stringify(log)}, "in\\n");
@@ -41,7 +41,7 @@ describe("withFileLock", () => {
   it("takes over a lock whose holder died", async () => {
     const lock = path.join(dir, ".dead");
     writeFileSync(lock, "999999999");
-    const { withFileLock } = await import("../../../automation/servers/file-lock.ts");
+    const { withFileLock } = await import("../../../core/servers/file-lock.ts");
     await expect(withFileLock(lock, async () => "got it", 2_000)).resolves.toBe("got it");
   });
 });

@@ -4,7 +4,7 @@ import path from "node:path";
 import mysql from "mysql2/promise";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { startLocalMariadb, startLocalPostgres, type ServerHandle } from "../../../automation/servers/index.ts";
+import { startLocalMariadb, startLocalPostgres, type ServerHandle } from "../../../core/servers/index.ts";
 
 const root = mkdtempSync(path.join(tmpdir(), "dbtk-servers-"));
 // Servers run as their own OS user when we are root: the directory must be reachable by it.
@@ -72,7 +72,7 @@ describe("server directory", () => {
   it.runIf(process.getuid?.() === 0)("refuses, naming the fix, a directory the server's OS user cannot reach", async () => {
     const hidden = mkdtempSync(path.join(tmpdir(), "dbtk-private-"));
     try {
-      await expect(startLocalPostgres({ rootDir: path.join(hidden, "pg") })).rejects.toThrow(/not reachable by the "postgres" OS user.*DBTK_SERVERS_DIR/);
+      await expect(startLocalPostgres({ rootDir: path.join(hidden, "pg") })).rejects.toThrow(/not reachable by the "postgres" OS user.*options.serversDir/);
     } finally {
       rmSync(hidden, { recursive: true, force: true });
     }

@@ -1,9 +1,13 @@
-// Options every ephemeral-database command shares (--target, --engine, --server-url), and the wrapper
-// that turns any failure into a redacted message with an exit code.
+// Options every ephemeral-database command shares (--target, --engine, --server-url), the values they and
+// the environment give, and the wrapper that turns any failure into a redacted message with an exit code.
 import { Option, type Command } from "commander";
-import { describeTargets, openTarget, targetNames, type TargetOptions } from "../targets/registry.js";
-import type { Target } from "../targets/types.js";
-import { DbtkError, safeMessage, Secrets } from "./progress.js";
+import { Secrets } from "../../core/connection.js";
+import { DbtkError } from "../../core/errors.js";
+import { DEFAULT_POOL_SIZE } from "../../automation/driver/provision.js";
+import { describeTargets, openTarget, targetNames, type TargetOptions } from "../../automation/targets/registry.js";
+import type { Target } from "../../automation/targets/types.js";
+import { engineSettings, environment, pauseHook, toolkitDirs } from "../environment.js";
+import { cliWording } from "../wording.js";
 
 export interface TargetFlags {
   target: string;
@@ -15,7 +19,7 @@ export interface TargetFlags {
 
 export function addTargetOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option("--target <name>", `where databases come from: ${targetNames.join(", ")}`).default(process.env.DBTK_TARGET ?? "local"))
+    .addOption(new Option("--target <name>", `where databases come from: ${targetNames.join(", ")}`).default(environment().DBTK_TARGET ?? "local"))
     .addOption(
       new Option(
         "--engine <engine>",
@@ -25,7 +29,7 @@ export function addTargetOptions(cmd: Command): Command {
     .addOption(new Option("--server-url <url>", "admin URL of an existing server for --target server (default DBTK_SERVER_URL)"))
     .addOption(new Option("--backend-url <url>", "Pulumi backend for stack targets (default PULUMI_BACKEND_URL, else a local file backend)"))
     .addOption(new Option("-v, --verbose", "also show the Pulumi engine's output (stack targets)"))
-    .addHelpText("after", `\nTargets:\n${describeTargets()}\n`);
+    .addHelpText("after", `\nTargets:\n${cliWording(describeTargets())}\n`);
 }
 
 const ENGINES: Record<string, Pick<TargetOptions, "engine" | "via">> = {
@@ -38,26 +42,27 @@ const ENGINES: Record<string, Pick<TargetOptions, "engine" | "via">> = {
   pulumi: { via: "pulumi" },
 };
 
-/** `--engine` takes one value or a comma list (e.g. `mysql,direct`). */
+/** The target's options from the flags and the environment; every secret among them goes into `secrets`. */
 export function targetOptions(flags: TargetFlags, secrets: Secrets): TargetOptions {
-  const out: TargetOptions = {};
+  const out: TargetOptions = { ...toolkitDirs(), ...engineSettings(), ...pauseHook() };
   for (const part of (flags.engine ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)) {
     const e = ENGINES[part];
     if (!e) throw new DbtkError(`--engine ${part}: unknown; use postgres, mysql (or mariadb), or direct (plain SQL on --target server)`, 2);
     Object.assign(out, e);
   }
-  const url = flags.serverUrl ?? process.env.DBTK_SERVER_URL;
+  const env = environment();
+  const url = flags.serverUrl ?? env.DBTK_SERVER_URL;
   if (url) {
-    try {
-      const u = new URL(url);
-      secrets.add(decodeURIComponent(u.password), u.password, url);
-    } catch {
-      secrets.add(url); // unparsable: don't let any of it be echoed
-    }
+    secrets.addUrl(url);
     out.serverUrl = url;
+  } else if (flags.target === "server") {
+    throw new DbtkError(
+      "target server needs the admin URL of an existing server: pass --server-url postgres://admin:password@host:5432/postgres " +
+        "(or mysql://admin:password@host:3306), or set DBTK_SERVER_URL",
+    );
   }
-  secrets.add(process.env.PULUMI_CONFIG_PASSPHRASE, process.env.PULUMI_ACCESS_TOKEN);
-  const backend = flags.backendUrl ?? process.env.PULUMI_BACKEND_URL;
+  secrets.add(env.PULUMI_CONFIG_PASSPHRASE, env.PULUMI_ACCESS_TOKEN);
+  const backend = flags.backendUrl ?? env.PULUMI_BACKEND_URL;
   if (backend) out.backendUrl = backend;
   return out;
 }
@@ -68,6 +73,14 @@ export async function openTargetFromFlags(flags: TargetFlags, secrets: Secrets, 
     ...targetOptions(flags, secrets),
     ...(flags.verbose && progress ? { onProgress: (line: string) => progress.line(line) } : {}),
   });
+}
+
+/** The error's message in the CLI's terms, secrets blanked (and the cause's message, where drivers often hide it). */
+export function safeMessage(err: unknown, secrets: Secrets): string {
+  const e = err as Error & { cause?: unknown };
+  let msg = e?.message ?? String(err);
+  if (e?.cause instanceof Error && !msg.includes(e.cause.message)) msg += `: ${e.cause.message}`;
+  return secrets.redact(cliWording(msg));
 }
 
 /** Runs a command body; any error comes out redacted, with its exit code (default 1). */
@@ -87,4 +100,13 @@ export function ttlFrom(value: string | undefined, fallback: string, parse: (t: 
   } catch (err) {
     throw new DbtkError((err as Error).message, 2);
   }
+}
+
+/** `--pool`, else DBTK_POOL_SIZE, else the default (2). */
+export function poolSizeFrom(value: string | number | undefined): number {
+  const raw = value ?? environment().DBTK_POOL_SIZE;
+  if (raw === undefined || raw === "") return DEFAULT_POOL_SIZE;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new Error(`pool size "${raw}" must be a whole number from 0 to 64 (--pool / DBTK_POOL_SIZE)`);
+  return n;
 }

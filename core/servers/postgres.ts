@@ -31,8 +31,13 @@ async function binaries(): Promise<{ initdb: string; pg_ctl: string }> {
   return { initdb: mod.initdb, pg_ctl: mod.pg_ctl };
 }
 
-function as(user: OsUser | undefined, cwd: string) {
-  return { cwd, ...(user ? { uid: user.uid, gid: user.gid } : {}), env: { ...process.env, LC_ALL: "C" } };
+/**
+ * Options for initdb, pg_ctl and the server they start: run as the server's OS user in the C locale with a
+ * plain PATH (archive commands go through a shell), not the caller's environment, whose PG* variables
+ * would reach the server.
+ */
+export function pgProcessOptions(user: OsUser | undefined, cwd: string): { cwd: string; uid?: number; gid?: number; env: NodeJS.ProcessEnv } {
+  return { cwd, ...(user ? { uid: user.uid, gid: user.gid } : {}), env: { LC_ALL: "C", PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" } };
 }
 
 /** Port of the running postmaster, from postmaster.pid (line 4), or undefined. */
@@ -54,7 +59,7 @@ async function initialise(dataDir: string, rootDir: string, password: string, us
     await run(
       initdb,
       ["-D", dataDir, "-U", "postgres", "--auth=scram-sha-256", `--pwfile=${pwFile}`, "-E", "UTF8", "--locale=C", "-N"],
-      as(user, rootDir),
+      pgProcessOptions(user, rootDir),
     );
   } finally {
     rmSync(pwFile, { force: true });
@@ -102,7 +107,7 @@ export async function startLocalPostgres(opts: LocalPostgresOptions = {}): Promi
       writeFileSync(logFile, "", { flag: "a" });
       if (user) chownSync(logFile, user.uid, user.gid);
       try {
-        await run(pg_ctl, ["start", "-D", dataDir, "-w", "-t", "60", "-l", logFile, "-o", startFlags(st.port, opts)], as(user, rootDir));
+        await run(pg_ctl, ["start", "-D", dataDir, "-w", "-t", "60", "-l", logFile, "-o", startFlags(st.port, opts)], pgProcessOptions(user, rootDir));
       } catch (err) {
         throw new Error(`local PostgreSQL in ${dataDir} did not start: ${(err as Error).message}\n${logTail(logFile)}`);
       }
@@ -119,7 +124,7 @@ export async function startLocalPostgres(opts: LocalPostgresOptions = {}): Promi
     password: state.password,
     rootDir,
     stop: async () => {
-      await run(pg_ctl, ["stop", "-D", dataDir, "-m", "fast", "-w"], as(user, rootDir)).catch(() => undefined);
+      await run(pg_ctl, ["stop", "-D", dataDir, "-m", "fast", "-w"], pgProcessOptions(user, rootDir)).catch(() => undefined);
     },
   };
 }

@@ -1,0 +1,64 @@
+// Everything the CLI takes from its environment. The library reads no environment: each value is
+// passed down as an option from here, so a library user gets the same behaviour only by asking for it.
+import path from "node:path";
+import { dirsFromEnv, type ToolkitDirs } from "../core/servers/paths.js";
+import type { TemplatePolicy } from "../automation/driver/provision.js";
+import { templatePolicy } from "../automation/driver/provision.js";
+import type { EngineSettingsInput } from "../automation/engine/settings.js";
+import { defaultOwner } from "../automation/targets/meta.js";
+
+const env = (): Readonly<Record<string, string | undefined>> => process.env;
+
+/** DBTK_CACHE_DIR (else $XDG_CACHE_HOME/dbtk) and DBTK_SERVERS_DIR. */
+export function toolkitDirs(): ToolkitDirs {
+  return dirsFromEnv(env());
+}
+
+/** The Pulumi engine's settings: PULUMI_CONFIG_PASSPHRASE(_FILE), PULUMI_BACKEND_URL, PATH, the cache. */
+export function engineSettings(): Omit<EngineSettingsInput, "stateDir"> {
+  const e = env();
+  return {
+    ...toolkitDirs(),
+    // Set-but-empty is a valid (empty) passphrase: keep it.
+    ...(e.PULUMI_CONFIG_PASSPHRASE !== undefined ? { passphrase: e.PULUMI_CONFIG_PASSPHRASE } : {}),
+    ...(e.PULUMI_CONFIG_PASSPHRASE_FILE ? { passphraseFile: e.PULUMI_CONFIG_PASSPHRASE_FILE } : {}),
+    ...(e.PULUMI_BACKEND_URL ? { backendUrl: e.PULUMI_BACKEND_URL } : {}),
+    ...(e.PATH !== undefined ? { path: e.PATH } : {}),
+  };
+}
+
+/** Where a migration tool runs from: `$DBTK_<TOOL>_BIN`, else the installers' `<cache>/bin`. */
+export function toolLocation(tool: string | undefined): { bin?: string; cacheDir?: string } {
+  const bin = tool && tool !== "command" ? env()[`DBTK_${tool.toUpperCase()}_BIN`] : undefined;
+  const { cacheDir } = toolkitDirs();
+  return { ...(bin ? { bin: path.resolve(bin) } : {}), ...(cacheDir ? { cacheDir } : {}) };
+}
+
+/** `--owner`, else DBTK_OWNER, the CI job, or user@host. */
+export function owner(flag: string | undefined): string {
+  return flag ?? defaultOwner(env());
+}
+
+/** DBTK_TEMPLATE_MAX_AGE and DBTK_TEMPLATE_MAX_MB. */
+export function cliTemplatePolicy(): TemplatePolicy {
+  return templatePolicy(env());
+}
+
+/** FLYWAY_PLACEHOLDERS_* / DBTK_PLACEHOLDERS_* are read by the migrate command itself (placeholdersFromEnv). */
+export function environment(): Readonly<Record<string, string | undefined>> {
+  return env();
+}
+
+/**
+ * Test hook for crash tests: with DBTK_PAUSE_AT=create the process says so on stderr and waits while a
+ * database is half made, until killed, so a test can SIGKILL it in a known state.
+ */
+export function pauseHook(): { onCreating?: (id: string) => Promise<void> } {
+  if (env().DBTK_PAUSE_AT !== "create") return {};
+  return {
+    onCreating: async () => {
+      process.stderr.write("dbtk: paused at create (DBTK_PAUSE_AT)\n");
+      await new Promise<never>(() => setInterval(() => undefined, 60_000));
+    },
+  };
+}
