@@ -52,7 +52,7 @@ grantConnect(db, appRole, "orders_app");
 export const engineVersion = spec.engineVersion;
 export const endpoint = db.endpoint;
 export const readerEndpoints = db.readerEndpoints;
-export const secretArn = db.secretArn;
+export const secretRef = db.secretRef;
 export const appRoleArn = appRole.arn;
 /** Master connection; a secret output. */
 export const connection = db.connection;

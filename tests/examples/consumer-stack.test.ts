@@ -17,7 +17,7 @@ interface Outputs {
   engineVersion: string;
   endpoint: pulumi.Output<string>;
   readerEndpoints: pulumi.Output<string[]>;
-  secretArn: pulumi.Output<string>;
+  secretRef: pulumi.Output<string>;
   appRoleArn: pulumi.Output<string>;
   connection: pulumi.Output<Record<string, unknown>>;
 }

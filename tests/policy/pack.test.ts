@@ -2,6 +2,7 @@
 // the pack serves the Analyzer gRPC service, and the engine configures it and asks it to analyze a stack.
 // Here this test plays the engine, over the same protocol (@pulumi/pulumi's analyzer protos).
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -89,7 +90,8 @@ describe("db-guardrails served to the engine", () => {
   it("describes its ten policies, their default levels and config schema", async () => {
     const info = await call<any>("getAnalyzerInfo", new Empty());
     expect(info.getName()).toBe("db-guardrails");
-    expect(info.getVersion()).toBe("0.1.0");
+    // The pack reports its package.json version.
+    expect(info.getVersion()).toBe(JSON.parse(readFileSync(path.join(packDir, "package.json"), "utf8")).version);
     const policies = info.getPoliciesList();
     expect(policies.map((p: any) => p.getName())).toEqual([
       "db-storage-encrypted", "db-tls-required", "db-backup-retention", "db-pitr-enabled", "db-no-public-endpoint",
