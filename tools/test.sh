@@ -16,7 +16,7 @@ done
 export PATH="$DBTK_CACHE/bin:$PATH"
 
 log "build (tsc -b: components, policy, dbtk)"
-npx tsc -b tsconfig.build.json
+npm run build --silent
 log "type check"
 npx tsc --noEmit -p .
 log "tests"

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandbox, type Sandbox } from "../automation/helpers.ts";
-import { cleanEnv, consumer, packAll, packedFiles, pinned, sh, type Tarballs } from "./support.ts";
+import { REPO, cleanEnv, consumer, packAll, packedFiles, pinned, sh, type Tarballs } from "./support.ts";
 
 const fixture = (name: string) => readFileSync(path.join(import.meta.dirname, "fixtures", name), "utf8");
 
@@ -72,7 +72,11 @@ describe("what npm pack ships", () => {
   it("@dbtk/components: dist, README and LICENSE only; declarations and maps included", async () => {
     const files = await packedFiles("components");
     expect(files.filter((f) => !f.startsWith("dist/"))).toEqual(["LICENSE", "README.md", "package.json"]);
-    expect(files.some((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toBe(false);
+    // TypeScript sources only under dist/src/, where the declaration maps point.
+    expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts") && !f.startsWith("dist/src/"))).toEqual([]);
+    expect(files).toContain("dist/src/aws/rds-database.ts");
+    const map = JSON.parse(readFileSync(path.join(REPO, "components", "dist", "aws", "rds-database.d.ts.map"), "utf8")) as { sources: string[] };
+    expect(map.sources).toEqual(["../src/aws/rds-database.ts"]);
     for (const f of ["dist/index.js", "dist/index.d.ts", "dist/index.d.ts.map", "dist/index.js.map", "dist/aws/index.js", "dist/gcp/index.d.ts", "dist/azure/index.js"]) {
       expect(files).toContain(f);
     }
@@ -83,7 +87,7 @@ describe("what npm pack ships", () => {
     const tops = [...new Set(files.map((f) => f.split("/")[0]))].sort();
     expect(tops).toEqual(["LICENSE", "README.md", "bin", "dist", "package.json"]);
     expect(files).toContain("dist/cli/main.js");
-    expect(files.some((f) => f.endsWith(".ts") && !f.endsWith(".d.ts"))).toBe(false);
+    expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts") && !f.startsWith("dist/src/"))).toEqual([]);
   });
 
   it("@dbtk/policy: the compiled pack with its PulumiPolicy.yaml", async () => {

@@ -38,7 +38,7 @@ export interface Tarballs {
 
 /** `npm pack` of the three packages (built first) into a temp folder. */
 export async function packAll(): Promise<Tarballs> {
-  await sh("npx", ["tsc", "-b", "tsconfig.build.json"], REPO);
+  await sh("npm", ["run", "build"], REPO);
   const dir = mkdtempSync(path.join(tmpdir(), "dbtk-pack-"));
   const { stdout } = await sh("npm", ["pack", "--json", "--pack-destination", dir, "--workspaces", "--include-workspace-root"], REPO);
   const packed = JSON.parse(stdout) as { name: string; filename: string }[];
