@@ -8,10 +8,8 @@ import type { z } from "zod";
 import type { databaseSpecSchema, engineSchema, environmentSchema, tierSchema } from "./schema.js";
 import type { DatabaseSpec, Engine, Environment, SizeTier } from "./types.js";
 
-/** Exactly the same type (not merely assignable either way). */
-export type Equals<A, B> = (<G>() => G extends A ? 1 : 2) extends <G>() => G extends B ? 1 : 2 ? true : false;
-/** Compiles only with `true`. */
-export type Assert<T extends true> = T;
+import type { Assert, Equals } from "./type-assert.js";
+export type { Assert, Equals } from "./type-assert.js";
 
 type Leaf = string | number | boolean | bigint | symbol | null | undefined | PromiseLike<unknown> | pulumi.OutputInstance<unknown>;
 type AllKeys<T> = T extends unknown ? keyof T : never;

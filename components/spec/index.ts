@@ -10,8 +10,8 @@ export type { ComponentSpecArgs } from "./component-args.js";
 export { isUnresolved, cloneSpecValue } from "./inputs.js";
 export { managedDatabaseOutputNames, managedDatabaseOutputs } from "./managed-database.js";
 export type { ManagedDatabase } from "./managed-database.js";
-export type { SpecShape, SchemaSpec } from "./contract.js";
-export { databaseSpecSchema } from "./schema.js";
+// The zod schema and the type-level contract stay internal: zod's declarations would then reach every
+// consumer's type check (and fail without esModuleInterop, as in `pulumi new typescript`).
 export { cloudLimits, engineLimits, enginePorts } from "./limits.js";
 export type { CloudLimits, EngineLimits } from "./limits.js";
 export { alarmThresholds, defaultAlarmThresholds } from "./alarms.js";

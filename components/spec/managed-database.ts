@@ -1,7 +1,7 @@
 // The one interface every database component implements, whatever the cloud: a program (or infra/) reads
 // host, endpoint, connection and the credentials secret under the same names on AWS, GCP and Azure.
 import type * as pulumi from "@pulumi/pulumi";
-import type { Assert, Equals } from "./contract.js";
+import type { Assert, Equals } from "./type-assert.js";
 import type { ConnectionInfo, Engine } from "./types.js";
 
 /**

@@ -1,14 +1,16 @@
 // The infra program validates the stack's spec once: the AWS deployer used to validate it itself (to stop
 // before registering region providers) and then again in the component. The providers are now made by the
 // component, after its one validation.
+import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
-import { databaseSpecSchema } from "@dbtk/components/spec";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { T, drainRegistrations, installMocks, ofType, registered, reset } from "../components/support/harness.ts";
 import { stackConfig } from "../components/support/program.ts";
 
 installMocks("db-provisioning", "prod");
-// The same module instance as the program's: both import the package by name.
+// The schema stays internal to the package: load its compiled module by path, the same instance the
+// package's entry requires (Node caches CommonJS modules by real path).
+const { databaseSpecSchema } = createRequire(import.meta.url)("../../components/dist/spec/schema.js") as typeof import("../../components/spec/schema.ts");
 const safeParse = vi.spyOn(databaseSpecSchema, "safeParse");
 afterAll(() => safeParse.mockRestore());
 const { runProgram } = await import("../../infra/program.ts");

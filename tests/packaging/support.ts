@@ -16,7 +16,14 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 export async function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = cleanEnv()): Promise<{ stdout: string; stderr: string }> {
-  return run(cmd, args, { cwd, env, maxBuffer: 64 * 1024 * 1024, timeout: 540_000 });
+  try {
+    return await run(cmd, args, { cwd, env, maxBuffer: 64 * 1024 * 1024, timeout: 540_000 });
+  } catch (err) {
+    // Compilers print their errors on stdout: keep both streams in the failure.
+    const e = err as Error & { stdout?: string; stderr?: string };
+    e.message = `${e.message}\n${e.stdout ?? ""}\n${e.stderr ?? ""}`;
+    throw e;
+  }
 }
 
 /** The versions the root lock pins, so installs hit npm's cache. */
