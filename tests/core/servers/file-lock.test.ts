@@ -1,10 +1,12 @@
 // The cross-process lock that serialises local-server start-up: many processes, never two inside at once.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { identify } from "../../../core/process.ts";
 
 const run = promisify(execFile);
 const dir = mkdtempSync(path.join(tmpdir(), "dbtk-lock-"));
@@ -43,5 +45,54 @@ describe("withFileLock", () => {
     writeFileSync(lock, "999999999");
     const { withFileLock } = await import("../../../core/servers/file-lock.ts");
     await expect(withFileLock(lock, async () => "got it", 2_000)).resolves.toBe("got it");
+  });
+
+  it("stores the holder's pid and start time", async () => {
+    const lock = path.join(dir, ".content");
+    const { withFileLock } = await import("../../../core/servers/file-lock.ts");
+    const seen = await withFileLock(lock, async () => JSON.parse(readFileSync(lock, "utf8")) as Record<string, unknown>);
+    expect(seen).toMatchObject({ pid: process.pid, start: identify().start });
+    expect(Date.parse(String(seen.since))).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it("takes over at once a lock naming a live pid with another start time (pid reuse, e.g. a restored cache)", async () => {
+    const lock = path.join(dir, ".reused");
+    writeFileSync(lock, JSON.stringify({ ...identify(1), start: (identify(1).start ?? 0) + 12345, since: "2020-01-01T00:00:00.000Z" }));
+    const { withFileLock } = await import("../../../core/servers/file-lock.ts");
+    const t0 = Date.now();
+    await expect(withFileLock(lock, async () => "got it", 60_000)).resolves.toBe("got it");
+    expect(Date.now() - t0).toBeLessThan(1_000);
+  });
+
+  it("takes over an old-format lock (a bare pid) whose pid started after the lock was written", async () => {
+    const lock = path.join(dir, ".legacy");
+    writeFileSync(lock, "1");
+    utimesSync(lock, new Date(0), new Date(0));
+    const { withFileLock } = await import("../../../core/servers/file-lock.ts");
+    const t0 = Date.now();
+    await expect(withFileLock(lock, async () => "got it", 60_000)).resolves.toBe("got it");
+    expect(Date.now() - t0).toBeLessThan(1_000);
+  });
+
+  it("waits for a live holder, then names the lock file, the holder and the fix", async () => {
+    const lock = path.join(dir, ".held");
+    const holder = spawn("sleep", ["30"], { stdio: "ignore" });
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      writeFileSync(lock, JSON.stringify({ ...identify(holder.pid!), since: new Date(Date.now() - 90_000).toISOString() }));
+      const { withFileLock } = await import("../../../core/servers/file-lock.ts");
+      let waited: unknown;
+      const err = await withFileLock(lock, async () => "got it", { timeoutMs: 300, onWait: (h) => (waited = h) }).catch((e: Error) => e);
+      expect(err).toBeInstanceOf(Error);
+      const msg = (err as Error).message;
+      expect(msg).toContain(lock);
+      expect(msg).toContain(`pid ${holder.pid} (sleep 30)`);
+      expect(msg).toMatch(/since \d{4}-\d\d-\d\dT.*\(\d+ s ago\)/);
+      expect(msg).toContain(`kill ${holder.pid}`);
+      expect(waited).toMatchObject({ pid: holder.pid });
+      expect(readFileSync(lock, "utf8")).toContain(`"pid":${holder.pid}`);
+    } finally {
+      holder.kill();
+    }
   });
 });
