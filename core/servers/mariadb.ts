@@ -1,16 +1,17 @@
 // A local MariaDB server from Debian's mariadb-server binaries (tools/install-mariadb.sh), on a private
 // datadir and port, started detached so it outlives one run and is reused by the next.
-import { execFile, spawn } from "node:child_process";
-import { existsSync, openSync, readFileSync, rmSync } from "node:fs";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { closeSync, existsSync, openSync, rmSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import mysql from "mysql2/promise";
 import { withFileLock } from "./file-lock.js";
-import { portOpen } from "./net.js";
 import { ownedDir, serverUser } from "./os-user.js";
+import { commandLine, pidAlive, processesOnDataDir, stopProcesses } from "./procs.js";
+import { clearStartLeftovers, initialiseInStaging } from "./staging.js";
 import { choosePort, logTail, newState, readState, serverRoot, writeState, type ServerState } from "./state.js";
-import type { ServerHandle } from "./types.js";
+import type { ServerHandle, ServerPhase } from "./types.js";
 
 const run = promisify(execFile);
 const ADMIN = "dbtk_admin";
@@ -20,6 +21,8 @@ export interface LocalMariadbOptions {
   rootDir?: string;
   /** TCP port on 127.0.0.1. Default: the one used last time, or a free one. */
   port?: number;
+  /** Told when the data directory had to be made and when the server had to be started, with the time each took. */
+  onPhase?: (phase: ServerPhase) => void;
 }
 
 interface State extends ServerState {
@@ -36,16 +39,70 @@ function findBinary(names: string[]): string {
   throw new Error(`MariaDB is not installed (looked for ${names.join(", ")}); run tools/install-mariadb.sh`);
 }
 
-async function waitForSocket(socket: string, pidFile: string, logFile: string): Promise<void> {
+/** mariadbd processes running on `dataDir` (install-db's bootstrap server included). */
+export function mariadbdsOn(dataDir: string): number[] {
+  return processesOnDataDir(dataDir, { program: /^(mariadbd|mysqld)$/ });
+}
+
+async function waitForSocket(socket: string, pidFile: string, logFile: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (existsSync(socket) && existsSync(pidFile)) return;
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`local MariaDB exited during start (${child.exitCode ?? child.signalCode})\n${logTail(logFile)}`);
+    }
     await sleep(50);
   }
   throw new Error(`local MariaDB did not start within 60 s\n${logTail(logFile)}`);
 }
 
-/** Starts (or reuses) the local MariaDB server under `rootDir`; an admin login is created on first start. */
+type Probe = "ok" | "wrong-login" | "not-ready";
+
+/** Whether the server answers: with the admin login over TCP, or (before it exists) as root on the socket. */
+async function probeMariadb(port: number, socket: string, st: State): Promise<Probe> {
+  try {
+    const conn = st.initialised
+      ? await mysql.createConnection({ host: "127.0.0.1", port, user: ADMIN, password: st.password, connectTimeout: 5_000 })
+      : await mysql.createConnection({ socketPath: socket, user: "root", connectTimeout: 5_000 });
+    await conn.end().catch(() => undefined);
+    return "ok";
+  } catch (err) {
+    return (err as { errno?: number }).errno === 1045 ? "wrong-login" : "not-ready";
+  }
+}
+
+/** A mariadbd found on our data directory: its port once it answers us, "wrong-login", or undefined. */
+async function adoptable(pid: number, socket: string, st: State, timeoutMs = 60_000): Promise<number | "wrong-login" | undefined> {
+  const argv = commandLine(pid);
+  const port = Number(argv.find((a) => a.startsWith("--port="))?.slice("--port=".length));
+  if (!Number.isInteger(port) || port <= 0 || !argv.includes(`--socket=${socket}`)) return undefined;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && pidAlive(pid)) {
+    const r = await probeMariadb(port, socket, st);
+    if (r === "ok") return port;
+    if (r === "wrong-login") return r;
+    await sleep(100);
+  }
+  return undefined;
+}
+
+/** First start: root logs in by unix socket only; create (or re-key) a password login for TCP clients. */
+async function createAdmin(socket: string, password: string): Promise<void> {
+  const conn = await mysql.createConnection({ socketPath: socket, user: "root" });
+  try {
+    await conn.query(`CREATE USER IF NOT EXISTS '${ADMIN}'@'%' IDENTIFIED BY ?`, [password]);
+    await conn.query(`ALTER USER '${ADMIN}'@'%' IDENTIFIED BY ?`, [password]);
+    await conn.query(`GRANT ALL PRIVILEGES ON *.* TO '${ADMIN}'@'%' WITH GRANT OPTION`);
+  } finally {
+    await conn.end();
+  }
+}
+
+/**
+ * Starts (or reuses) the local MariaDB server under `rootDir`; an admin login is created on first start.
+ * Crash-safe like the PostgreSQL one: state first, a running mariadbd on the data directory adopted or
+ * stopped, the data directory made in a staging folder.
+ */
 export async function startLocalMariadb(opts: LocalMariadbOptions = {}): Promise<ServerHandle> {
   const rootDir = serverRoot(opts.rootDir, "mariadb", "mysql");
   const dataDir = path.join(rootDir, "data");
@@ -56,28 +113,43 @@ export async function startLocalMariadb(opts: LocalMariadbOptions = {}): Promise
   const stateFile = path.join(rootDir, "server.json");
   const user = serverUser("mysql");
   const mariadbd = findBinary(["mariadbd", "mysqld"]);
+  let started = false;
 
   const state = await withFileLock(path.join(rootDir, ".lock"), async () => {
+    await clearStartLeftovers(rootDir);
     let st = readState<State>(stateFile);
-    if (!st?.initialised || !existsSync(path.join(dataDir, "mysql"))) {
-      st = await newState(opts.port);
-      rmSync(dataDir, { recursive: true, force: true });
-      ownedDir(dataDir, user, 0o750);
-      const installDb = findBinary(["mariadb-install-db", "mysql_install_db"]);
-      await run(installDb, [
-        "--no-defaults",
-        `--datadir=${dataDir}`,
-        "--auth-root-authentication-method=socket",
-        "--skip-test-db",
-        ...(user ? [`--user=${user.name}`] : []),
-      ]);
+    const valid = existsSync(path.join(dataDir, "mysql"));
+    const running = mariadbdsOn(dataDir);
+    let port: number | "wrong-login" | undefined;
+    if (st && valid && running.length === 1) {
+      port = await adoptable(running[0]!, socket, st);
+      if (port === "wrong-login") st = undefined;
     }
-    ownedDir(runDir, user, 0o755);
-    const live = existsSync(pidFile) && existsSync(socket) && (await portOpen(st.port));
-    if (!live) {
+    if (typeof port !== "number") {
+      if (running.length > 0) await stopProcesses(running, "SIGTERM", 60_000);
+      if (!st || !valid) {
+        const t0 = performance.now();
+        rmSync(dataDir, { recursive: true, force: true });
+        st = { ...(await newState(opts.port)), initialised: false };
+        writeState(stateFile, st);
+        const installDb = findBinary(["mariadb-install-db", "mysql_install_db"]);
+        await initialiseInStaging(rootDir, dataDir, user, async (staged) => {
+          await run(installDb, [
+            "--no-defaults",
+            `--datadir=${staged}`,
+            "--auth-root-authentication-method=socket",
+            "--skip-test-db",
+            ...(user ? [`--user=${user.name}`] : []),
+          ]);
+        });
+        opts.onPhase?.({ phase: "server init", ms: performance.now() - t0, detail: `MariaDB data directory ${dataDir}` });
+      }
+      ownedDir(runDir, user, 0o755);
       rmSync(socket, { force: true });
       rmSync(pidFile, { force: true });
       await choosePort(st, opts.port);
+      writeState(stateFile, st);
+      const t0 = performance.now();
       const out = openSync(logFile, "a");
       const child = spawn(
         mariadbd,
@@ -98,22 +170,20 @@ export async function startLocalMariadb(opts: LocalMariadbOptions = {}): Promise
         ],
         { detached: true, stdio: ["ignore", out, out], cwd: rootDir },
       );
+      closeSync(out);
       child.unref();
-      await waitForSocket(socket, pidFile, logFile);
+      await waitForSocket(socket, pidFile, logFile, child);
+      started = true;
+      opts.onPhase?.({ phase: "server start", ms: performance.now() - t0, detail: `MariaDB on 127.0.0.1:${st.port}` });
+    } else {
+      st!.port = port;
     }
-    if (!st.initialised) {
-      // First start: root logs in by unix socket only; create a password login for TCP clients.
-      const conn = await mysql.createConnection({ socketPath: socket, user: "root" });
-      try {
-        await conn.query(`CREATE USER IF NOT EXISTS '${ADMIN}'@'%' IDENTIFIED BY ?`, [st.password]);
-        await conn.query(`GRANT ALL PRIVILEGES ON *.* TO '${ADMIN}'@'%' WITH GRANT OPTION`);
-      } finally {
-        await conn.end();
-      }
-      st.initialised = true;
+    if (!st!.initialised) {
+      await createAdmin(socket, st!.password);
+      st!.initialised = true;
     }
-    writeState(stateFile, st);
-    return st;
+    writeState(stateFile, st!);
+    return st!;
   });
 
   return {
@@ -123,15 +193,20 @@ export async function startLocalMariadb(opts: LocalMariadbOptions = {}): Promise
     user: ADMIN,
     password: state.password,
     rootDir,
+    started,
     stop: async () => {
-      if (!existsSync(pidFile)) return;
-      const pid = Number(readFileSync(pidFile, "utf8").trim());
-      try {
-        process.kill(pid, "SIGTERM");
-      } catch {
-        return;
-      }
-      for (let i = 0; i < 600 && existsSync(pidFile); i++) await sleep(50);
+      await stopLocalMariadb(rootDir);
     },
   };
+}
+
+/** Stops the local MariaDB under `rootDir`, if one runs; true when one was stopped. */
+export async function stopLocalMariadb(rootDir: string): Promise<boolean> {
+  const root = path.resolve(rootDir);
+  return withFileLock(path.join(root, ".lock"), async () => {
+    const running = mariadbdsOn(path.join(root, "data"));
+    if (running.length === 0) return false;
+    await stopProcesses(running, "SIGTERM", 60_000);
+    return true;
+  });
 }

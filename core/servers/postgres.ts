@@ -3,13 +3,15 @@
 import { execFile } from "node:child_process";
 import { chownSync, cpSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { withFileLock } from "./file-lock.js";
-import { portOpen } from "./net.js";
-import { ownedDir, serverUser, type OsUser } from "./os-user.js";
+import { serverUser, type OsUser } from "./os-user.js";
 import { traversableByOthers } from "./paths.js";
+import { commandLine, pidAlive, processesOnDataDir, stopProcesses } from "./procs.js";
+import { clearStartLeftovers, initialiseInStaging } from "./staging.js";
 import { choosePort, logTail, newState, readState, serverRoot, writeState } from "./state.js";
-import type { ServerHandle } from "./types.js";
+import type { ServerHandle, ServerPhase } from "./types.js";
 
 const run = promisify(execFile);
 
@@ -25,6 +27,8 @@ export interface LocalPostgresOptions {
   tuneForDisposable?: boolean;
   /** Extra server settings passed as `-c name=value` at start. */
   settings?: Record<string, string>;
+  /** Told when the data directory had to be made and when the server had to be started, with the time each took. */
+  onPhase?: (phase: ServerPhase) => void;
 }
 
 export interface PostgresBinaries {
@@ -68,30 +72,81 @@ export function pgProcessOptions(user: OsUser | undefined, cwd: string): { cwd: 
   return { cwd, ...(user ? { uid: user.uid, gid: user.gid } : {}), env: { LC_ALL: "C", PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" } };
 }
 
-/** Port of the running postmaster, from postmaster.pid (line 4), or undefined. */
-function runningPort(dataDir: string): number | undefined {
-  const pidFile = path.join(dataDir, "postmaster.pid");
-  if (!existsSync(pidFile)) return undefined;
-  const port = Number(readFileSync(pidFile, "utf8").split("\n")[3]);
-  return Number.isInteger(port) && port > 0 ? port : undefined;
+/** Postmasters running on `dataDir` (pg_ctl and initdb name it too: only the server counts). */
+export function postmastersOn(dataDir: string): number[] {
+  return processesOnDataDir(dataDir, { program: /^postgres$/ });
 }
 
-async function initialise(dataDir: string, rootDir: string, password: string, user: OsUser | undefined): Promise<void> {
-  const { initdb } = await postgresBinaries(rootDir, user);
-  rmSync(dataDir, { recursive: true, force: true });
-  ownedDir(dataDir, user);
-  const pwFile = path.join(rootDir, `.pwfile-${process.pid}`);
-  writeFileSync(pwFile, password + "\n", { mode: 0o600 });
-  if (user) chownSync(pwFile, user.uid, user.gid);
+/** The port a postmaster was started with (`-p N` in its argv), else postmaster.pid's line 4. */
+export function postmasterPort(pid: number, dataDir: string): number | undefined {
+  const argv = commandLine(pid);
+  const i = argv.indexOf("-p");
+  const fromArgv = i >= 0 ? Number(argv[i + 1]) : NaN;
+  if (Number.isInteger(fromArgv) && fromArgv > 0) return fromArgv;
   try {
-    await run(
-      initdb,
-      ["-D", dataDir, "-U", "postgres", "--auth=scram-sha-256", `--pwfile=${pwFile}`, "-E", "UTF8", "--locale=C", "-N"],
-      pgProcessOptions(user, rootDir),
-    );
-  } finally {
-    rmSync(pwFile, { force: true });
+    const lines = readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n");
+    const port = Number(lines[3]);
+    return Number(lines[0]) === pid && Number.isInteger(port) && port > 0 ? port : undefined;
+  } catch {
+    return undefined;
   }
+}
+
+type Probe = "ok" | "wrong-login" | "not-ready";
+
+/** Whether the server on `port` answers with the admin login. */
+export async function probePostgres(port: number, password: string): Promise<Probe> {
+  // Loaded on use: most commands never need it here.
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password, database: "postgres", connectionTimeoutMillis: 5_000 });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+    return "ok";
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === "28P01" || code === "28000") return "wrong-login";
+    return code === "3D000" ? "ok" : "not-ready";
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * A postmaster found running on our data directory (one a killed start left behind, or one started by
+ * another process): its port once it answers with our login; "wrong-login" when it refuses it;
+ * undefined when it exits or never answers.
+ */
+async function adoptable(pid: number, dataDir: string, password: string, timeoutMs = 60_000): Promise<number | "wrong-login" | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && pidAlive(pid)) {
+    const port = postmasterPort(pid, dataDir);
+    const r = port ? await probePostgres(port, password) : "not-ready";
+    if (r === "ok") return port;
+    if (r === "wrong-login") return r;
+    await sleep(100);
+  }
+  return undefined;
+}
+
+async function initialise(dataDir: string, rootDir: string, password: string, user: OsUser | undefined, initdb: string): Promise<void> {
+  await initialiseInStaging(rootDir, dataDir, user, async (staged, staging) => {
+    // The admin password reaches initdb in a file inside the staging folder: removed right after, and
+    // with the folder by the next start if this one is killed.
+    const pwFile = path.join(staging, ".pwfile");
+    writeFileSync(pwFile, password + "\n", { mode: 0o600 });
+    if (user) chownSync(pwFile, user.uid, user.gid);
+    try {
+      await run(
+        initdb,
+        ["-D", staged, "-U", "postgres", "--auth=scram-sha-256", `--pwfile=${pwFile}`, "-E", "UTF8", "--locale=C", "-N"],
+        pgProcessOptions(user, rootDir),
+      );
+    } finally {
+      rmSync(pwFile, { force: true });
+    }
+  });
 }
 
 function startFlags(port: number, opts: LocalPostgresOptions): string {
@@ -110,37 +165,60 @@ function startFlags(port: number, opts: LocalPostgresOptions): string {
 
 /**
  * Starts (or reuses) the local PostgreSQL server under `rootDir`. Concurrent callers are serialised by a
- * lock file, so the cluster is initialised and started once.
+ * lock file, so the cluster is initialised and started once. Crash-safe: the state (port, password) is
+ * on disk before a postmaster can outlive this process; a postmaster found on the data directory is
+ * adopted when it answers with our login, else stopped — a data directory is never initialised under a
+ * running server; and the data directory is made in a staging folder and renamed into place.
  */
 export async function startLocalPostgres(opts: LocalPostgresOptions = {}): Promise<ServerHandle> {
   const rootDir = serverRoot(opts.rootDir, "postgres", "postgres");
   const dataDir = path.join(rootDir, "data");
   const stateFile = path.join(rootDir, "server.json");
   const user = serverUser("postgres");
-  const { pg_ctl } = await postgresBinaries(rootDir, user);
+  const { pg_ctl, initdb } = await postgresBinaries(rootDir, user);
+  let started = false;
 
   const state = await withFileLock(path.join(rootDir, ".lock"), async () => {
+    await clearStartLeftovers(rootDir);
     let st = readState(stateFile);
-    if (!st || !existsSync(path.join(dataDir, "PG_VERSION"))) {
-      st = await newState(opts.port);
-      await initialise(dataDir, rootDir, st.password, user);
-    }
-    const live = runningPort(dataDir);
-    if (live && (await portOpen(live))) {
-      st.port = live;
-    } else {
-      rmSync(path.join(dataDir, "postmaster.pid"), { force: true });
-      await choosePort(st, opts.port);
-      const logFile = path.join(rootDir, "server.log");
-      writeFileSync(logFile, "", { flag: "a" });
-      if (user) chownSync(logFile, user.uid, user.gid);
-      try {
-        await run(pg_ctl, ["start", "-D", dataDir, "-w", "-t", "60", "-l", logFile, "-o", startFlags(st.port, opts)], pgProcessOptions(user, rootDir));
-      } catch (err) {
-        throw new Error(`local PostgreSQL in ${dataDir} did not start: ${(err as Error).message}\n${logTail(logFile)}`);
+    const valid = existsSync(path.join(dataDir, "PG_VERSION"));
+    const running = postmastersOn(dataDir);
+    if (st && valid && running.length === 1) {
+      const port = await adoptable(running[0]!, dataDir, st.password);
+      if (typeof port === "number") {
+        st.port = port;
+        writeState(stateFile, st);
+        return st;
       }
+      // A server that refuses our login holds data we cannot use: start over below.
+      if (port === "wrong-login") st = undefined;
     }
+    if (running.length > 0) await stopProcesses(running, "SIGINT");
+    if (!st || !valid) {
+      const t0 = performance.now();
+      // Old data goes first, then the new password is recorded, then the new data is made: a kill at any
+      // point leaves either no data directory or one whose password the state file holds.
+      rmSync(dataDir, { recursive: true, force: true });
+      st = await newState(opts.port);
+      writeState(stateFile, st);
+      await initialise(dataDir, rootDir, st.password, user, initdb);
+      opts.onPhase?.({ phase: "server init", ms: performance.now() - t0, detail: `PostgreSQL data directory ${dataDir}` });
+    }
+    // Not ours (its postmaster is gone): postgres would refuse to start on a pid reused by another process.
+    rmSync(path.join(dataDir, "postmaster.pid"), { force: true });
+    await choosePort(st, opts.port);
     writeState(stateFile, st);
+    const logFile = path.join(rootDir, "server.log");
+    writeFileSync(logFile, "", { flag: "a" });
+    if (user) chownSync(logFile, user.uid, user.gid);
+    const t0 = performance.now();
+    try {
+      await run(pg_ctl, ["start", "-D", dataDir, "-w", "-t", "60", "-l", logFile, "-o", startFlags(st.port, opts)], pgProcessOptions(user, rootDir));
+    } catch (err) {
+      throw new Error(`local PostgreSQL in ${dataDir} did not start: ${(err as Error).message}\n${logTail(logFile)}`);
+    }
+    started = true;
+    opts.onPhase?.({ phase: "server start", ms: performance.now() - t0, detail: `PostgreSQL on 127.0.0.1:${st.port}` });
     return st;
   });
 
@@ -151,8 +229,20 @@ export async function startLocalPostgres(opts: LocalPostgresOptions = {}): Promi
     user: "postgres",
     password: state.password,
     rootDir,
+    started,
     stop: async () => {
-      await run(pg_ctl, ["stop", "-D", dataDir, "-m", "fast", "-w"], pgProcessOptions(user, rootDir)).catch(() => undefined);
+      await stopLocalPostgres(rootDir);
     },
   };
+}
+
+/** Stops the local PostgreSQL under `rootDir` (fast shutdown), if one runs; true when one was stopped. */
+export async function stopLocalPostgres(rootDir: string): Promise<boolean> {
+  const dataDir = path.join(path.resolve(rootDir), "data");
+  return withFileLock(path.join(path.resolve(rootDir), ".lock"), async () => {
+    const running = postmastersOn(dataDir);
+    if (running.length === 0) return false;
+    await stopProcesses(running, "SIGINT");
+    return true;
+  });
 }
