@@ -11,6 +11,7 @@ import { registerMigrateCommands } from "./commands/migrate.js";
 import { registerToolCommands } from "./commands/tool.js";
 import { registerCheckCommands } from "./commands/check.js";
 import { registerLintCommands } from "./commands/lint.js";
+import { registerServer } from "./commands/server.js";
 import { cliWording } from "./wording.js";
 
 // The package's own manifest, by self-reference: the same path from source and from dist/.
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerLs(program);
   registerReap(program);
   registerRestoreDrill(program);
+  registerServer(program);
   return program;
 }
 
@@ -44,7 +46,9 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (err) {
     const code = (err as { code?: string; exitCode?: number }).code;
-    if (code?.startsWith("commander.")) return (err as { exitCode: number }).exitCode ?? 1;
+    // Help and version exit 0; any other complaint of the parser (unknown option, missing argument, bad
+    // choice) is a usage error: 2, like the commands' own checks of their flags.
+    if (code?.startsWith("commander.")) return (err as { exitCode?: number }).exitCode === 0 ? 0 : 2;
     // Library messages name options as the API spells them; say them as flags and variables.
     process.stderr.write(`dbtk: ${cliWording((err as Error).message)}\n`);
     return typeof (err as { exitCode?: number }).exitCode === "number" ? (err as { exitCode: number }).exitCode : 1;

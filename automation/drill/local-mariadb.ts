@@ -57,20 +57,34 @@ function dumpError(tool: string, err: unknown): Error {
 
 /** Runs the dump-and-restore drill and returns its report (a failure is reported in `error`, not thrown). */
 export async function runLocalMariadbDrill(opts: LocalMariadbDrillOptions = {}): Promise<DrillReport> {
+  if (opts.source) return drill(opts.source, opts);
+  const progress = opts.onProgress ?? (() => undefined);
+  const rootDir = path.resolve(opts.rootDir ?? path.join(serversDir(opts), "drill-mariadb"));
+  await mkdir(rootDir, { recursive: true, mode: 0o755 });
+  // The lock spans the server's start and stop, so a drill never stops a server another drill uses.
+  return withFileLock(path.join(rootDir, ".drill.lock"), async () => {
+    progress(`starting the local MariaDB server in ${rootDir}`);
+    const s = await startLocalMariadb({ rootDir });
+    try {
+      const source: DbTarget = { engine: "mysql", host: s.host, port: s.port, user: s.user, password: s.password, database: "dbtk_drill" };
+      const admin = await openSession({ ...source, database: "mysql" });
+      await admin.query(`CREATE DATABASE IF NOT EXISTS ${myIdent(source.database)}`).finally(() => admin.close());
+      return await drill(source, opts);
+    } finally {
+      // Stop what this drill started (a server that was already running stays up).
+      if (s.started) {
+        progress("stopping the local MariaDB server");
+        await s.stop();
+      }
+    }
+  });
+}
+
+async function drill(src: DbTarget, opts: LocalMariadbDrillOptions): Promise<DrillReport> {
   const progress = opts.onProgress ?? (() => undefined);
   const validation = opts.validation ?? {};
   const startedAt = new Date().toISOString();
   const id = `dbtk_drill_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
-  let source = opts.source;
-  if (!source) {
-    const rootDir = path.resolve(opts.rootDir ?? path.join(serversDir(opts), "drill-mariadb"));
-    progress(`starting the local MariaDB server in ${rootDir}`);
-    const s = await startLocalMariadb({ rootDir });
-    source = { engine: "mysql", host: s.host, port: s.port, user: s.user, password: s.password, database: "dbtk_drill" };
-    const admin = await openSession({ ...source, database: "mysql" });
-    await admin.query(`CREATE DATABASE IF NOT EXISTS ${myIdent(source.database)}`).finally(() => admin.close());
-  }
-  const src = source;
   const report: DrillReport = {
     target: "local-mariadb",
     engine: "mysql",

@@ -1,7 +1,7 @@
 // The local PITR drill: base backup, rows before and after a recorded time T, recovery to T in a scratch
 // copy, proof that exactly the rows before T came back, checks against the source at T, RTO/RPO, clean-up.
 import { randomBytes } from "node:crypto";
-import { rm } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
@@ -74,15 +74,17 @@ export async function runLocalPostgresDrill(opts: LocalPostgresDrillOptions = {}
     finishedAt: startedAt,
   };
 
-  progress(`starting the archiving source cluster in ${rootDir}`);
-  const src = await startArchivingPostgres(rootDir);
+  await mkdir(rootDir, { recursive: true, mode: 0o755 });
   // One drill at a time per source: another drill's rows between the snapshot and T would skew the checks.
+  // The lock also spans the source's start and stop, so a drill never stops a source another one uses.
   await withFileLock(path.join(rootDir, ".drill.lock"), async () => {
+    progress(`starting the archiving source cluster in ${rootDir}`);
+    const src = await startArchivingPostgres(rootDir);
     const client = new pg.Client(sourceTarget(src, database));
-    await client.connect();
     let scratch: ScratchCluster | undefined;
     const backupDir = path.join(rootDir, "backups", id);
     try {
+      await client.connect();
       await client.query(`CREATE SCHEMA IF NOT EXISTS dbtk_drill`);
       await client.query(
         `CREATE TABLE IF NOT EXISTS ${MARKER} (drill_id text NOT NULL, phase text NOT NULL, n int NOT NULL,
@@ -166,6 +168,11 @@ export async function runLocalPostgresDrill(opts: LocalPostgresDrillOptions = {}
         report.scratch.destroyed = true;
       }
       await rm(backupDir, { recursive: true, force: true });
+      // Stop what this drill started (a source that was already running stays up).
+      if (src.server.started) {
+        progress("stopping the archiving source cluster");
+        await src.server.stop();
+      }
     }
   });
   report.finishedAt = new Date().toISOString();

@@ -47,6 +47,9 @@ interface TagMeta {
   place: string;
   host?: string;
   pid?: number;
+  /** The owner's start time and boot (core/process.ts): with pid, one process whatever reuses the pid. */
+  start?: number;
+  boot?: string;
 }
 
 function readTagMeta(tags: Record<string, string>): Partial<TagMeta> {
@@ -136,6 +139,8 @@ export function stackTargetWithEngine(opts: StackTargetOptions, engine: StackEng
         expiresAt: req.expiresAt,
         host: req.host ?? hostname(),
         ...(req.pid !== undefined ? { pid: req.pid } : {}),
+        ...(req.start !== undefined ? { start: req.start } : {}),
+        ...(req.boot ? { boot: req.boot } : {}),
       };
       const tagMeta: TagMeta = {
         kind: opts.kind,
@@ -144,6 +149,8 @@ export function stackTargetWithEngine(opts: StackTargetOptions, engine: StackEng
         place,
         ...(meta.host ? { host: meta.host } : {}),
         ...(req.pid !== undefined ? { pid: req.pid } : {}),
+        ...(req.start !== undefined ? { start: req.start } : {}),
+        ...(req.boot ? { boot: req.boot } : {}),
       };
       // Tag values hold at most 256 characters.
       const tags: Record<string, string> = {
@@ -203,6 +210,8 @@ export function stackTargetWithEngine(opts: StackTargetOptions, engine: StackEng
           expiresAt,
           ...(m.host ? { host: m.host } : {}),
           ...(typeof m.pid === "number" ? { pid: m.pid } : {}),
+          ...(typeof m.start === "number" ? { start: m.start } : {}),
+          ...(typeof m.boot === "string" ? { boot: m.boot } : {}),
         });
       }
       return out;

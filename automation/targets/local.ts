@@ -13,11 +13,11 @@ export interface LocalTargetOptions extends ToolkitDirs, SqlServerOptions {
 export async function localPostgresTarget(opts: LocalTargetOptions = {}): Promise<Target> {
   const s = await startLocalPostgres({ rootDir: opts.rootDir ?? path.join(serversDir(opts), "postgres") });
   const admin = { engine: "postgres" as const, host: s.host, port: s.port, user: s.user, password: s.password, database: "postgres" };
-  return directTarget("local", sqlServerFor(admin, opts));
+  return directTarget("local", sqlServerFor(admin, opts), admin);
 }
 
 export async function localMariadbTarget(opts: LocalTargetOptions = {}): Promise<Target> {
   const s = await startLocalMariadb({ rootDir: opts.rootDir ?? path.join(serversDir(opts), "mariadb") });
   const admin = { engine: "mysql" as const, host: s.host, port: s.port, user: s.user, password: s.password, database: "" };
-  return directTarget("local-mariadb", sqlServerFor(admin, opts));
+  return directTarget("local-mariadb", sqlServerFor(admin, opts), admin);
 }

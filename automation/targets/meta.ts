@@ -2,6 +2,7 @@
 // PostgreSQL and MySQL primitives and the reaper.
 import { randomBytes } from "node:crypto";
 import { hostname, userInfo } from "node:os";
+import { identify, liveness, type ProcessIdentity } from "../../core/process.js";
 import type { EphemeralMeta } from "./types.js";
 
 /** `dbtk_<base36 ms time>_<10 random base36 chars>`: sorts by time, ~52 bits of randomness per ms. */
@@ -77,7 +78,10 @@ export interface NewMetaOptions {
   target: string;
   ttlMs: number;
   owner?: string;
-  /** Record this process (default) so reap can tell a dead run's leftovers; false for `dbtk up`. */
+  /**
+   * Record this process as the owner (default: pid, start time, boot, host), so reap keeps the database
+   * while it lives and can tell a dead run's leftovers; false for `dbtk up`.
+   */
   trackPid?: boolean;
   now?: number;
 }
@@ -91,9 +95,40 @@ export function newMeta(opts: NewMetaOptions): EphemeralMeta {
     createdAt: new Date(now).toISOString(),
     expiresAt: new Date(now + opts.ttlMs).toISOString(),
     host: hostname(),
-    ...(opts.trackPid === false ? {} : { pid: process.pid }),
+    ...(opts.trackPid === false ? {} : ownerFields(identify())),
     state: "ready",
   };
+}
+
+/** The owner fields of a record for `id`. */
+export function ownerFields(id: ProcessIdentity): Pick<EphemeralMeta, "pid" | "start" | "boot"> {
+  return { pid: id.pid, ...(id.start !== undefined ? { start: id.start } : {}), ...(id.boot ? { boot: id.boot } : {}) };
+}
+
+/** The record without an owner (a pooled clone outlives its maker on purpose). */
+export function withoutOwner(meta: EphemeralMeta): EphemeralMeta {
+  const { pid: _pid, start: _start, boot: _boot, ...rest } = meta;
+  return rest;
+}
+
+/** The owner a record names, or undefined when it has none (`dbtk up`, pooled clones). */
+export function ownerOf(meta: EphemeralMeta): ProcessIdentity | undefined {
+  if (!meta.pid || !meta.host) return undefined;
+  return { pid: meta.pid, host: meta.host, ...(meta.start !== undefined ? { start: meta.start } : {}), ...(meta.boot ? { boot: meta.boot } : {}) };
+}
+
+/**
+ * Whether the owner still runs: "alive", "gone" (no such process: exited, or its pid reused, or another
+ * boot), "unknown" (another host: not judged from here), or "none" (no owner recorded).
+ */
+export function ownerLiveness(meta: EphemeralMeta): "alive" | "gone" | "unknown" | "none" {
+  const owner = ownerOf(meta);
+  return owner ? liveness(owner) : "none";
+}
+
+/** True when `meta` names this very process as its owner (the guardian sweeps a dead run's records by it). */
+export function ownedBy(meta: EphemeralMeta, owner: ProcessIdentity): boolean {
+  return meta.pid === owner.pid && meta.host === owner.host && meta.start === owner.start && meta.boot === owner.boot;
 }
 
 /** The record stored with a database (PG comment / MySQL row), versioned so a later format can coexist. */
@@ -113,15 +148,20 @@ export function decodeMeta(id: string, text: string | null | undefined): Ephemer
   }
 }
 
-/** True when the process that recorded `meta` ran on this host and is gone. */
+/** True when the process that recorded `meta` ran on this host and is gone (pid reuse included). */
 export function ownerProcessDead(meta: EphemeralMeta): boolean {
-  if (!meta.pid || meta.host !== hostname()) return false;
-  try {
-    process.kill(meta.pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "ESRCH";
-  }
+  return ownerLiveness(meta) === "gone";
+}
+
+/**
+ * A pooled clone this close to its expiry is never handed out, so reap (which drops it once expired) and
+ * a claim cannot meet on one clone.
+ */
+export const CLAIM_MARGIN_MS = 60_000;
+
+/** True when the pooled clone `meta` may still be handed out at `now`. */
+export function claimable(meta: EphemeralMeta | undefined, now = Date.now()): boolean {
+  return !!meta && meta.state === "pool" && Date.parse(meta.expiresAt) - now > CLAIM_MARGIN_MS;
 }
 
 /**

@@ -94,9 +94,14 @@ export function describeTargets(): string {
     .join("\n");
 }
 
-/** Opens the named target; an unknown name gets an error listing the valid ones. */
+/**
+ * Opens the named target; an unknown name gets an error listing the valid ones. A target that cannot say
+ * how to reopen it more cheaply gets the name and options themselves as its recipe (functions dropped).
+ */
 export async function openTarget(name: string, opts: TargetOptions = {}): Promise<Target> {
   const entry = Object.hasOwn(TARGETS, name) ? TARGETS[name] : undefined;
   if (!entry) throw new Error(`unknown target "${name}": use one of ${targetNames.join(", ")}`);
-  return entry.open(opts);
+  const target = await entry.open(opts);
+  target.recipe ??= { kind: "open", name, options: JSON.parse(JSON.stringify(opts)) as Record<string, unknown> };
+  return target;
 }

@@ -7,9 +7,14 @@ import { fallbackMeta } from "./meta.js";
 import type { SqlServer } from "./sql.js";
 import { MysqlServer } from "./sql-mysql.js";
 import { PostgresServer, type CloneStrategy } from "./sql-postgres.js";
-import type { EphemeralMeta, Target } from "./types.js";
+import type { ListedDatabase, Target, TargetRecipe } from "./types.js";
 
-export function directTarget(name: string, server: SqlServer): Target {
+/**
+ * A target on `server`. `admin` (its admin login) lets a guardian process reopen it to clean up after a
+ * killed run; without it the target has no recipe.
+ */
+export function directTarget(name: string, server: SqlServer, admin?: DbTarget): Target {
+  const recipe: TargetRecipe | undefined = admin ? { kind: "sql", name, admin } : undefined;
   // Template use is recorded for age-based clean-up; once a minute per process is plenty.
   const touched = new Map<string, number>();
   return {
@@ -25,14 +30,19 @@ export function directTarget(name: string, server: SqlServer): Target {
       return { ...meta, ...(template ? { template } : {}), connection };
     },
     destroy: (id) => server.drop(id),
-    async list() {
-      const out: EphemeralMeta[] = [];
-      for (const f of await server.list()) {
+    async list(opts) {
+      const out: ListedDatabase[] = [];
+      for (const f of await server.list(opts)) {
         const meta = f.meta ?? fallbackMeta(f.id, name);
-        if (meta) out.push(meta);
+        if (!meta) continue;
+        // A login without its database (or the reverse) is what a cut-short creation or teardown leaves.
+        const orphan = !f.hasDatabase || !f.hasLogin;
+        out.push({ ...meta, ...(orphan ? { state: "orphan" as const } : {}), ...(f.sizeBytes !== undefined ? { sizeBytes: f.sizeBytes } : {}) });
       }
       return out;
     },
+    renew: (meta) => server.setMeta(meta),
+    ...(recipe ? { recipe } : {}),
     templates: sqlTemplateSupport(server, name),
     close: () => server.close(),
     describe: async () => `${await server.version()} at ${server.address}`,
@@ -43,10 +53,12 @@ export interface SqlServerOptions {
   strategy?: CloneStrategy;
   /** Test hook: awaited while a database is half made (crash tests stop the process here). */
   onCreating?: (id: string) => Promise<void>;
+  /** Test hook: awaited while a database is half dropped (crash tests stop the process here). */
+  onDropping?: (id: string) => Promise<void>;
 }
 
 export function sqlServerFor(admin: DbTarget, opts: SqlServerOptions = {}): SqlServer {
-  const hook = opts.onCreating ? { onCreating: opts.onCreating } : {};
+  const hook = { ...(opts.onCreating ? { onCreating: opts.onCreating } : {}), ...(opts.onDropping ? { onDropping: opts.onDropping } : {}) };
   return admin.engine === "postgres"
     ? new PostgresServer({ admin, ...(opts.strategy ? { strategy: opts.strategy } : {}), ...hook })
     : new MysqlServer({ admin, ...hook });
@@ -54,5 +66,6 @@ export function sqlServerFor(admin: DbTarget, opts: SqlServerOptions = {}): SqlS
 
 /** The `server` target made directly: a new database plus its own least-privilege login per run, by plain SQL. */
 export function directServerTarget(opts: SqlServerOptions & { url: string }): Target {
-  return directTarget("server", sqlServerFor(parseServerUrl(opts.url, "options.serverUrl"), opts));
+  const admin = parseServerUrl(opts.url, "options.serverUrl");
+  return directTarget("server", sqlServerFor(admin, opts), admin);
 }

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import mysql, { type Pool, type PoolConnection, type RowDataPacket } from "mysql2/promise";
 import type { DbTarget } from "../../core/connection.js";
-import { decodeMeta, encodeMeta, ID_RE, newPassword, TEMPLATE_RE, templateName } from "./meta.js";
+import { CLAIM_MARGIN_MS, claimable, decodeMeta, encodeMeta, ID_RE, newPassword, TEMPLATE_RE, templateName } from "./meta.js";
 import { cloneSql, readSchema, type SchemaScript } from "./sql-mysql-clone.js";
 import type { Found, SqlServer, TemplateInfo } from "./sql.js";
 import type { EphemeralMeta } from "./types.js";
@@ -36,6 +36,8 @@ export interface MysqlServerOptions {
   admin: DbTarget;
   /** Test hook: awaited while a database is half made (crash tests stop the process here). */
   onCreating?: (id: string) => Promise<void>;
+  /** Test hook: awaited while a database is half dropped (its login gone, its schema still there). */
+  onDropping?: (id: string) => Promise<void>;
 }
 
 export class MysqlServer implements SqlServer {
@@ -46,10 +48,12 @@ export class MysqlServer implements SqlServer {
   private ready?: Promise<{ version: string; mariadb: boolean }>;
   private readonly scripts = new Map<string, Promise<SchemaScript>>();
   private readonly onCreating: MysqlServerOptions["onCreating"];
+  private readonly onDropping: MysqlServerOptions["onDropping"];
 
   constructor(opts: MysqlServerOptions) {
     this.admin = opts.admin;
     this.onCreating = opts.onCreating;
+    this.onDropping = opts.onDropping;
     this.address = `${opts.admin.host}:${opts.admin.port}`;
     this.pool = mysql.createPool({
       host: opts.admin.host,
@@ -179,20 +183,29 @@ export class MysqlServer implements SqlServer {
     if (!ID_RE.test(id)) throw new Error(`"${id}" is not an ephemeral database id (dbtk_<time>_<random>)`);
     await this.q(`DROP USER IF EXISTS ${q(id)}@'%'`);
     await this.endSessions(id);
+    await this.onDropping?.(id);
     await this.q(`DROP DATABASE IF EXISTS ${q(id)}`);
     await this.q(`DELETE FROM ${META} WHERE id = ?`, [id]);
   }
 
-  async list(): Promise<Found[]> {
+  async list(opts: { sizes?: boolean } = {}): Promise<Found[]> {
     const metas = await this.q<{ id: string; meta: string }>(`SELECT id, meta FROM ${META} WHERE kind = 'ephemeral'`);
     const schemas = await this.q<{ n: string }>("SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'dbtk\\_%'");
     const users = await this.q<{ n: string }>("SELECT DISTINCT User AS n FROM mysql.user WHERE User LIKE 'dbtk\\_%'");
     const ids = new Set<string>([...metas.map((m) => m.id), ...schemas.map((s) => s.n), ...users.map((u) => u.n)].filter((n) => ID_RE.test(n)));
     const schemaSet = new Set(schemas.map((s) => s.n));
     const userSet = new Set(users.map((u) => u.n));
+    const sizes = new Map<string, number>();
+    if (opts.sizes) {
+      const rows = await this.q<{ n: string; s: string | null }>(
+        "SELECT TABLE_SCHEMA AS n, SUM(DATA_LENGTH + INDEX_LENGTH) AS s FROM information_schema.TABLES WHERE TABLE_SCHEMA LIKE 'dbtk\\_%' GROUP BY TABLE_SCHEMA",
+      );
+      for (const r of rows) sizes.set(r.n, Number(r.s ?? 0));
+    }
     return [...ids].sort().map((id) => {
       const meta = decodeMeta(id, metas.find((m) => m.id === id)?.meta);
-      return { id, ...(meta ? { meta } : {}), hasDatabase: schemaSet.has(id), hasLogin: userSet.has(id) };
+      const size = opts.sizes && schemaSet.has(id) ? { sizeBytes: sizes.get(id) ?? 0 } : {};
+      return { id, ...(meta ? { meta } : {}), hasDatabase: schemaSet.has(id), hasLogin: userSet.has(id), ...size };
     });
   }
 
@@ -203,11 +216,13 @@ export class MysqlServer implements SqlServer {
     try {
       await conn.beginTransaction();
       // SKIP LOCKED: concurrent claimers each take a different entry instead of queueing on one.
+      // A clone about to expire is left to reap (ISO-8601 UTC strings compare in time order).
       const [rows] = await conn.query<RowDataPacket[]>(
-        `SELECT id FROM ${META} WHERE kind = 'ephemeral' AND state = 'pool' AND template_key = ? ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-        [key],
+        `SELECT id, meta FROM ${META} WHERE kind = 'ephemeral' AND state = 'pool' AND template_key = ?
+            AND JSON_UNQUOTE(JSON_EXTRACT(meta, '$.expiresAt')) > ? ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+        [key, new Date(Date.now() + CLAIM_MARGIN_MS).toISOString()],
       );
-      id = rows[0]?.id as string | undefined;
+      id = rows[0] && claimable(decodeMeta(String(rows[0].id), rows[0].meta as string)) ? String(rows[0].id) : undefined;
       if (id) {
         await conn.query(`UPDATE ${META} SET state = 'ready', meta = ? WHERE id = ?`, [
           encodeMeta({ ...meta, id, template: key, state: "ready" }),

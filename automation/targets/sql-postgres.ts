@@ -3,7 +3,7 @@
 // … TEMPLATE, teardown with DROP DATABASE … WITH (FORCE).
 import pg from "pg";
 import type { DbTarget } from "../../core/connection.js";
-import { decodeMeta, encodeMeta, ID_RE, newPassword, TEMPLATE_RE, templateName } from "./meta.js";
+import { claimable, decodeMeta, encodeMeta, ID_RE, newPassword, TEMPLATE_RE, templateName } from "./meta.js";
 import type { Found, SqlServer, TemplateInfo } from "./sql.js";
 import { lockKey, pgConnectError, scramVerifier } from "./sql-postgres-auth.js";
 import type { EphemeralMeta } from "./types.js";
@@ -25,6 +25,8 @@ export interface PostgresServerOptions {
   strategy?: CloneStrategy;
   /** Test hook: awaited while a database is half made (crash tests stop the process here). */
   onCreating?: (id: string) => Promise<void>;
+  /** Test hook: awaited while a database is half dropped (its login still there). */
+  onDropping?: (id: string) => Promise<void>;
 }
 
 interface ServerInfo {
@@ -51,11 +53,13 @@ export class PostgresServer implements SqlServer {
   private readonly pool: pg.Pool;
   private readonly strategy: CloneStrategy;
   private readonly onCreating: PostgresServerOptions["onCreating"];
+  private readonly onDropping: PostgresServerOptions["onDropping"];
   private info?: Promise<ServerInfo>;
 
   constructor(opts: PostgresServerOptions) {
     this.admin = opts.admin;
     this.onCreating = opts.onCreating;
+    this.onDropping = opts.onDropping;
     this.address = `${opts.admin.host}:${opts.admin.port}`;
     this.strategy = opts.strategy ?? "auto";
     this.pool = new pg.Pool({ ...this.connOpts(), max: 4, idleTimeoutMillis: 5_000, allowExitOnIdle: true });
@@ -167,6 +171,7 @@ export class PostgresServer implements SqlServer {
   async drop(id: string): Promise<void> {
     if (!ID_RE.test(id)) throw new Error(`"${id}" is not an ephemeral database id (dbtk_<time>_<random>)`);
     await this.dropDatabase(id);
+    await this.onDropping?.(id);
     await this.q(`DROP ROLE IF EXISTS ${ident(id)}`);
   }
 
@@ -180,7 +185,7 @@ export class PostgresServer implements SqlServer {
     }
   }
 
-  async list(): Promise<Found[]> {
+  async list(opts: { sizes?: boolean } = {}): Promise<Found[]> {
     const rows = await this.q<{ id: string; role_meta: string | null; db_meta: string | null; has_db: boolean; has_login: boolean }>(
       `select coalesce(r.rolname, d.datname) as id, shobj_description(r.oid, 'pg_authid') as role_meta,
               shobj_description(d.oid, 'pg_database') as db_meta, d.oid is not null as has_db, r.oid is not null as has_login
@@ -189,10 +194,13 @@ export class PostgresServer implements SqlServer {
         order by 1`,
       [ID_RE.source],
     );
-    return rows.map((r) => {
+    const out: Found[] = [];
+    for (const r of rows) {
       const meta = decodeMeta(r.id, r.db_meta) ?? decodeMeta(r.id, r.role_meta);
-      return { id: r.id, ...(meta ? { meta } : {}), hasDatabase: r.has_db, hasLogin: r.has_login };
-    });
+      const size = opts.sizes && r.has_db ? { sizeBytes: await this.sizeOf(r.id) } : {};
+      out.push({ id: r.id, ...(meta ? { meta } : {}), hasDatabase: r.has_db, hasLogin: r.has_login, ...size });
+    }
+    return out;
   }
 
   async claim(key: string, meta: EphemeralMeta): Promise<DbTarget | undefined> {
@@ -206,7 +214,11 @@ export class PostgresServer implements SqlServer {
           where datname ~ $1 and shobj_description(oid, 'pg_database') like '%"state":"pool"%' order by 1`,
         [ID_RE.source],
       );
-      const entry = rows.find((r) => decodeMeta(r.id, r.m)?.template === key);
+      const now = Date.now();
+      const entry = rows.find((r) => {
+        const m = decodeMeta(r.id, r.m);
+        return m?.template === key && claimable(m, now);
+      });
       if (!entry) {
         await client.query("ROLLBACK");
         return undefined;

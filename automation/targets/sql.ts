@@ -41,7 +41,8 @@ export interface SqlServer {
   setMeta(meta: EphemeralMeta): Promise<void>;
   /** Ends its sessions, drops the database and the login; idempotent. */
   drop(id: string): Promise<void>;
-  list(): Promise<Found[]>;
+  /** Every `dbtk_…` database and login (with sizes when asked: slower). */
+  list(opts?: { sizes?: boolean }): Promise<Found[]>;
   /** Atomically takes a pooled clone of `key`, sets `meta` on it and gives its login a new password. */
   claim(key: string, meta: EphemeralMeta): Promise<DbTarget | undefined>;
   /** Every template (with sizes: slower). */

@@ -15,10 +15,21 @@ export interface EphemeralMeta {
   expiresAt: string;
   /** Host name of the process that made it (with `pid`: lets reap find databases of dead runs). */
   host?: string;
-  /** Process that uses it; absent when it outlives its maker on purpose (`dbtk up`, pooled clones). */
+  /**
+   * The owner: the process that uses it (its lease holder). Absent when it outlives its maker on purpose
+   * (`dbtk up`, pooled clones). With `start` and `boot` it names one process, whatever reuses the pid later.
+   */
   pid?: number;
-  /** `ready`: handed out; `pool`: a pre-made clone waiting for a caller; `filling`: being made for the pool. */
-  state?: "ready" | "pool" | "filling";
+  /** The owner's start time in clock ticks after boot (core/process.ts), where known. */
+  start?: number;
+  /** The owner's boot id, where known: a record from before a reboot names no live process. */
+  boot?: string;
+  /**
+   * `ready`: handed out; `pool`: a pre-made clone waiting for a caller; `filling`: being made for the pool.
+   * `orphan` is never stored: listings say it of a login without its database (or the reverse), what a
+   * creation or teardown cut short leaves.
+   */
+  state?: "ready" | "pool" | "filling" | "orphan";
   /** Key of the template it was cloned from. */
   template?: string;
 }
@@ -27,6 +38,20 @@ export interface EphemeralDatabase extends EphemeralMeta {
   /** Connection for the caller (its password is secret: never print it unless asked). */
   connection: DbTarget;
 }
+
+/** A listing entry: the record plus what only the server knows. */
+export interface ListedDatabase extends EphemeralMeta {
+  /** Bytes on disk, when asked for and cheap to get. */
+  sizeBytes?: number;
+}
+
+/**
+ * What another process needs to reopen a target and destroy its databases (the guardian): JSON, and it
+ * holds secrets, so it travels only over a pipe, never in argv or the environment.
+ */
+export type TargetRecipe =
+  | { kind: "sql"; name: string; admin: DbTarget }
+  | { kind: "open"; name: string; options: Record<string, unknown> };
 
 export interface CreateRequest extends EphemeralMeta {
   engine: DbTarget["engine"];
@@ -41,8 +66,12 @@ export interface Target {
   create(req: CreateRequest): Promise<EphemeralDatabase>;
   /** Destroys it; idempotent: destroying what is gone is not an error. */
   destroy(id: string): Promise<void>;
-  /** Every ephemeral database this target holds, expired or not. */
-  list(): Promise<EphemeralMeta[]>;
+  /** Every ephemeral database this target holds, expired or not (with sizes when asked and cheap). */
+  list(opts?: { sizes?: boolean }): Promise<ListedDatabase[]>;
+  /** Rewrites a live database's record (its lease: a new `expiresAt`); absent where that is costly. */
+  renew?(meta: EphemeralMeta): Promise<void>;
+  /** How to reopen it from another process; absent: no guardian can watch it. */
+  recipe?: TargetRecipe;
   /** Template support (fast path): a connection to build the template in, and clean-up of old ones. */
   templates?: TemplateSupport;
   /** Releases client connections; leaves servers running. */
@@ -72,7 +101,14 @@ export interface TemplateSupport {
    */
   claim?(key: string, meta: EphemeralMeta): Promise<EphemeralDatabase | undefined>;
   /** The template cache, for `dbtk ls --templates`. */
-  list?(): Promise<Array<{ key: string; name: string; state: string; sizeBytes: number; usedAt?: string; migrations?: number }>>;
-  /** Tops the pool of pre-made clones of `key` up to `size`; returns how many it made. */
-  fill?(key: string, size: number): Promise<number>;
+  list?(): Promise<Array<{ key: string; name: string; state: string; sizeBytes: number; builtAt?: string; usedAt?: string; migrations?: number }>>;
+  /**
+   * Tops the pool of pre-made clones of `key` up to `size`; returns how many it made. `watch` hears of each
+   * clone while it is half made (`made`) and once it belongs to the pool (`done`).
+   */
+  fill?(key: string, size: number, watch?: { made(id: string): void; done(id: string): void }): Promise<number>;
+  /** Drops template `key` and its pooled clones; idempotent. */
+  drop?(key: string): Promise<void>;
+  /** Drops template `key` if it is a build nobody is doing any more (its builder died); else nothing. */
+  abandonBuild?(key: string): Promise<boolean>;
 }

@@ -1,24 +1,36 @@
 // The fast path on a server we talk SQL to: one pre-migrated template per key, built once across
 // processes under a server-side lock, a pool of pre-made clones, and clean-up by age and total size.
-import { newMeta, ownerProcessDead, templateName } from "../targets/meta.js";
+import { claimable, newMeta, ownerLiveness, templateName, withoutOwner } from "../targets/meta.js";
 import type { SqlServer, TemplateInfo } from "../targets/sql.js";
 import type { EphemeralDatabase, EphemeralMeta, TemplateSupport } from "../targets/types.js";
 
-/** Pooled clones not claimed within a day are reaped like any expired database. */
-export const POOL_TTL_MS = 24 * 3_600_000;
+/**
+ * Pooled clones idle this long are not wanted any more: never handed out in their last minute, dropped by
+ * the clean-up after each run and by reap once expired (a clone costs what CREATE DATABASE … TEMPLATE costs).
+ */
+export const POOL_TTL_MS = 3_600_000;
 
 export const buildLock = (key: string): string => `dbtk-build:${key}`;
 const fillLock = (key: string): string => `dbtk-fill:${key}`;
 
-/** Pooled clones of `key` (ready or being made by a live process). */
+/** Pooled clones of `key` (claimable, or being made by a process not known to be dead). */
 async function poolEntries(server: SqlServer, key?: string): Promise<EphemeralMeta[]> {
   const out: EphemeralMeta[] = [];
+  const now = Date.now();
   for (const f of await server.list()) {
     const m = f.meta;
     if (!m || (key !== undefined && m.template !== key)) continue;
-    if (m.state === "pool" || (m.state === "filling" && !ownerProcessDead(m))) out.push(m);
+    if (claimable(m, now) || (m.state === "filling" && ownerLiveness(m) !== "gone")) out.push(m);
   }
   return out;
+}
+
+/** Drops pooled clones past their expiry (claim never hands those out, so none is in use). */
+async function dropExpiredPool(server: SqlServer): Promise<void> {
+  const now = Date.now();
+  for (const f of await server.list()) {
+    if (f.meta?.state === "pool" && Date.parse(f.meta.expiresAt) <= now) await server.drop(f.id).catch(() => undefined);
+  }
 }
 
 export function sqlTemplateSupport(server: SqlServer, target: string): TemplateSupport {
@@ -86,6 +98,7 @@ export function sqlTemplateSupport(server: SqlServer, target: string): TemplateS
           live.push(t);
         }
       }
+      await dropExpiredPool(server);
       // Pooled clones of templates that are gone are useless.
       const liveKeys = new Set(live.map((t) => t.name));
       const pool = await poolEntries(server);
@@ -122,7 +135,24 @@ export function sqlTemplateSupport(server: SqlServer, target: string): TemplateS
       return { ...meta, id: conn.database, template: key, state: "ready", connection: conn };
     },
 
-    async fill(key, size) {
+    drop: (key) => dropWithPool(server, key),
+
+    async abandonBuild(key) {
+      // Under the build lock (not waiting): a live builder holds it, so only a dead one's build is dropped.
+      const dropped = await server.withLock(
+        buildLock(key),
+        async () => {
+          const t = await server.template(key);
+          if (!t || t.state === "ready") return false;
+          await server.dropTemplate(key);
+          return true;
+        },
+        { wait: false },
+      );
+      return dropped === true;
+    },
+
+    async fill(key, size, watch) {
       if (size <= 0) return 0;
       // One filler per template at a time; a second caller leaves the work to it.
       const made = await server.withLock(
@@ -132,10 +162,11 @@ export function sqlTemplateSupport(server: SqlServer, target: string): TemplateS
           const missing = size - (await poolEntries(server, key)).length;
           for (let i = 0; i < missing; i++) {
             const meta: EphemeralMeta = { ...newMeta({ target, ttlMs: POOL_TTL_MS, owner: "dbtk-pool" }), state: "filling" };
+            watch?.made(meta.id);
             await server.create(meta, key);
-            // Marked claimable only once the clone exists (its CREATE has committed).
-            const { pid: _pid, ...rest } = meta;
-            await server.setMeta({ ...rest, state: "pool", template: key });
+            // Marked claimable only once the clone exists (its CREATE has committed); it has no owner then.
+            await server.setMeta(withoutOwner({ ...meta, state: "pool", template: key }));
+            watch?.done(meta.id);
             n++;
           }
           return n;
@@ -148,12 +179,16 @@ export function sqlTemplateSupport(server: SqlServer, target: string): TemplateS
 }
 
 /**
- * Drops the ready pooled clones of `key`. Each is first taken with `claim` (atomic), so a clone another
- * process claims at the same moment is never dropped under it.
+ * Drops the pooled clones of `key`. Each claimable one is first taken with `claim` (atomic), so a clone
+ * another process claims at the same moment is never dropped under it.
  */
 async function drainPool(server: SqlServer, key: string): Promise<void> {
   const meta: EphemeralMeta = { ...newMeta({ target: "gc", ttlMs: 60_000, owner: "dbtk-gc" }), state: "filling" };
   for (let conn = await server.claim(key, meta); conn; conn = await server.claim(key, meta)) await server.drop(conn.database);
+  // Those too close to their expiry to be claimed are nobody's either: claim never hands them out.
+  for (const f of await server.list()) {
+    if (f.meta?.state === "pool" && f.meta.template === key && !claimable(f.meta)) await server.drop(f.id);
+  }
 }
 
 async function dropWithPool(server: SqlServer, key: string): Promise<void> {

@@ -1,9 +1,10 @@
 // `dbtk restore-drill`: restore into a scratch copy, validate it, report RTO/RPO, destroy the copy.
 import { Command, Option } from "commander";
-import { parseDatabaseUrl } from "../../core/connection.js";
+import { parseDatabaseUrl, type DbTarget } from "../../core/connection.js";
 import type { DrillReport, DrillValidation } from "../../automation/drill/index.js";
 import { engineSettings, environment, owner, toolkitDirs } from "../environment.js";
 import { cliWording } from "../wording.js";
+import { usage } from "./usage.js";
 import type { Engine, RestoreSpec } from "@dbtk/components/spec";
 
 interface DrillFlags {
@@ -33,12 +34,12 @@ const collect = (value: string, prev: string[]) => [...prev, ...value.split(",")
 
 function cloudRestore(f: DrillFlags): RestoreSpec {
   if (f.snapshotId) {
-    if (f.time) throw new Error("--time and --snapshot-id are exclusive: a snapshot restores to the snapshot's own time");
+    if (f.time) throw usage("--time and --snapshot-id are exclusive: a snapshot restores to the snapshot's own time");
     return { mode: "snapshot", snapshotId: f.snapshotId };
   }
-  if (!f.sourceId) throw new Error(`--target ${f.target} needs --source-id <id> (the source instance/server) or --snapshot-id <id>`);
+  if (!f.sourceId) throw usage(`--target ${f.target} needs --source-id <id> (the source instance/server) or --snapshot-id <id>`);
   if (f.time !== undefined && Number.isNaN(Date.parse(f.time))) {
-    throw new Error(`--time "${f.time}" is not a timestamp; use ISO-8601, e.g. 2026-11-05T10:00:00Z`);
+    throw usage(`--time "${f.time}" is not a timestamp; use ISO-8601, e.g. 2026-11-05T10:00:00Z`);
   }
   return f.time ? { mode: "point-in-time", sourceId: f.sourceId, time: f.time } : { mode: "point-in-time", sourceId: f.sourceId, useLatestRestorableTime: true };
 }
@@ -53,7 +54,12 @@ async function runDrill(f: DrillFlags): Promise<DrillReport> {
   const onProgress = (m: string) => process.stderr.write(`dbtk restore-drill: ${m}\n`);
   const keepScratch = f.keep === true;
   const sourceUrl = environment()[f.sourceUrlEnv];
-  const source = sourceUrl ? parseDatabaseUrl(sourceUrl, { what: `$${f.sourceUrlEnv}` }) : undefined;
+  let source: DbTarget | undefined;
+  try {
+    source = sourceUrl ? parseDatabaseUrl(sourceUrl, { what: `$${f.sourceUrlEnv}` }) : undefined;
+  } catch (err) {
+    throw usage((err as Error).message);
+  }
   const dirs = toolkitDirs();
   switch (f.target) {
     case "local-postgres":

@@ -3,6 +3,8 @@
 import { Option, type Command } from "commander";
 import { Secrets } from "../../core/connection.js";
 import { DbtkError } from "../../core/errors.js";
+import type { ServerPhase } from "../../core/servers/index.js";
+import { formatMs } from "../../automation/driver/progress.js";
 import { DEFAULT_POOL_SIZE } from "../../automation/driver/provision.js";
 import { describeTargets, openTarget, targetNames, type TargetOptions } from "../../automation/targets/registry.js";
 import type { Target } from "../../automation/targets/types.js";
@@ -67,10 +69,14 @@ export function targetOptions(flags: TargetFlags, secrets: Secrets): TargetOptio
   return out;
 }
 
-/** Opens the target; `progress` receives the engine's output only with --verbose. */
+/**
+ * Opens the target; `progress` receives the local server's start (`server start 1.9 s (…)`) when it had to
+ * be started, and the engine's output only with --verbose.
+ */
 export async function openTargetFromFlags(flags: TargetFlags, secrets: Secrets, progress?: { line(text: string): void }): Promise<Target> {
   return openTarget(flags.target, {
     ...targetOptions(flags, secrets),
+    ...(progress ? { onServerPhase: (p: ServerPhase) => progress.line(`${p.phase} ${formatMs(p.ms)} (${p.detail})`) } : {}),
     ...(flags.verbose && progress ? { onProgress: (line: string) => progress.line(line) } : {}),
   });
 }

@@ -44,13 +44,17 @@ export function mariadbdsOn(dataDir: string): number[] {
   return processesOnDataDir(dataDir, { program: /^(mariadbd|mysqld)$/ });
 }
 
-async function waitForSocket(socket: string, pidFile: string, logFile: string, child: ChildProcess): Promise<void> {
+/**
+ * Waits until the new server answers a login. Not just until its socket exists: mariadbd listens before its
+ * signal thread runs, and a SIGTERM it gets in between is lost (a stop right after would hang).
+ */
+async function waitReady(socket: string, port: number, st: State, logFile: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (existsSync(socket) && existsSync(pidFile)) return;
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`local MariaDB exited during start (${child.exitCode ?? child.signalCode})\n${logTail(logFile)}`);
     }
+    if (existsSync(socket) && (await probeMariadb(port, socket, st)) === "ok") return;
     await sleep(50);
   }
   throw new Error(`local MariaDB did not start within 60 s\n${logTail(logFile)}`);
@@ -172,7 +176,7 @@ export async function startLocalMariadb(opts: LocalMariadbOptions = {}): Promise
       );
       closeSync(out);
       child.unref();
-      await waitForSocket(socket, pidFile, logFile, child);
+      await waitReady(socket, st.port, st, logFile, child);
       started = true;
       opts.onPhase?.({ phase: "server start", ms: performance.now() - t0, detail: `MariaDB on 127.0.0.1:${st.port}` });
     } else {

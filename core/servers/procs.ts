@@ -119,8 +119,12 @@ function signal(pid: number, sig: NodeJS.Signals): void {
  * `graceMs` SIGQUIT, then SIGKILL. Resolves once all have exited.
  */
 export async function stopProcesses(pids: number[], polite: NodeJS.Signals, graceMs = 30_000): Promise<void> {
-  for (const pid of pids) signal(pid, polite);
-  let left = await waitForExit(pids, graceMs);
+  let left = pids;
+  // Sent again every second: a server still starting may not handle signals yet (mariadbd loses them).
+  for (const deadline = Date.now() + graceMs; left.length > 0 && Date.now() < deadline; ) {
+    for (const pid of left) signal(pid, polite);
+    left = await waitForExit(left, Math.min(1_000, deadline - Date.now()));
+  }
   for (const pid of left) signal(pid, "SIGQUIT");
   left = await waitForExit(left, 5_000);
   for (const pid of left) signal(pid, "SIGKILL");

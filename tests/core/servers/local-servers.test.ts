@@ -66,6 +66,17 @@ describe("local MariaDB", () => {
     const again = await startLocalMariadb({ rootDir });
     expect(again.port).toBe(s.port);
   });
+
+  it("stops promptly right after a start (a start returns once the server handles signals)", async () => {
+    const rootDir = path.join(root, "maria-stop");
+    for (let i = 0; i < 3; i++) {
+      const s = await startLocalMariadb({ rootDir });
+      expect(s.started).toBe(true);
+      const t0 = Date.now();
+      await s.stop();
+      expect(Date.now() - t0).toBeLessThan(10_000);
+    }
+  });
 });
 
 describe("server directory", () => {
