@@ -1,13 +1,13 @@
 // Ephemeral databases for CI: targets, the driver behind `dbtk run/up/down/ls/reap`, the reaper and the
 // library API for test runners.
-export type { CreateRequest, EphemeralDatabase, EphemeralMeta, Target, TemplateSupport } from "./targets/types.js";
+export type { CreateRequest, EphemeralDatabase, EphemeralMeta, ListedDatabase, Target, TargetRecipe, TemplateSupport } from "./targets/types.js";
 export { openTarget, targetNames, describeTargets, type TargetOptions } from "./targets/registry.js";
 export { localPostgresTarget, localMariadbTarget, type LocalTargetOptions } from "./targets/local.js";
 export { directTarget, directServerTarget, sqlServerFor, type SqlServerOptions } from "./targets/server.js";
 export { PostgresServer, scramVerifier, type CloneStrategy } from "./targets/sql-postgres.js";
 export { MysqlServer } from "./targets/sql-mysql.js";
 export type { SqlServer, TemplateInfo, Found } from "./targets/sql.js";
-export { newId, newMeta, parseDuration, defaultOwner, ID_RE, templateName } from "./targets/meta.js";
+export { newId, newMeta, parseDuration, defaultOwner, ID_RE, templateName, ownerLiveness } from "./targets/meta.js";
 export { sqlTemplateSupport, POOL_TTL_MS } from "./templates/support.js";
 export { templateKey } from "./templates/key.js";
 export {
@@ -15,6 +15,7 @@ export {
   templatePolicy,
   DEFAULT_TEMPLATE_POLICY,
   type ProvisionOptions,
+  type ProvisionWatcher,
   type Provisioned,
   type TemplatePolicy,
 } from "./driver/provision.js";
@@ -24,5 +25,6 @@ export { formatMs, type Progress } from "./driver/progress.js";
 // The shared lower layer's connection helpers and errors, re-exported for this entry point's users.
 export { parseServerUrl, parseDatabaseUrl, Secrets, redact, type DbTarget } from "../core/connection.js";
 export { DbtkError, Interrupted } from "../core/errors.js";
-export { reap, reapReason, type ReapOptions, type ReapResult } from "./reaper.js";
+export { reap, reapReason, purge, purgePlan, type ReapOptions, type ReapResult, type PurgeResult } from "./reaper.js";
+export { Guardian, defaultGuardianEntry, type GuardianOptions } from "./guardian/client.js";
 export { ephemeralDatabases, withTestDatabase, type EphemeralDatabases, type EphemeralDatabasesOptions, type TestDatabase } from "./testing.js";

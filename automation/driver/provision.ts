@@ -24,6 +24,18 @@ export interface ProvisionOptions {
   onId?: (id: string) => void;
   /** Template cache limits for the clean-up after a hand-out. Default {@link DEFAULT_TEMPLATE_POLICY}. */
   templatePolicy?: TemplatePolicy;
+  /** Hears of everything made along the way (a guardian drops it if this process dies). */
+  watch?: ProvisionWatcher;
+}
+
+/** What provisioning tells a watcher: each database before it is made, each template build as it starts. */
+export interface ProvisionWatcher {
+  /** A database this process is making or holds. */
+  database(id: string): void;
+  /** Not this process's any more (a finished pooled clone). */
+  release(id: string): void;
+  /** A template build under this process's lock. */
+  building(key: string): void;
 }
 
 /** How long unused templates and pooled clones are kept, and how much space they may take. */
@@ -69,12 +81,17 @@ export async function provision(opts: ProvisionOptions): Promise<Provisioned> {
   });
   const tpl = opts.templates === false ? undefined : target.templates;
   const poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
+  const watch = opts.watch;
+  const onId = (id: string): void => {
+    watch?.database(id);
+    opts.onId?.(id);
+  };
   const t0 = performance.now();
   const key = tpl && source.kind !== "none" ? await sourceKey(source, (await tpl.version?.()) ?? target.engine) : undefined;
   checkAbort(opts.signal);
 
   if (!tpl || !key) {
-    opts.onId?.(meta.id);
+    onId(meta.id);
     const db = await target.create({ ...meta, engine: target.engine });
     const provisionMs = performance.now() - t0;
     progress?.line(`provision ${formatMs(provisionMs)} (${db.id} on ${target.name})`);
@@ -97,6 +114,7 @@ export async function provision(opts: ProvisionOptions): Promise<Provisioned> {
   let migrateMs = 0;
   await tpl.ensure(key, async (conn) => {
     built = true;
+    watch?.building(key);
     const m0 = performance.now();
     migrations = await applyMigrations(source, conn, opts.signal ? { signal: opts.signal } : {});
     migrateMs = performance.now() - m0;
@@ -111,16 +129,19 @@ export async function provision(opts: ProvisionOptions): Promise<Provisioned> {
   if (poolSize > 0 && tpl.claim) {
     db = await tpl.claim(key, meta);
     pooled = db !== undefined;
-    if (db) opts.onId?.(db.id);
+    if (db) onId(db.id);
   }
   if (!db) {
-    opts.onId?.(meta.id);
+    onId(meta.id);
     try {
       db = await target.create({ ...meta, engine: target.engine, template: key });
     } catch (err) {
       // Another process's clean-up may have dropped the template between ensure and clone: rebuild once.
       if (await tpl.has(key)) throw err;
-      await tpl.ensure(key, (conn) => applyMigrations(source, conn, opts.signal ? { signal: opts.signal } : {}));
+      await tpl.ensure(key, (conn) => {
+        watch?.building(key);
+        return applyMigrations(source, conn, opts.signal ? { signal: opts.signal } : {});
+      });
       db = await target.create({ ...meta, engine: target.engine, template: key });
     }
   }
@@ -135,7 +156,7 @@ export async function provision(opts: ProvisionOptions): Promise<Provisioned> {
 
   const policy = opts.templatePolicy ?? DEFAULT_TEMPLATE_POLICY;
   const background = (async () => {
-    if (poolSize > 0 && tpl.fill) await tpl.fill(key, poolSize);
+    if (poolSize > 0 && tpl.fill) await tpl.fill(key, poolSize, watch ? { made: (id) => watch.database(id), done: (id) => watch.release(id) } : undefined);
     await tpl.gc({ ...policy, keep: [key] });
   })().catch(() => undefined); // best effort: the next run or `dbtk reap` finishes it
   return {

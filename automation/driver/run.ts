@@ -2,13 +2,16 @@
 // down — on success, failure and interruption. The caller owns the process's signals: aborting `signal`
 // (the CLI does on SIGINT/SIGTERM) passes the reason's signal on to the command, then tears down. The
 // command's exit code is the run's exit code; an interruption makes it 128 + the signal number (130, 143).
+// With `guardian`, a detached watcher cleans up (command's group, databases, logins) if this process dies.
 import { spawn, type ChildProcess } from "node:child_process";
 import { connectionEnv, databaseUrl, redactedUrl } from "../../core/connection.js";
 import { DbtkError, Interrupted } from "../../core/errors.js";
+import { Guardian, type GuardianOptions } from "../guardian/client.js";
 import type { Target } from "../targets/types.js";
+import { holdLease, type Lease } from "./lease.js";
 import type { MigrationSource } from "./migrations.js";
 import { formatMs, type Progress } from "./progress.js";
-import { provision, type Provisioned, type TemplatePolicy } from "./provision.js";
+import { provision, type ProvisionWatcher, type Provisioned, type TemplatePolicy } from "./provision.js";
 
 export interface RunRequest {
   target: Target;
@@ -36,6 +39,12 @@ export interface RunRequest {
   showSecrets?: boolean;
   /** Send the command's stdout to our stderr, keeping stdout for a machine-readable summary (--json). */
   commandStdoutToStderr?: boolean;
+  /**
+   * Start a guardian process: if this process dies (SIGKILL included), it kills the command's process
+   * group and drops the database and its login within seconds. Omit for none (a killed run's database
+   * then waits for `reap`).
+   */
+  guardian?: GuardianOptions;
 }
 
 export interface RunSummary {
@@ -108,6 +117,20 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
   let child: ChildProcess | undefined;
   let createdId: string | undefined;
   let prov: Provisioned | undefined;
+  let lease: Lease | undefined;
+  let guardian: Guardian | undefined;
+  if (req.guardian) {
+    try {
+      guardian = Guardian.start(target, req.guardian);
+    } catch (err) {
+      progress.line(`no guardian: ${(err as Error).message}; if this run is killed, reap removes its database once it expires`);
+    }
+  }
+  const watch: ProvisionWatcher | undefined = guardian && {
+    database: (id) => guardian.database(id),
+    release: (id) => guardian.release(id),
+    building: (key) => guardian.building(key),
+  };
 
   const onAbort = (): void => {
     const reason: unknown = req.signal?.reason;
@@ -124,6 +147,7 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
   else req.signal?.addEventListener("abort", onAbort, { once: true });
 
   const teardown = async (): Promise<void> => {
+    await lease?.stop();
     if (!createdId) return;
     const t0 = performance.now();
     try {
@@ -149,6 +173,7 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
         progress,
         ...(req.signal ? { signal: req.signal } : {}),
         ...(req.templatePolicy ? { templatePolicy: req.templatePolicy } : {}),
+        ...(watch ? { watch } : {}),
         onId: (id) => {
           createdId = id;
           req.onId?.(id);
@@ -164,6 +189,7 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
       throw err;
     }
     const { db } = prov;
+    lease = holdLease(target, db, req.ttlMs);
     progress.secrets.addConnection(db.connection);
     Object.assign(summary, {
       id: db.id,
@@ -188,7 +214,11 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
       const env = { ...req.env, ...connectionEnv(db.connection) };
       const c0 = performance.now();
       try {
-        summary.exitCode = await runChild(req.command, env, req.commandStdoutToStderr ?? false, (c) => (child = c));
+        summary.exitCode = await runChild(req.command, env, req.commandStdoutToStderr ?? false, (c) => {
+          child = c;
+          guardian?.group(c.pid);
+        });
+        guardian?.group(0);
       } catch (err) {
         if (!(err instanceof DbtkError)) throw err;
         progress.line(err.message);
@@ -208,7 +238,11 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
     if (!summary.tornDown) await teardown().catch(() => undefined);
     throw err;
   } finally {
+    await lease?.stop();
     await prov?.background;
     req.signal?.removeEventListener("abort", onAbort);
+    // "done" only when nothing is left; otherwise the closed pipe has the guardian try once more.
+    if (createdId && !summary.tornDown) guardian?.close();
+    else guardian?.done();
   }
 }

@@ -1,0 +1,49 @@
+// What `dbtk run` tells its guardian, one JSON object per line on the guardian's stdin. The pipe is the
+// only channel: the target's recipe holds secrets (admin password, passphrase), which never appear in a
+// process's argv or environment. "done" means all is clean; the pipe closing without it means the run died.
+import type { ProcessIdentity } from "../../core/process.js";
+import type { TargetRecipe } from "../targets/types.js";
+
+export type GuardianMessage =
+  /** First: whose databases to sweep (records naming this owner) and how to reopen the target. */
+  | { t: "hello"; owner: ProcessIdentity; target: TargetRecipe; log?: string }
+  /** A database this run is making or holds (its id is sent before anything is created). */
+  | { t: "db"; id: string }
+  /** No longer this run's to clean: torn down, or a finished pooled clone handed to the pool. */
+  | { t: "release"; id: string }
+  /** A template build under this run's lock: dropped if the build is left unfinished. */
+  | { t: "template"; key: string }
+  /** The command's process group (its leader's pid); 0 once the command has ended. */
+  | { t: "group"; pgid: number }
+  | { t: "done" };
+
+export function encodeMessage(m: GuardianMessage): string {
+  return JSON.stringify(m) + "\n";
+}
+
+/** One line → a message, or undefined for anything malformed (ignored: the guardian must not crash on it). */
+export function parseMessage(line: string): GuardianMessage | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!v || typeof v !== "object") return undefined;
+  const m = v as Record<string, unknown>;
+  switch (m.t) {
+    case "hello":
+      return m.owner && typeof m.owner === "object" && m.target && typeof m.target === "object" ? (m as GuardianMessage) : undefined;
+    case "db":
+    case "release":
+      return typeof m.id === "string" ? (m as GuardianMessage) : undefined;
+    case "template":
+      return typeof m.key === "string" ? (m as GuardianMessage) : undefined;
+    case "group":
+      return typeof m.pgid === "number" && Number.isInteger(m.pgid) && m.pgid >= 0 ? (m as GuardianMessage) : undefined;
+    case "done":
+      return { t: "done" };
+    default:
+      return undefined;
+  }
+}
