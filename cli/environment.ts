@@ -50,15 +50,28 @@ export function environment(): Readonly<Record<string, string | undefined>> {
 }
 
 /**
- * Test hook for crash tests: with DBTK_PAUSE_AT=create the process says so on stderr and waits while a
- * database is half made, until killed, so a test can SIGKILL it in a known state.
+ * Test hook for crash tests: with DBTK_PAUSE_AT=create (or drop) the process says so on stderr and waits
+ * while a database is half made (half dropped), until killed, so a test can SIGKILL it in a known state.
+ * `create:2` pauses at the second creation (a pooled clone being filled after the run's own database).
  */
-export function pauseHook(): { onCreating?: (id: string) => Promise<void> } {
-  if (env().DBTK_PAUSE_AT !== "create") return {};
-  return {
-    onCreating: async () => {
-      process.stderr.write("dbtk: paused at create (DBTK_PAUSE_AT)\n");
-      await new Promise<never>(() => setInterval(() => undefined, 60_000));
-    },
+export function pauseHook(): { onCreating?: (id: string) => Promise<void>; onDropping?: (id: string) => Promise<void> } {
+  const m = /^(create|drop)(?::(\d+))?$/.exec(env().DBTK_PAUSE_AT ?? "");
+  if (!m) return {};
+  const at = Number(m[2] ?? 1);
+  let seen = 0;
+  const pause = async (id: string): Promise<void> => {
+    if (++seen !== at) return;
+    process.stderr.write(`dbtk: paused at ${m[1]} of ${id} (DBTK_PAUSE_AT)\n`);
+    await new Promise<never>(() => setInterval(() => undefined, 60_000));
   };
+  return m[1] === "create" ? { onCreating: pause } : { onDropping: pause };
+}
+
+/**
+ * The guardian's settings: the variables a stack target's tools need (no secrets: those go over its pipe),
+ * and DBTK_GUARDIAN_LOG, a file it appends its actions to.
+ */
+export function guardianOptions(): { env: Record<string, string | undefined>; log?: string } {
+  const e = env();
+  return { env: { PATH: e.PATH, HOME: e.HOME, TMPDIR: e.TMPDIR }, ...(e.DBTK_GUARDIAN_LOG ? { log: e.DBTK_GUARDIAN_LOG } : {}) };
 }

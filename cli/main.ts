@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { registerDown } from "./commands/down.js";
 import { registerLs } from "./commands/ls.js";
 import { registerReap } from "./commands/reap.js";
+import { registerPurge } from "./commands/purge.js";
 import { registerRun } from "./commands/run.js";
 import { registerUp } from "./commands/up.js";
 import { registerRestoreDrill } from "./commands/restore-drill.js";
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerDown(program);
   registerLs(program);
   registerReap(program);
+  registerPurge(program);
   registerRestoreDrill(program);
   registerServer(program);
   return program;

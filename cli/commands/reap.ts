@@ -1,5 +1,6 @@
-// dbtk reap: destroy what runs left behind — expired databases (a killed driver's leftovers), half-made
-// pool clones of dead processes, optionally every database of a dead run — and trim the template cache.
+// dbtk reap: destroy what runs left behind when their guardian could not clean up (a crashed machine) —
+// expired databases whose owner is gone (never a live run's), orphan logins, half-made pool clones of dead
+// processes, optionally every database of a dead run — and trim the template cache and the pool.
 import type { Command } from "commander";
 import { reap } from "../../automation/reaper.js";
 import { formatMs } from "../../automation/driver/progress.js";
@@ -17,9 +18,9 @@ interface ReapFlags extends TargetFlags {
 export function registerReap(program: Command): void {
   const cmd = program
     .command("reap")
-    .description("destroy expired ephemeral databases (and those of dead runs with --dead); clean the template cache")
+    .description("destroy expired ephemeral databases whose run is gone (and unexpired ones with --dead) and orphan logins; clean the template cache")
     .option("--dry-run", "list what would be destroyed; destroy nothing")
-    .option("--dead", "also destroy unexpired databases whose run (a process on this host) is gone")
+    .option("--dead", "also destroy unexpired databases whose run (a process on this host, by pid and start time) is gone")
     .option("--json", "print the result as JSON")
     .option("-q, --quiet", "no progress lines");
   addTargetOptions(cmd).action(async (flags: ReapFlags) => {

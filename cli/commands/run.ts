@@ -1,17 +1,21 @@
 // dbtk run [options] -- <command…>: a fresh migrated database for one command, torn down afterwards.
 // The CLI owns the process's signals: SIGINT/SIGTERM abort the run (the command gets the signal, the
-// database is torn down, exit 130/143); a second one exits at once and leaves the database to `dbtk reap`.
+// database is torn down, exit 130/143); a second one exits at once and leaves the clean-up to the guardian
+// (a detached watcher that also acts when dbtk is SIGKILLed), or to `dbtk reap` with --no-guardian.
 import type { Command } from "commander";
 import { Interrupted, signalNumber } from "../../core/errors.js";
 import { resolveSource } from "../../automation/driver/migrations.js";
 import { runWithDatabase, type RunRequest, type RunSummary } from "../../automation/driver/run.js";
 import { parseDuration } from "../../automation/targets/meta.js";
-import { cliTemplatePolicy, environment, owner, toolLocation } from "../environment.js";
+import { cliTemplatePolicy, environment, guardianOptions, owner, toolLocation } from "../environment.js";
 import { launchedByNpm, watchLauncher } from "../launcher-signals.js";
 import { addPoolOptions, addSourceOptions, withTarget, type ProvisionFlags } from "./shared.js";
 import { addTargetOptions, poolSizeFrom, ttlFrom } from "./target-options.js";
 
-type RunFlags = ProvisionFlags;
+interface RunFlags extends ProvisionFlags {
+  /** False with --no-guardian. */
+  guardian: boolean;
+}
 
 /** Runs with SIGINT/SIGTERM handlers installed for exactly as long as the run. */
 async function runInterruptible(req: Omit<RunRequest, "signal" | "onId">): Promise<RunSummary> {
@@ -19,8 +23,9 @@ async function runInterruptible(req: Omit<RunRequest, "signal" | "onId">): Promi
   let id: string | undefined;
   const onSignal = (sig: NodeJS.Signals): void => {
     if (interrupt.signal.aborted) {
-      // A second signal: stop waiting; `dbtk reap` removes what is left once it expires.
-      req.progress.line(`${sig} again: exiting without teardown${id ? ` (${id} is left to dbtk reap)` : ""}`);
+      // A second signal: stop waiting; the guardian (else `dbtk reap`) removes what is left.
+      const heir = req.guardian ? "the guardian" : "dbtk reap";
+      req.progress.line(`${sig} again: exiting without teardown${id ? ` (${id} is left to ${heir})` : ""}`);
       process.exit(128 + signalNumber(sig));
     }
     interrupt.abort(new Interrupted(sig));
@@ -46,7 +51,9 @@ export function registerRun(program: Command): void {
       .command("run")
       .description("run a command against a fresh, migrated, disposable database; tear it down afterwards")
       .argument("<command...>", "the command to run (after --), with DATABASE_URL and PG*/MYSQL_* in its environment"),
-  ).option("--ttl <duration>", "expiry; `dbtk reap` removes the database after it if a run dies", "30m");
+  )
+    .option("--ttl <duration>", "lease: renewed while the run lives; `dbtk reap` removes the database after it if the run and its guardian die", "30m")
+    .option("--no-guardian", "start no watcher process: a killed run's database then waits for `dbtk reap`");
   addPoolOptions(cmd, "recorded owner (default: the CI job, else user@host; DBTK_OWNER)")
     .option("--json", "print a JSON summary on stdout")
     .option("--show-secrets", "include the password in the JSON summary")
@@ -75,6 +82,7 @@ export function registerRun(program: Command): void {
           showSecrets: flags.showSecrets === true,
           commandStdoutToStderr: flags.json === true,
           owner: owner(flags.owner),
+          ...(flags.guardian === false ? {} : { guardian: guardianOptions() }),
         });
         if (flags.json) {
           const out = JSON.stringify(summary, null, 2);
