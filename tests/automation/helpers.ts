@@ -1,7 +1,7 @@
 // Shared by the ephemeral-database suites: a private sandbox (servers + cache under a temp dir, so
 // suites never share a server), the CLI as a child process, and a look at what is left on a server.
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import mysql from "mysql2/promise";
@@ -28,7 +28,7 @@ export function sandbox(prefix: string): Sandbox {
   const serversDir = path.join(root, "servers");
   mkdirSync(serversDir, { mode: 0o755 });
   const env: NodeJS.ProcessEnv = { ...process.env, DBTK_SERVERS_DIR: serversDir, DBTK_CACHE_DIR: path.join(root, "cache") };
-  for (const k of ["DBTK_TARGET", "DBTK_SERVER_URL", "DBTK_POOL_SIZE", "DBTK_OWNER", "DBTK_PAUSE_AT"]) delete env[k];
+  for (const k of ["DBTK_TARGET", "DBTK_SERVER_URL", "DBTK_POOL_SIZE", "DBTK_OWNER", "DBTK_PAUSE_AT", "DBTK_GUARDIAN_LOG"]) delete env[k];
   return {
     root,
     serversDir,
@@ -195,3 +195,39 @@ export function inUse(l: Leftovers): { databases: string[]; logins: string[] } {
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** True while `pid` runs; a zombie (an orphan some pid 1s never reap) does not count. */
+export function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const state = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
+    return state !== "Z" && state !== "X";
+  } catch {
+    return false;
+  }
+}
+
+/** Children of `pid` running the guardian (read before `pid` dies: then they are reparented). */
+export function guardiansOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const n of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${n}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === pid && readFileSync(`/proc/${n}/cmdline`, "utf8").includes("guardian/main.js")) out.push(Number(n));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** Polls `check` (true = clean) until it holds; returns the time it took, or throws with `describe()` after `ms`. */
+export async function until(check: () => Promise<boolean> | boolean, ms: number, describe: () => Promise<string> | string): Promise<number> {
+  const t0 = Date.now();
+  for (;;) {
+    if (await check()) return Date.now() - t0;
+    if (Date.now() - t0 > ms) throw new Error(`not clean after ${ms} ms: ${await describe()}`);
+    await sleep(50);
+  }
+}

@@ -1,5 +1,6 @@
-// Crash safety and the other commands: SIGKILL the driver in each phase and prove `reap` leaves nothing;
-// up / ls / down / reap; and no output stream of any command shows a password unless --show-secrets.
+// Crash safety and the other commands: SIGKILL the driver in each phase with no guardian (what a crashed
+// machine leaves) and prove `reap` leaves nothing; up / ls / down / reap; and no output stream of any
+// command shows a password unless --show-secrets. (guardian.test.ts: the same kills with the guardian.)
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type pg from "pg";
@@ -50,9 +51,9 @@ async function onlyCachePolicyLeft(): Promise<void> {
   expect(left.pooled.length).toBeLessThanOrEqual(2 * left.templates.length);
 }
 
-describe("SIGKILL in each phase, then reap", () => {
+describe("SIGKILL in each phase without a guardian, then reap", () => {
   it("provision: a login and a half-made database are found and destroyed once expired", async () => {
-    const p = startDbtk(["run", "--ttl", "1s", "--pool", "0", "--migrations", sample, ...nodeCmd("")], { ...sb.env, DBTK_PAUSE_AT: "create" });
+    const p = startDbtk(["run", "--no-guardian", "--ttl", "1s", "--pool", "0", "--migrations", sample, ...nodeCmd("")], { ...sb.env, DBTK_PAUSE_AT: "create" });
     await p.waitFor("paused at create");
     const half = inUse(await pgLeftovers(admin));
     expect(half.logins).toHaveLength(1);
@@ -67,7 +68,7 @@ describe("SIGKILL in each phase, then reap", () => {
   it("migrate: a half-built template (and its build session) is removed; nothing else remains", async () => {
     const dir = sb.dir("slow-migrations");
     writeFileSync(path.join(dir, "V1__slow.sql"), "SELECT pg_sleep(30);\nCREATE TABLE t (x int);\n");
-    const p = startDbtk(["run", "--ttl", "1s", "--migrations", dir, ...nodeCmd("")], sb.env);
+    const p = startDbtk(["run", "--no-guardian", "--ttl", "1s", "--migrations", dir, ...nodeCmd("")], sb.env);
     await waitForQuery("pg_sleep(30)");
     expect((await pgLeftovers(admin)).templates.length).toBeGreaterThan(0);
     p.child.kill("SIGKILL");
@@ -84,7 +85,7 @@ describe("SIGKILL in each phase, then reap", () => {
     for (const mode of ["dead", "expired"] as const) {
       const pidFile = path.join(sb.dir(`cmd-${mode}`), "pid");
       const p = startDbtk(
-        ["run", "--ttl", mode === "dead" ? "1h" : "1s", "--migrations", sample, ...nodeCmd(`require("fs").writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); console.log("ready"); setInterval(() => {}, 1000)`)],
+        ["run", "--no-guardian", "--ttl", mode === "dead" ? "1h" : "1s", "--migrations", sample, ...nodeCmd(`require("fs").writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); console.log("ready"); setInterval(() => {}, 1000)`)],
         sb.env,
       );
       await p.waitFor("ready", "stdout");
@@ -99,7 +100,7 @@ describe("SIGKILL in each phase, then reap", () => {
         // Unexpired: plain reap keeps it (it may remove a pool clone the killed run was making).
         const destroyed = JSON.parse(kept.stdout).destroyed as Array<{ id: string; reason: string }>;
         expect(destroyed.map((d) => d.id)).not.toContain(id);
-        for (const d of destroyed) expect(d.reason).toBe("maker gone");
+        for (const d of destroyed) expect(["maker gone", "orphan"]).toContain(d.reason);
         const r = await dbtk(["reap", "--dead", "--json"], sb.env);
         expect(JSON.parse(r.stdout).destroyed).toEqual([expect.objectContaining({ id, reason: "run gone" })]);
       } else {
@@ -108,12 +109,29 @@ describe("SIGKILL in each phase, then reap", () => {
         const would = JSON.parse(dry.stdout).destroyed as Array<{ id: string; reason: string }>;
         // Besides the run's database: at most a pool clone the killed run was making in the background.
         expect(would).toContainEqual(expect.objectContaining({ id, reason: "expired" }));
-        for (const w of would.filter((x) => x.id !== id)) expect(w.reason).toBe("maker gone");
+        for (const w of would.filter((x) => x.id !== id)) expect(["maker gone", "orphan"]).toContain(w.reason);
         expect(inUse(await pgLeftovers(admin)).databases).toContain(id); // a dry run destroys nothing
         await reapAll();
       }
       await onlyCachePolicyLeft();
     }
+  });
+
+  it("teardown: the login left without its database is listed as an orphan, and reap removes it at once", async () => {
+    const p = startDbtk(["run", "--no-guardian", "--ttl", "1h", "--pool", "0", "--migrations", sample, ...nodeCmd("")], { ...sb.env, DBTK_PAUSE_AT: "drop" });
+    await p.waitFor("paused at drop");
+    p.child.kill("SIGKILL");
+    await p.done;
+    const half = inUse(await pgLeftovers(admin));
+    expect(half.databases).toEqual([]);
+    expect(half.logins).toHaveLength(1);
+    const id = half.logins[0] as string;
+    const ls = await dbtk(["ls"], sb.env);
+    expect(ls.stdout).toMatch(new RegExp(`^${id}\\s+orphan\\s+`, "m"));
+    expect(JSON.parse((await dbtk(["ls", "--json"], sb.env)).stdout).databases).toContainEqual(expect.objectContaining({ id, state: "orphan" }));
+    const r = await reapAll();
+    expect(JSON.parse(r.stdout).destroyed).toContainEqual(expect.objectContaining({ id, reason: "orphan" }));
+    await onlyCachePolicyLeft();
   });
 });
 

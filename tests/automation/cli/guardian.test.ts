@@ -1,0 +1,214 @@
+// The guardian: SIGKILL the dbtk process (the node process itself) in each phase — command, clone,
+// pooled clone being filled, template build, teardown — and, with nobody running reap, within 5 s no
+// database, no login and no process of the command is left, and the guardian itself is gone.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  dbtk,
+  guardiansOf,
+  inUse,
+  mysqlAdmin,
+  mysqlLeftovers,
+  pgAdmin,
+  pgLeftovers,
+  REPO,
+  running,
+  sandbox,
+  sleep,
+  startDbtk,
+  until,
+  type CliProcess,
+  type Leftovers,
+} from "../helpers.ts";
+
+const sb = sandbox("guard");
+const sample = path.join(REPO, "examples/sample-app/migrations");
+const REPEAT = 10;
+let admin: pg.Client;
+/** Kill-to-clean times (ms) per phase, printed at the end. */
+const figures: Record<string, number[]> = {};
+
+beforeAll(async () => {
+  const r = await dbtk(["run", "--migrations", sample, "--", "true"], sb.env);
+  expect(r.code, r.stderr).toBe(0);
+  admin = await pgAdmin(sb);
+});
+
+afterAll(async () => {
+  for (const [phase, ms] of Object.entries(figures)) {
+    const sorted = [...ms].sort((a, b) => a - b);
+    process.stderr.write(`guardian ${phase}: kill → clean ${sorted[0]}–${sorted.at(-1)} ms (median ${sorted[Math.floor(sorted.length / 2)]}) over ${ms.length}\n`);
+  }
+  await admin?.end();
+  await sb.cleanup();
+});
+
+async function readPid(file: string, ms = 30_000): Promise<number> {
+  await until(() => existsSync(file) && Number(readFileSync(file, "utf8").trim()) > 0, ms, () => `${file} never appeared`);
+  return Number(readFileSync(file, "utf8").trim());
+}
+
+/** Pids of running (not zombie) processes in group `pgid`. */
+function groupMembers(pgid: number): number[] {
+  const out: number[] = [];
+  for (const n of readdirProc()) {
+    try {
+      const stat = readFileSync(`/proc/${n}/stat`, "utf8");
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(pgrp) === pgid && state !== "Z") out.push(n);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+function readdirProc(): number[] {
+  return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number);
+}
+
+/** A command leading its own group: writes the group id, starts `sleep` in it, waits. */
+function groupCommand(dir: string): { argv: string[]; pgidFile: string } {
+  const pgidFile = path.join(dir, "pgid");
+  return { argv: ["sh", "-c", `echo $$ > ${pgidFile}; sleep 120 & wait`], pgidFile };
+}
+
+interface Killed {
+  guardians: number[];
+  pgid?: number;
+}
+
+/** SIGKILLs `p` once `ready` resolved; returns its guardian and the command's group (if one runs). */
+async function kill(p: CliProcess, ready: Promise<unknown>, pgidFile?: string): Promise<Killed> {
+  await ready;
+  const pgid = pgidFile ? await readPid(pgidFile) : undefined;
+  const guardians = guardiansOf(p.child.pid!);
+  expect(guardians, "one guardian per run").toHaveLength(1);
+  p.child.kill("SIGKILL");
+  return { guardians, ...(pgid ? { pgid } : {}) };
+}
+
+async function expectClean(phase: string, k: Killed, left: () => Promise<Leftovers>): Promise<void> {
+  let last: unknown;
+  const ms = await until(
+    async () => {
+      const l = inUse(await left());
+      last = { ...l, group: k.pgid ? groupMembers(k.pgid) : [] };
+      return l.databases.length === 0 && l.logins.length === 0 && (!k.pgid || groupMembers(k.pgid).length === 0);
+    },
+    5000,
+    () => JSON.stringify(last),
+  );
+  (figures[phase] ??= []).push(ms);
+  await until(() => !k.guardians.some(running), 5000 - ms, () => `guardian ${k.guardians.join(",")} still running`);
+}
+
+const pgLeft = () => pgLeftovers(admin);
+
+describe("SIGKILL of dbtk, PostgreSQL: the guardian cleans up", () => {
+  it(`during the command (${REPEAT}×): the command's group, the database and its login are gone`, async () => {
+    for (let i = 0; i < REPEAT; i++) {
+      const cmd = groupCommand(sb.dir(`cmd-${i}`));
+      const p = startDbtk(["run", "--migrations", sample, "--", ...cmd.argv], sb.env);
+      const k = await kill(p, readPid(cmd.pgidFile), cmd.pgidFile);
+      await expectClean("command", k, pgLeft);
+      await p.done;
+    }
+  }, 180_000);
+
+  it(`during provisioning, a clone half made (${REPEAT}×)`, async () => {
+    for (let i = 0; i < REPEAT; i++) {
+      const p = startDbtk(["run", "--pool", "0", "--migrations", sample, "--", "true"], { ...sb.env, DBTK_PAUSE_AT: "create" });
+      const k = await kill(p, p.waitFor("paused at create"));
+      await expectClean("provision", k, pgLeft);
+      await p.done;
+    }
+  }, 180_000);
+
+  it(`while a pooled clone is being filled next to the command (${REPEAT}×)`, async () => {
+    for (let i = 0; i < REPEAT; i++) {
+      // One clone in the pool: the run takes it, so the next creation is the refill.
+      expect((await dbtk(["run", "--pool", "1", "--migrations", sample, "--", "true"], sb.env)).code).toBe(0);
+      const cmd = groupCommand(sb.dir(`fill-${i}`));
+      const p = startDbtk(["run", "--pool", "1", "--migrations", sample, "--", ...cmd.argv], { ...sb.env, DBTK_PAUSE_AT: "create" });
+      await p.waitFor("paused at create");
+      const filling = /paused at create of (\S+)/.exec(p.stderr())?.[1] as string;
+      const { rows } = await admin.query("select shobj_description(oid, 'pg_authid') as m from pg_roles where rolname = $1", [filling]);
+      expect(rows[0]?.m).toContain('"state":"filling"');
+      const k = await kill(p, Promise.resolve(), cmd.pgidFile);
+      await expectClean("pool fill", k, pgLeft);
+      expect((await pgLeft()).logins).not.toContain(filling);
+      await p.done;
+    }
+  }, 240_000);
+
+  it(`during teardown, the database dropped but not its login yet (${REPEAT}×)`, async () => {
+    for (let i = 0; i < REPEAT; i++) {
+      const p = startDbtk(["run", "--pool", "0", "--migrations", sample, "--", "true"], { ...sb.env, DBTK_PAUSE_AT: "drop" });
+      await p.waitFor("paused at drop");
+      const half = inUse(await pgLeft());
+      expect(half.databases).toEqual([]);
+      expect(half.logins).toHaveLength(1);
+      const k = await kill(p, Promise.resolve());
+      await expectClean("teardown", k, pgLeft);
+      await p.done;
+    }
+  }, 180_000);
+
+  it("during a template build (3×): the half-built template goes too", async () => {
+    const dir = sb.dir("slow-migrations");
+    writeFileSync(path.join(dir, "V1__slow.sql"), "SELECT pg_sleep(30);\nCREATE TABLE t (x int);\n");
+    for (let i = 0; i < 3; i++) {
+      const p = startDbtk(["run", "--migrations", dir, "--", "true"], sb.env);
+      const building = until(
+        async () => (await admin.query("select 1 from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()")).rows.length > 0,
+        30_000,
+        () => "the build never started",
+      );
+      const k = await kill(p, building);
+      await expectClean("template build", k, pgLeft);
+      await until(
+        async () => (await admin.query("select 1 from pg_database where datname like 'dbtk_tpl_%' and shobj_description(oid, 'pg_database') not like '%\"ready\"%'")).rows.length === 0,
+        3000,
+        () => "a half-built template is left",
+      );
+      await p.done;
+    }
+  }, 120_000);
+});
+
+describe("SIGKILL of dbtk, MariaDB", () => {
+  it("during the command (5×): the command's group, the schema and its user are gone", async () => {
+    const mig = sb.dir("mysql-migrations");
+    writeFileSync(path.join(mig, "V1__t.sql"), "CREATE TABLE t (id INT PRIMARY KEY, note VARCHAR(40));\n");
+    const mysql = ["--engine", "mysql", "--migrations", mig];
+    const warm = await dbtk(["run", ...mysql, "--", "true"], sb.env);
+    expect(warm.code, warm.stderr).toBe(0);
+    const my = await mysqlAdmin(sb);
+    try {
+      for (let i = 0; i < 5; i++) {
+        const cmd = groupCommand(sb.dir(`my-${i}`));
+        const p = startDbtk(["run", ...mysql, "--", ...cmd.argv], sb.env);
+        const k = await kill(p, readPid(cmd.pgidFile), cmd.pgidFile);
+        await expectClean("mariadb command", k, () => mysqlLeftovers(my));
+        await p.done;
+      }
+    } finally {
+      await my.end();
+    }
+  }, 180_000);
+});
+
+it("a clean run tells its guardian it is done: nothing is touched, the guardian exits", async () => {
+  const cmd = groupCommand(sb.dir("clean"));
+  const log = path.join(sb.root, "guardian.log");
+  const p = startDbtk(["run", "--migrations", sample, "--", "sh", "-c", `echo $$ > ${cmd.pgidFile}; sleep 0.5`], { ...sb.env, DBTK_GUARDIAN_LOG: log });
+  await readPid(cmd.pgidFile);
+  const guardians = guardiansOf(p.child.pid!);
+  expect((await p.done).code).toBe(0);
+  await until(() => !guardians.some(running), 3000, () => "guardian still running");
+  await sleep(200);
+  expect(existsSync(log)).toBe(false); // it logs only a clean-up
+});
