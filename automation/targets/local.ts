@@ -1,23 +1,31 @@
 // The default target: the local embedded PostgreSQL server (or a local MariaDB when asked), started on
 // demand, reused across runs, tuned for disposable data; databases made by the direct SQL primitives.
 import path from "node:path";
-import { serversDir, startLocalMariadb, startLocalPostgres, type ToolkitDirs } from "../../core/servers/index.js";
+import { serversDir, startLocalMariadb, startLocalPostgres, type ServerPhase, type ToolkitDirs } from "../../core/servers/index.js";
 import { directTarget, sqlServerFor, type SqlServerOptions } from "./server.js";
 import type { Target } from "./types.js";
 
 export interface LocalTargetOptions extends ToolkitDirs, SqlServerOptions {
   /** Server directory; default `<serversDir>/postgres` or `<serversDir>/mariadb`. */
   rootDir?: string;
+  /** Told when the local server had to be initialised or started, with the time it took (a progress line). */
+  onServerPhase?: (phase: ServerPhase) => void;
 }
 
 export async function localPostgresTarget(opts: LocalTargetOptions = {}): Promise<Target> {
-  const s = await startLocalPostgres({ rootDir: opts.rootDir ?? path.join(serversDir(opts), "postgres") });
+  const s = await startLocalPostgres({
+    rootDir: opts.rootDir ?? path.join(serversDir(opts), "postgres"),
+    ...(opts.onServerPhase ? { onPhase: opts.onServerPhase } : {}),
+  });
   const admin = { engine: "postgres" as const, host: s.host, port: s.port, user: s.user, password: s.password, database: "postgres" };
   return directTarget("local", sqlServerFor(admin, opts), admin);
 }
 
 export async function localMariadbTarget(opts: LocalTargetOptions = {}): Promise<Target> {
-  const s = await startLocalMariadb({ rootDir: opts.rootDir ?? path.join(serversDir(opts), "mariadb") });
+  const s = await startLocalMariadb({
+    rootDir: opts.rootDir ?? path.join(serversDir(opts), "mariadb"),
+    ...(opts.onServerPhase ? { onPhase: opts.onServerPhase } : {}),
+  });
   const admin = { engine: "mysql" as const, host: s.host, port: s.port, user: s.user, password: s.password, database: "" };
   return directTarget("local-mariadb", sqlServerFor(admin, opts), admin);
 }
