@@ -93,7 +93,12 @@ export async function applyMigrations(
   if (src.kind === "none") return 0;
   if (src.kind === "builtin") {
     const { migrate } = await import("../../migrations/index.js");
-    const result = await migrate({ target: conn, dir: src.dir, ...(src.placeholders ? { placeholders: src.placeholders } : {}) });
+    const result = await migrate({
+      target: conn,
+      dir: src.dir,
+      ...(src.placeholders ? { placeholders: src.placeholders } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
     return result.applied.length;
   }
   const { getTool } = await import("../../migrations/index.js");

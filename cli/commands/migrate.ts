@@ -2,6 +2,7 @@
 // Progress goes to stderr; results to stdout (JSON with --json). The password is never printed.
 import type { Command } from "commander";
 import { parseDatabaseUrl, redactedUrl, type DbTarget } from "../../core/connection.js";
+import { Interrupted } from "../../core/errors.js";
 import {
   baseline,
   info,
@@ -15,8 +16,10 @@ import {
   type RunnerOptions,
 } from "../../migrations/index.js";
 import { environment } from "../environment.js";
+import { interruptible } from "../interruptible.js";
 import { cliWording } from "../wording.js";
 import { addMigrationsDirOption, migrationsDir, type MigrationsDirFlags } from "./shared.js";
+import { usage, warnUrlFlag } from "./usage.js";
 
 const DEFAULT_DIR = "./migrations";
 
@@ -34,25 +37,35 @@ interface Flags extends MigrationsDirFlags {
   baselineDescription?: string;
 }
 
+/** The URL parsed, a bad one being a usage error that names where it came from. */
+function parsedUrl(url: string, what: string): DbTarget {
+  try {
+    return parseDatabaseUrl(url, { what });
+  } catch (err) {
+    throw usage((err as Error).message);
+  }
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function options(flags: Flags): RunnerOptions & { redacted: string } {
+function options(flags: Flags, signal: AbortSignal): RunnerOptions & { redacted: string } {
   const env = environment();
   const url = flags.url ?? env.DATABASE_URL;
-  if (!url) throw new Error("no database: pass --url postgres://user:password@host/db or set DATABASE_URL");
-  const target: DbTarget = parseDatabaseUrl(url, { what: flags.url ? "--url" : "DATABASE_URL" });
+  if (!url) throw usage("no database: set DATABASE_URL to postgres://user:password@host/db (or pass --url)");
+  const target: DbTarget = parsedUrl(url, flags.url ? "--url" : "DATABASE_URL");
+  if (flags.url) warnUrlFlag(target);
   const placeholders = placeholdersFromEnv(env);
   for (const kv of flags.placeholder) {
     const eq = kv.indexOf("=");
-    if (eq <= 0) throw new Error(`--placeholder "${kv}" is not name=value: write it as --placeholder name=value`);
+    if (eq <= 0) throw usage(`--placeholder "${kv}" is not name=value: write it as --placeholder name=value`);
     placeholders[kv.slice(0, eq)] = kv.slice(eq + 1);
   }
   let lockTimeoutMs: number | undefined;
   if (flags.lockTimeout !== undefined) {
     const s = Number(flags.lockTimeout);
-    if (!Number.isFinite(s) || s < 0) throw new Error(`--lock-timeout "${flags.lockTimeout}" is not a number of seconds: use e.g. --lock-timeout 60`);
+    if (!Number.isFinite(s) || s < 0) throw usage(`--lock-timeout "${flags.lockTimeout}" is not a number of seconds: use e.g. --lock-timeout 60`);
     lockTimeoutMs = s * 1000;
   }
   return {
@@ -67,6 +80,7 @@ function options(flags: Flags): RunnerOptions & { redacted: string } {
     ...(flags.schema ? { schema: flags.schema } : {}),
     ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
     onProgress: (e) => process.stderr.write(`dbtk: ${e.message}\n`),
+    signal,
   };
 }
 
@@ -83,20 +97,25 @@ function table(rows: MigrationInfo[]): string {
   return [sep, line(head), sep, ...cells.map(line), sep].join("\n");
 }
 
-/** Runs one command; a failure becomes a message naming the file and the fix, and exit code 1. */
-function action(run: (flags: Flags) => Promise<void>): (flags: Flags) => Promise<void> {
+/**
+ * Runs one command with SIGINT/SIGTERM cancelling it (exit 130/143); a failure becomes a message naming
+ * the file and the fix, and exit code 1 (2 for a usage error).
+ */
+function action(run: (flags: Flags, signal: AbortSignal) => Promise<void>): (flags: Flags) => Promise<void> {
   return async (flags) => {
     try {
-      await run(flags);
+      await interruptible((signal) => run(flags, signal));
     } catch (err) {
       const e = err as Error & { exitCode?: number };
+      const interrupted = err instanceof Interrupted;
       if (flags.json) {
         const m = err instanceof MigrationError ? err : undefined;
         const problems = m?.problems?.map((p) => ({ ...p, message: cliWording(p.message) }));
-        const error = { code: m?.code ?? "ERROR", message: cliWording(e.message), script: m?.script, line: m?.line, problems };
+        const code = m?.code ?? (interrupted ? "INTERRUPTED" : e.exitCode === 2 ? "USAGE" : "ERROR");
+        const error = { code, message: cliWording(e.message), script: m?.script, line: m?.line, problems };
         process.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
       }
-      e.exitCode = 1;
+      if (!interrupted && e.exitCode !== 2) e.exitCode = 1;
       throw e;
     }
   };
@@ -117,8 +136,8 @@ export function registerMigrateCommands(program: Command): void {
     .option("--target <version>", "apply up to this version only")
     .option("--dry-run", "print the plan, change nothing")
     .action(
-      action(async (flags) => {
-        const opts = options(flags);
+      action(async (flags, signal) => {
+        const opts = options(flags, signal);
         const r = await migrate(opts);
         const verb = r.dryRun ? "would apply" : "applied";
         const list = r.plan.map((p) => `  ${p.version ?? "R"}  ${p.script}${p.transactional ? "" : "  [no transaction]"}`).join("\n");
@@ -130,8 +149,8 @@ export function registerMigrateCommands(program: Command): void {
     .option("--out-of-order", "treat older unapplied migrations as pending")
     .option("--target <version>", "show migrations above this version as Above Target")
     .action(
-      action(async (flags) => {
-        const r = await info(options(flags));
+      action(async (flags, signal) => {
+        const r = await info(options(flags, signal));
         out(flags, { ok: true, ...r }, `${table(r.migrations)}\ncurrent version: ${r.currentVersion ?? "none"}, pending: ${r.pending}`);
       }),
     );
@@ -139,8 +158,8 @@ export function registerMigrateCommands(program: Command): void {
   common(program.command("validate").description("check applied migrations against the files (edited, deleted, out of order, failed)"))
     .option("--out-of-order", "allow older unapplied migrations")
     .action(
-      action(async (flags) => {
-        const r = await validate(options(flags));
+      action(async (flags, signal) => {
+        const r = await validate(options(flags, signal));
         if (!r.ok) {
           const problems = r.problems.map((p) => ({ ...p, message: cliWording(p.message) }));
           const text = problems.map((p) => `  ${p.message}`).join("\n");
@@ -157,8 +176,8 @@ export function registerMigrateCommands(program: Command): void {
     .option("--target <version>", "undo every migration above this version")
     .option("--dry-run", "print the plan, change nothing")
     .action(
-      action(async (flags) => {
-        const r = await undo(options(flags));
+      action(async (flags, signal) => {
+        const r = await undo(options(flags, signal));
         out(flags, { ok: true, ...r }, `${r.dryRun ? "would undo" : "undid"} ${r.plan.length} migration(s); now at version ${r.currentVersion ?? "none"}`);
       }),
     );
@@ -168,8 +187,8 @@ export function registerMigrateCommands(program: Command): void {
     .option("--baseline-description <text>", "description", "<< Flyway Baseline >>")
     .option("--dry-run", "check only")
     .action(
-      action(async (flags) => {
-        const opts = options(flags);
+      action(async (flags, signal) => {
+        const opts = options(flags, signal);
         const r = await baseline({
           ...opts,
           ...(flags.baselineVersion ? { baselineVersion: flags.baselineVersion } : {}),
@@ -182,8 +201,8 @@ export function registerMigrateCommands(program: Command): void {
   common(program.command("repair").description("remove failed entries, realign checksums, mark deleted files"))
     .option("--dry-run", "print what would change")
     .action(
-      action(async (flags) => {
-        const r = await repair(options(flags));
+      action(async (flags, signal) => {
+        const r = await repair(options(flags, signal));
         const lines = [
           ...r.removedFailed.map((s) => `  removed failed entry: ${s}`),
           ...r.realigned.map((s) => `  realigned checksum: ${s}`),

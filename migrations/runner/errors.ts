@@ -11,7 +11,8 @@ export type MigrationErrorCode =
   | "LOCK_TIMEOUT"
   | "BASELINE"
   | "UNDO"
-  | "CONNECTION";
+  | "CONNECTION"
+  | "INTERRUPTED"; // the caller's AbortSignal fired
 
 export class MigrationError extends Error {
   readonly code: MigrationErrorCode;

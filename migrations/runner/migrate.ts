@@ -4,7 +4,7 @@ import { MigrationError } from "./errors.js";
 import type { Executor, PreparedMigration } from "./executor.js";
 import { loadMigrations, type MigrationSet } from "./files.js";
 import type { HistoryRow } from "./history.js";
-import { label, planned, prepare, withExecutor } from "./session.js";
+import { interruption, label, planned, prepare, withExecutor } from "./session.js";
 import { analyse, type Analysis } from "./state.js";
 import type { MigrateResult, PlannedMigration, RunnerOptions } from "./types.js";
 import { compareVersions, requireVersion, versionKey } from "./version.js";
@@ -56,6 +56,7 @@ async function applyAll(
   let rank = rows.reduce((max, r) => Math.max(max, r.installedRank), 0) + 1;
   const applied: MigrateResult["applied"] = [];
   for (const [i, p] of prepared.entries()) {
+    if (opts.signal?.aborted) throw interruption(opts.signal);
     const plan = planned(p);
     opts.onProgress?.({ type: "apply", message: `applying ${label(plan)}`, migration: plan, index: i, total: prepared.length });
     const row = {
@@ -75,6 +76,11 @@ async function applyAll(
       ms = await exec.apply(p, row);
       await callbacks(exec, opts, hooks.set, `afterEach${hooks.each}`);
     } catch (err) {
+      if (opts.signal?.aborted) {
+        const undone = p.transactional ? "rolled back, not recorded" : "cancelled";
+        opts.onProgress?.({ type: "interrupted", message: `interrupted: ${label(plan)} ${undone}`, migration: plan });
+        throw interruption(opts.signal);
+      }
       opts.onProgress?.({ type: "failed", message: `failed: ${label(plan)}`, migration: plan });
       throw err;
     }

@@ -37,8 +37,24 @@ async function connect(t: DbTarget): Promise<mysql.Connection> {
   return conn;
 }
 
-export async function openMysql(t: DbTarget, opts: { schema?: string; table: string; withLock: boolean }): Promise<Executor> {
+/** KILL QUERY on each connection, from a session of its own (the busy ones cannot be used). */
+async function killQueries(t: DbTarget, threadIds: number[]): Promise<void> {
+  const conn = await connect(t);
+  try {
+    for (const id of threadIds) await conn.query("KILL QUERY ?", [id]).catch(() => undefined);
+  } finally {
+    await conn.end().catch(() => undefined);
+  }
+}
+
+export async function openMysql(
+  t: DbTarget,
+  opts: { schema?: string; table: string; withLock: boolean; signal?: AbortSignal },
+): Promise<Executor> {
   const [main, locker] = await Promise.all([connect(t), opts.withLock ? connect(t) : undefined]);
+  // An abort kills the statement in flight (and a GET_LOCK wait); the runner then rolls back and rejects.
+  const onAbort = () => void killQueries(t, [main.threadId, ...(locker ? [locker.threadId] : [])]).catch(() => undefined);
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
   const schema = opts.schema ?? t.database;
   const fullTable = `${quoteIdent("mysql", schema)}.${quoteIdent("mysql", opts.table)}`;
   const [who] = (await main.query("SELECT SUBSTRING_INDEX(USER(),'@',1) AS user")) as unknown as [{ user: string }[]];
@@ -109,9 +125,12 @@ export async function openMysql(t: DbTarget, opts: { schema?: string; table: str
     async apply(m, row) {
       const started = performance.now();
       if (m.transactional) await main.query("START TRANSACTION");
-      for (const stmt of m.statements) {
+      for (const [i, stmt] of m.statements.entries()) {
         try {
+          if (opts.signal?.aborted) throw new Error("interrupted before this statement");
           await main.query(stmt.text);
+          // A killed SLEEP() returns 1 instead of failing: the abort itself says the statement was cut short.
+          if (opts.signal?.aborted) throw new Error("interrupted");
         } catch (err) {
           const e = err as MyError;
           const message = e.sqlMessage ?? e.message;
@@ -129,7 +148,9 @@ export async function openMysql(t: DbTarget, opts: { schema?: string; table: str
           }
           if (m.transactional) await main.query("ROLLBACK").catch(() => undefined);
           const ms = performance.now() - started;
-          if (row) await exec.insertRow({ ...row, executionTime: ms, success: false }).catch(() => undefined);
+          // Interrupted before anything ran: nothing to record. Otherwise earlier DDL may stay applied.
+          const changed = i > 0 || !opts.signal?.aborted;
+          if (row && changed) await exec.insertRow({ ...row, executionTime: ms, success: false }).catch(() => undefined);
           throw failure(m, offset, `${e.code ? `${e.code}: ` : ""}${message}`, "mysql-ddl", err);
         }
       }
@@ -157,6 +178,7 @@ export async function openMysql(t: DbTarget, opts: { schema?: string; table: str
     literal,
 
     async close() {
+      opts.signal?.removeEventListener("abort", onAbort);
       if (locker && locked) await locker.query("SELECT RELEASE_LOCK(?)", [lockName]).catch(() => undefined);
       await Promise.all([main.end().catch(() => undefined), locker?.end().catch(() => undefined)]);
     },

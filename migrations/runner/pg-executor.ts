@@ -67,7 +67,22 @@ function client(t: DbTarget, name: string): pg.Client {
   });
 }
 
-export async function openPostgres(t: DbTarget, opts: { schema?: string; table: string; withLock: boolean }): Promise<Executor> {
+/** Cancels whatever `pid` runs, from a session of its own (the busy one cannot be used). */
+async function cancelBackend(t: DbTarget, pid: number): Promise<void> {
+  const c = client(t, "dbtk-migrate-cancel");
+  c.on("error", () => undefined);
+  try {
+    await c.connect();
+    await c.query("SELECT pg_cancel_backend($1)", [pid]);
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+export async function openPostgres(
+  t: DbTarget,
+  opts: { schema?: string; table: string; withLock: boolean; signal?: AbortSignal },
+): Promise<Executor> {
   const main = client(t, "dbtk-migrate");
   const locker = opts.withLock ? client(t, "dbtk-migrate-lock") : undefined;
   // A dead connection must not crash the process; the pending query reports the error.
@@ -80,11 +95,15 @@ export async function openPostgres(t: DbTarget, opts: { schema?: string; table: 
   const setPath = opts.schema ? `SET search_path TO ${quoteIdent("postgres", opts.schema)};` : "";
   const probe = await main.query(
     `${setPath}SELECT current_schema() AS schema, current_user AS "user", current_setting('server_version_num')::int AS version,
+       pg_backend_pid() AS pid,
        CASE WHEN current_setting('server_version_num')::int >= 140000
             THEN set_config('client_connection_check_interval', '1000', false) END AS checked`,
   );
   const results = Array.isArray(probe) ? probe : [probe];
-  const info = results[results.length - 1]!.rows[0] as { schema: string | null; user: string; version: number };
+  const info = results[results.length - 1]!.rows[0] as { schema: string | null; user: string; version: number; pid: number };
+  // An abort cancels the statement in flight; the runner then rolls back and rejects.
+  const onAbort = () => void cancelBackend(t, info.pid).catch(() => undefined);
+  opts.signal?.addEventListener("abort", onAbort, { once: true });
   const schema = opts.schema ?? info.schema ?? "public";
   const fullTable = `${quoteIdent("postgres", schema)}.${quoteIdent("postgres", opts.table)}`;
   const literal = (s: string) => main.escapeLiteral(s);
@@ -118,7 +137,7 @@ export async function openPostgres(t: DbTarget, opts: { schema?: string; table: 
           );
         }
         if (attempt === 0) onWait();
-        await sleep(Math.min(delay, Math.max(0, deadline - Date.now())));
+        await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), undefined, opts.signal ? { signal: opts.signal } : {});
         delay = Math.min(delay * 2, 500);
       }
     },
@@ -173,6 +192,7 @@ export async function openPostgres(t: DbTarget, opts: { schema?: string; table: 
     literal,
 
     async close() {
+      opts.signal?.removeEventListener("abort", onAbort);
       // Closing the lock session releases the lock; an explicit unlock first keeps logs quiet.
       if (locker && locked) await locker.query("SELECT pg_advisory_unlock_all()").catch(() => undefined);
       await Promise.all([main.end().catch(() => undefined), locker?.end().catch(() => undefined)]);
@@ -209,15 +229,18 @@ export async function openPostgres(t: DbTarget, opts: { schema?: string; table: 
 
   async function applyOutside(m: PreparedMigration, row: NewRow | undefined): Promise<number> {
     const started = performance.now();
-    for (const stmt of m.statements) {
+    for (const [i, stmt] of m.statements.entries()) {
       try {
+        if (opts.signal?.aborted) throw new Error("interrupted before this statement");
         await main.query(stmt.text);
       } catch (err) {
         const e = err as PgError;
         const pos = positionToOffset(stmt.text, e.position);
         const offset = stmt.start + (pos ?? 0);
         const ms = performance.now() - started;
-        if (row) await exec.insertRow({ ...row, executionTime: ms, success: false }).catch(() => undefined);
+        // Interrupted before anything ran: nothing to record. Otherwise earlier statements stay applied.
+        const changed = i > 0 || !opts.signal?.aborted;
+        if (row && changed) await exec.insertRow({ ...row, executionTime: ms, success: false }).catch(() => undefined);
         throw failure(m, statementAt(m, offset) ? offset : stmt.start, serverMessage(e), "outside-transaction", err);
       }
     }

@@ -11,9 +11,18 @@ import type { PlannedMigration, RunnerOptions } from "./types.js";
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 10 * 60_000;
 
+/** The error an aborted run rejects with: the signal's reason when it is an Error. */
+export function interruption(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error && reason.name !== "AbortError"
+    ? reason
+    : new MigrationError("INTERRUPTED", "interrupted: the running statement was cancelled");
+}
+
 export async function openExecutor(opts: RunnerOptions, withLock: boolean): Promise<Executor> {
   const table = opts.table ?? DEFAULT_TABLE;
-  const args = { table, withLock, ...(opts.schema ? { schema: opts.schema } : {}) };
+  if (opts.signal?.aborted) throw interruption(opts.signal);
+  const args = { table, withLock, ...(opts.schema ? { schema: opts.schema } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
   try {
     // Only the engine's driver is loaded: start-up time counts for a CLI run.
     if (opts.target.engine === "postgres") return await (await import("./pg-executor.js")).openPostgres(opts.target, args);
@@ -24,7 +33,10 @@ export async function openExecutor(opts: RunnerOptions, withLock: boolean): Prom
   }
 }
 
-/** Runs `fn` with an executor (locked when asked), always closing it (which releases the lock). */
+/**
+ * Runs `fn` with an executor (locked when asked), always closing it (which releases the lock). Once
+ * `opts.signal` has fired, whatever fails (the cancelled statement, the lock wait) rejects as the interruption.
+ */
 export async function withExecutor<T>(opts: RunnerOptions, lock: boolean, fn: (exec: Executor) => Promise<T>): Promise<T> {
   const exec = await openExecutor(opts, lock);
   try {
@@ -34,6 +46,9 @@ export async function withExecutor<T>(opts: RunnerOptions, lock: boolean, fn: (e
       );
     }
     return await fn(exec);
+  } catch (err) {
+    if (opts.signal?.aborted) throw interruption(opts.signal);
+    throw err;
   } finally {
     await exec.close();
   }

@@ -26,6 +26,12 @@ export interface RunnerOptions {
   lockTimeoutMs?: number;
   /** Progress (one event per step); the CLI prints these on stderr. */
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Aborts the run: the statement running on the server is cancelled (PostgreSQL pg_cancel_backend,
+   * MySQL/MariaDB KILL QUERY, from a second session), a transactional migration is rolled back and not
+   * recorded, and the call rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
 }
 
 export interface BaselineOptions extends RunnerOptions {
@@ -41,6 +47,7 @@ export type ProgressEvent =
   | { type: "apply"; message: string; migration: PlannedMigration; index: number; total: number }
   | { type: "applied"; message: string; migration: PlannedMigration; executionMs: number }
   | { type: "failed"; message: string; migration: PlannedMigration }
+  | { type: "interrupted"; message: string; migration: PlannedMigration }
   | { type: "info"; message: string };
 
 export interface PlannedMigration {

@@ -1,0 +1,31 @@
+// SIGINT/SIGTERM for commands that do long work in the library (migrations): the first signal aborts the
+// work through its AbortSignal (the library cancels what runs on the server and cleans up, and the command
+// exits 130/143); a second one exits at once.
+import { Interrupted, signalNumber } from "../core/errors.js";
+import { launchedByNpm, watchLauncher } from "./launcher-signals.js";
+
+/** Runs `body` with SIGINT/SIGTERM handlers installed for exactly as long as it runs. */
+export async function interruptible<T>(body: (signal: AbortSignal) => Promise<T>, onSecond?: (sig: NodeJS.Signals) => void): Promise<T> {
+  const interrupt = new AbortController();
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (interrupt.signal.aborted) {
+      onSecond?.(sig);
+      process.exit(128 + signalNumber(sig));
+    }
+    interrupt.abort(new Interrupted(sig));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  // Under npx / npm scripts a signal to the launcher stops at npm's shell: watch for it there.
+  const launcher = launchedByNpm(process.env, process.ppid) ? watchLauncher(onSignal) : undefined;
+  try {
+    const result = await body(interrupt.signal);
+    // Finished although interrupted (the signal came too late to cancel anything): still say so.
+    if (interrupt.signal.aborted) throw interrupt.signal.reason as Error;
+    return result;
+  } finally {
+    launcher?.stop();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
