@@ -7,6 +7,7 @@ import { environment, toolkitDirs, toolLocation } from "../environment.js";
 import { diffSummary, isEmptyDiff, renderDiff } from "../../migrations/schema/index.js";
 import { addMigrationsDirOption, migrationsDir, type MigrationsDirFlags } from "./shared.js";
 import { databaseFromFlags, scrubbed, type UrlFlags } from "./tool.js";
+import { usage, warnUrlFlag } from "./usage.js";
 
 const DEFAULT_DIR = "migrations";
 
@@ -27,8 +28,17 @@ const collect = (value: string, prev: string[]) => [...prev, value];
 /** The server scratch databases go on: --server-url / $--server-url-env, else the local embedded one. */
 async function scratchServer(f: CheckFlags, engine: DbTarget["engine"]): Promise<DbTarget> {
   const raw = f.serverUrl ?? (f.serverUrlEnv ? environment()[f.serverUrlEnv] : undefined);
-  if (f.serverUrlEnv && !raw) throw new Error(`$${f.serverUrlEnv} (--server-url-env) is not set; set it to postgres://admin:password@host:5432/postgres`);
-  if (raw) return parseServerUrl(raw, f.serverUrl ? "--server-url" : `$${f.serverUrlEnv}`);
+  if (f.serverUrlEnv && !raw) throw usage(`$${f.serverUrlEnv} (--server-url-env) is not set; set it to postgres://admin:password@host:5432/postgres`);
+  if (raw) {
+    let t: DbTarget;
+    try {
+      t = parseServerUrl(raw, f.serverUrl ? "--server-url" : `$${f.serverUrlEnv}`);
+    } catch (err) {
+      throw usage((err as Error).message);
+    }
+    if (f.serverUrl) warnUrlFlag(t, "--server-url", "a variable and pass its name as --server-url-env");
+    return t;
+  }
   return localServer(engine, toolkitDirs());
 }
 
@@ -56,7 +66,7 @@ export function registerCheckCommands(program: Command): void {
     .option("--table <name>", "the built-in runner's history table (default flyway_schema_history)")
     .option("--json", "print JSON")
     .action(async (cmd: string[], f: CheckFlags) => {
-      if (f.engine !== "postgres" && f.engine !== "mysql") throw new Error(`--engine "${f.engine}" is not supported; use postgres or mysql`);
+      if (f.engine !== "postgres" && f.engine !== "mysql") throw usage(`--engine "${f.engine}" is not supported; use postgres or mysql`);
       const passwords: string[] = [];
       const say = (line: string) => process.stderr.write(`[check] ${line}\n`);
       const schemas = f.schema.length ? { schemas: f.schema } : {};

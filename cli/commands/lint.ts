@@ -2,6 +2,7 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { hasErrors, lintMigrations, renderFindings, toSarif } from "../../migrations/lint/index.js";
+import { usage } from "./usage.js";
 
 interface LintFlags {
   engine: string;
@@ -30,8 +31,8 @@ export function registerLintCommands(program: Command): void {
     .option("--pg-version <version>", "PostgreSQL: the server version the migrations target, e.g. 16")
     .option("--no-transaction", "PostgreSQL: files do not run inside a transaction")
     .action(async (paths: string[], f: LintFlags) => {
-      if (f.engine !== "postgres" && f.engine !== "mysql") throw new Error(`--engine "${f.engine}" is not supported; use postgres or mysql`);
-      if (f.json && f.sarif) throw new Error("--json and --sarif are exclusive: pick one output format");
+      if (f.engine !== "postgres" && f.engine !== "mysql") throw usage(`--engine "${f.engine}" is not supported; use postgres or mysql`);
+      if (f.json && f.sarif) throw usage("--json and --sarif are exclusive: pick one output format");
       const report = await lintMigrations({
         paths,
         engine: f.engine,

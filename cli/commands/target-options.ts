@@ -1,7 +1,7 @@
 // Options every ephemeral-database command shares (--target, --engine, --server-url), the values they and
 // the environment give, and the wrapper that turns any failure into a redacted message with an exit code.
 import { Option, type Command } from "commander";
-import { Secrets } from "../../core/connection.js";
+import { parseServerUrl, Secrets } from "../../core/connection.js";
 import { DbtkError } from "../../core/errors.js";
 import type { ServerPhase } from "../../core/servers/index.js";
 import { formatMs } from "../../automation/driver/progress.js";
@@ -56,6 +56,14 @@ export function targetOptions(flags: TargetFlags, secrets: Secrets): TargetOptio
   const url = flags.serverUrl ?? env.DBTK_SERVER_URL;
   if (url) {
     secrets.addUrl(url);
+    // Checked here, when it is used, so a bad URL names where it came from (flag or variable): a usage error.
+    if (flags.target === "server" || flags.serverUrl) {
+      try {
+        parseServerUrl(url, flags.serverUrl ? "--server-url" : "DBTK_SERVER_URL");
+      } catch (err) {
+        throw new DbtkError((err as Error).message, 2);
+      }
+    }
     out.serverUrl = url;
   } else if (flags.target === "server") {
     throw new DbtkError(

@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { parseServerUrl, redact, type DbTarget } from "../../core/connection.js";
 import { getTool, toolNames } from "../../migrations/index.js";
 import { environment, toolLocation } from "../environment.js";
+import { usage, warnUrlFlag } from "./usage.js";
 
 export interface UrlFlags {
   url?: string;
@@ -19,11 +20,17 @@ export function databaseFromFlags(f: UrlFlags, opts: { required: boolean; needDa
   const raw = f.url ?? environment()[envName];
   if (!raw) {
     if (!opts.required) return undefined;
-    throw new Error(`no database URL: set $${envName} (or pass --url-env <VAR>) to postgres://user:password@host:5432/db or mysql://…`);
+    throw usage(`no database URL: set $${envName} (or pass --url-env <VAR>) to postgres://user:password@host:5432/db or mysql://…`);
   }
   const what = f.url ? "--url" : `$${envName}`;
-  const t = parseServerUrl(raw, what);
-  if (opts.needDatabase !== false && !t.database) throw new Error(`${what} names no database; add /<database> to the URL`);
+  let t: DbTarget;
+  try {
+    t = parseServerUrl(raw, what);
+  } catch (err) {
+    throw usage((err as Error).message);
+  }
+  if (opts.needDatabase !== false && !t.database) throw usage(`${what} names no database; add /<database> to the URL`);
+  if (f.url) warnUrlFlag(t, "--url", `$${envName} (or the variable --url-env names)`);
   return t;
 }
 
@@ -58,7 +65,12 @@ export function registerToolCommands(program: Command): void {
     .option("--undo-all", "revert every applied migration (Liquibase, Alembic, dbmate)")
     .option("--applied", "print the position the database is at and exit")
     .action(async (name: string, cmd: string[], f: ToolFlags) => {
-      const tool = getTool(name);
+      let tool: ReturnType<typeof getTool>;
+      try {
+        tool = getTool(name);
+      } catch (err) {
+        throw usage((err as Error).message);
+      }
       const where = toolLocation(tool.name);
       let target: DbTarget | undefined;
       await scrubbed(

@@ -2,6 +2,7 @@
 // (U<version>__) and dbmate `-- migrate:down` sections drop things by design and are skipped.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { decodeUtf8, utf8Message } from "../runner/utf8.js";
 
 export interface SourceFile {
   path: string;
@@ -42,5 +43,7 @@ export function forwardPart(text: string): string {
 }
 
 export function readSource(file: string): SourceFile {
-  return { path: file, text: forwardPart(readFileSync(file, "utf8")) };
+  const r = decodeUtf8(readFileSync(file));
+  if ("problem" in r) throw new Error(`lint: ${utf8Message(file, r.problem)}`);
+  return { path: file, text: forwardPart(r.text) };
 }

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { flywayChecksum, stripBom } from "./checksum.js";
 import { MigrationError } from "./errors.js";
+import { decodeUtf8, utf8Message } from "./utf8.js";
 import { compareVersions, parseVersion, versionKey, type Version } from "./version.js";
 
 export type MigrationKind = "versioned" | "undo" | "repeatable";
@@ -60,6 +61,14 @@ function listSqlFiles(root: string, rel = ""): string[] {
   return out;
 }
 
+/** The file as UTF-8 text; a file that is not valid UTF-8 adds a problem naming its line and is skipped. */
+function readUtf8(file: string, script: string, problems: { message: string; script?: string }[]): string | undefined {
+  const r = decodeUtf8(readFileSync(file));
+  if ("text" in r) return r.text;
+  problems.push({ script, message: utf8Message(script, r.problem) });
+  return undefined;
+}
+
 function readConfNoTransaction(file: string): boolean {
   const conf = `${file}.conf`;
   if (!existsSync(conf)) return false;
@@ -92,7 +101,9 @@ export function loadMigrations(dir: string): MigrationSet {
     const callback = CALLBACK.exec(base);
     if (callback) {
       const file = path.join(root, script);
-      const sql = stripBom(readFileSync(file, "utf8"));
+      const text = readUtf8(file, script, problems);
+      if (text === undefined) continue;
+      const sql = stripBom(text);
       const description = callback[2] ? callback[2].replace(/_/g, " ") : callback[1]!;
       const event = callback[1]!;
       set.callbacks.push({ kind: "repeatable", event, description, script, path: file, sql, checksum: flywayChecksum(sql), noTransaction: NO_TX_MARKER.test(sql) });
@@ -104,7 +115,8 @@ export function loadMigrations(dir: string): MigrationSet {
       continue;
     }
     const file = path.join(root, script);
-    const raw = readFileSync(file, "utf8");
+    const raw = readUtf8(file, script, problems);
+    if (raw === undefined) continue;
     const sql = stripBom(raw);
     const m: MigrationFile = {
       ...parsed,

@@ -44,15 +44,15 @@ describe("dbtk tool", () => {
     expect(res.stderr + res.stdout).not.toContain(db.password);
   });
 
-  it("names the variable to set when there is no URL", async () => {
+  it("names the variable to set when there is no URL: a usage error, exit 2", async () => {
     const res = await dbtk(["tool", "dbmate", "--project", examples]);
-    expect(res.code).toBe(1);
+    expect(res.code).toBe(2);
     expect(res.stderr).toContain("no database URL: set $DATABASE_URL");
   });
 
-  it("rejects an unknown tool with the list of known ones", async () => {
+  it("rejects an unknown tool with the list of known ones, exit 2", async () => {
     const res = await dbtk(["tool", "sqitch", "--project", examples], { DATABASE_URL: databaseUrl(db) });
-    expect(res.code).toBe(1);
+    expect(res.code).toBe(2);
     expect(res.stderr).toContain('unknown migration tool "sqitch": use one of flyway, liquibase, alembic, dbmate, command');
   });
 });

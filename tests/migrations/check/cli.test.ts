@@ -60,9 +60,9 @@ describe("dbtk check", () => {
     expect(res.stderr).toMatch(/option '--dir <dir>' cannot be used with option '--migrations <dir>'/);
   });
 
-  it("reports a missing server variable by name", async () => {
+  it("reports a missing server variable by name, exit 2", async () => {
     const res = await dbtk(["check", "--dir", dir, "--server-url-env", "NOT_SET_ANYWHERE"]);
-    expect(res.code).toBe(1);
+    expect(res.code).toBe(2);
     expect(res.stderr).toContain("$NOT_SET_ANYWHERE (--server-url-env) is not set");
   });
 });

@@ -127,7 +127,7 @@ describe("dbtk migrate commands", () => {
     expect(run.stderr).toContain(`postgres://${target.user}:****@${target.host}:${target.port}/${target.database}`);
     expect(run.stderr).not.toContain("not-the-password-123");
     const none = await dbtk(["migrate", "--dir", empty], { DATABASE_URL: "" });
-    expect(none.code).toBe(1);
-    expect(none.stderr).toMatch(/pass --url .* or set DATABASE_URL/);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/set DATABASE_URL to postgres:\/\/.* \(or pass --url\)/);
   });
 });
