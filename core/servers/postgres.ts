@@ -132,11 +132,15 @@ async function adoptable(pid: number, dataDir: string, password: string, timeout
 
 async function initialise(dataDir: string, rootDir: string, password: string, user: OsUser | undefined, initdb: string): Promise<void> {
   await initialiseInStaging(rootDir, dataDir, user, async (staged, staging) => {
-    // The admin password reaches initdb in a file inside the staging folder: removed right after, and
-    // with the folder by the next start if this one is killed.
+    // The admin password reaches initdb in a file inside the staging folder. initdb reads it before it
+    // creates the data directory, so it is removed as soon as that exists (and in any case afterwards,
+    // or with the folder by the next start if this process is killed).
     const pwFile = path.join(staging, ".pwfile");
     writeFileSync(pwFile, password + "\n", { mode: 0o600 });
     if (user) chownSync(pwFile, user.uid, user.gid);
+    const watch = setInterval(() => {
+      if (existsSync(staged)) rmSync(pwFile, { force: true });
+    }, 20);
     try {
       await run(
         initdb,
@@ -144,6 +148,7 @@ async function initialise(dataDir: string, rootDir: string, password: string, us
         pgProcessOptions(user, rootDir),
       );
     } finally {
+      clearInterval(watch);
       rmSync(pwFile, { force: true });
     }
   });

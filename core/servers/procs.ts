@@ -15,8 +15,18 @@ export function commandLine(pid: number): string[] {
   }
 }
 
+/** An environment variable of `pid` (readable for our own processes, or as root), or undefined. */
+export function environValue(pid: number, name: string): string | undefined {
+  try {
+    const entry = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").find((e) => e.startsWith(`${name}=`));
+    return entry?.slice(name.length + 1);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Pids whose argv satisfies `match` (this process excluded). */
-export function findProcesses(match: (argv: string[]) => boolean): number[] {
+export function findProcesses(match: (argv: string[], pid: number) => boolean): number[] {
   let entries: string[];
   try {
     entries = readdirSync("/proc");
@@ -29,7 +39,7 @@ export function findProcesses(match: (argv: string[]) => boolean): number[] {
     const pid = Number(e);
     if (pid === process.pid) continue;
     const argv = commandLine(pid);
-    if (argv.length > 0 && match(argv)) out.push(pid);
+    if (argv.length > 0 && match(argv, pid)) out.push(pid);
   }
   return out;
 }
@@ -45,16 +55,37 @@ export function dataDirArg(argv: string[]): string | undefined {
   return undefined;
 }
 
-/** Processes running with `dir` (or, with `within`, anything below it) as their data directory. */
-export function processesOnDataDir(dir: string, opts: { within?: boolean; program?: RegExp } = {}): number[] {
+/** The parent of `pid`, or undefined. */
+export function parentPid(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    return Number.isInteger(ppid) ? ppid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Processes running with `dir` (or, with `within`, anything below it) as their data directory. A server's
+ * own children are left out: just forked, they still carry its argv (a postmaster's, before they retitle);
+ * another program's children (install-db's bootstrap server) stay in.
+ */
+export function processesOnDataDir(dir: string, opts: { within?: boolean; program?: RegExp; pgdataEnv?: boolean } = {}): number[] {
   const want = path.resolve(dir);
-  return findProcesses((argv) => {
+  const pids = findProcesses((argv, pid) => {
     if (opts.program && !opts.program.test(path.basename(argv[0]!))) return false;
-    const d = dataDirArg(argv);
+    // initdb runs its bootstrap backends with the directory in $PGDATA, not in their argv.
+    const d = dataDirArg(argv) ?? (opts.pgdataEnv ? environValue(pid, "PGDATA") : undefined);
     if (!d) return false;
     const abs = path.resolve(d);
     return abs === want || (opts.within === true && abs.startsWith(want + path.sep));
   });
+  const forkOfMatch = (pid: number) => {
+    const parent = parentPid(pid);
+    return parent !== undefined && pids.includes(parent) && commandLine(parent)[0] === commandLine(pid)[0];
+  };
+  return pids.filter((pid) => !forkOfMatch(pid));
 }
 
 let bootTimeMs: number | null | undefined;

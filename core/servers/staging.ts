@@ -24,9 +24,9 @@ export async function clearStartLeftovers(rootDir: string): Promise<void> {
   for (const name of names) {
     const p = path.join(rootDir, name);
     if (name.startsWith(STAGING_PREFIX)) {
-      const orphans = processesOnDataDir(p, { within: true });
+      const orphans = processesOnDataDir(p, { within: true, pgdataEnv: true });
       if (orphans.length > 0) await stopProcesses(orphans, "SIGKILL", 5_000);
-      rmSync(p, { recursive: true, force: true });
+      rmSync(p, { recursive: true, force: true, maxRetries: 3 });
     } else if (name.startsWith(".pwfile-") || /^server\.json\.\d+\.tmp$/.test(name)) {
       rmSync(p, { force: true });
     }
