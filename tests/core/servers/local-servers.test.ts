@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import mysql from "mysql2/promise";
@@ -32,6 +32,15 @@ describe("local PostgreSQL", () => {
     expect(rows[0]).toEqual({ fsync: "off", fpw: "off", spl: "pg_stat_statements" });
     const again = await startLocalPostgres({ rootDir });
     expect(again.port).toBe(a.port);
+  });
+
+  it("clears what an older, killed start left: admin-password files and half-made staging folders", async () => {
+    const rootDir = path.join(root, "pg-leftovers");
+    mkdirSync(path.join(rootDir, ".init-999999", "data"), { recursive: true });
+    writeFileSync(path.join(rootDir, ".pwfile-999999"), "old-admin-password\n", { mode: 0o600 });
+    const s = await startLocalPostgres({ rootDir });
+    started.push(s);
+    expect(readdirSync(rootDir).filter((f) => f.startsWith(".pwfile") || f.startsWith(".init-"))).toEqual([]);
   });
 
   it("restarts a stopped server on the same data", async () => {
