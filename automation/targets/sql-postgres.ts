@@ -52,14 +52,12 @@ export class PostgresServer implements SqlServer {
   private readonly admin: DbTarget;
   private readonly pool: pg.Pool;
   private readonly strategy: CloneStrategy;
-  private readonly onCreating: PostgresServerOptions["onCreating"];
-  private readonly onDropping: PostgresServerOptions["onDropping"];
+  private readonly hooks: Pick<PostgresServerOptions, "onCreating" | "onDropping">;
   private info?: Promise<ServerInfo>;
 
   constructor(opts: PostgresServerOptions) {
     this.admin = opts.admin;
-    this.onCreating = opts.onCreating;
-    this.onDropping = opts.onDropping;
+    this.hooks = opts;
     this.address = `${opts.admin.host}:${opts.admin.port}`;
     this.strategy = opts.strategy ?? "auto";
     this.pool = new pg.Pool({ ...this.connOpts(), max: 4, idleTimeoutMillis: 5_000, allowExitOnIdle: true });
@@ -153,7 +151,7 @@ export class PostgresServer implements SqlServer {
     const d = ident(meta.id);
     try {
       await this.q(`CREATE DATABASE ${d} OWNER ${d}${tpl ? ` TEMPLATE ${ident(tpl)}` : ""}${await this.strategyClause()}`);
-      await this.onCreating?.(meta.id);
+      await this.hooks.onCreating?.(meta.id);
       await this.q(`REVOKE ALL ON DATABASE ${d} FROM PUBLIC; COMMENT ON DATABASE ${d} IS ${lit(record)}`);
     } catch (err) {
       await this.drop(meta.id).catch(() => undefined);
@@ -171,7 +169,7 @@ export class PostgresServer implements SqlServer {
   async drop(id: string): Promise<void> {
     if (!ID_RE.test(id)) throw new Error(`"${id}" is not an ephemeral database id (dbtk_<time>_<random>)`);
     await this.dropDatabase(id);
-    await this.onDropping?.(id);
+    await this.hooks.onDropping?.(id);
     await this.q(`DROP ROLE IF EXISTS ${ident(id)}`);
   }
 
@@ -214,11 +212,7 @@ export class PostgresServer implements SqlServer {
           where datname ~ $1 and shobj_description(oid, 'pg_database') like '%"state":"pool"%' order by 1`,
         [ID_RE.source],
       );
-      const now = Date.now();
-      const entry = rows.find((r) => {
-        const m = decodeMeta(r.id, r.m);
-        return m?.template === key && claimable(m, now);
-      });
+      const entry = rows.find((r) => decodeMeta(r.id, r.m)?.template === key && claimable(decodeMeta(r.id, r.m)));
       if (!entry) {
         await client.query("ROLLBACK");
         return undefined;
