@@ -4,12 +4,22 @@
 import { Interrupted, signalNumber } from "../core/errors.js";
 import { launchedByNpm, watchLauncher } from "./launcher-signals.js";
 
+export interface InterruptibleOptions {
+  /** Called on a second signal, just before the process exits. */
+  onSecond?: (sig: NodeJS.Signals) => void;
+  /**
+   * The body reports an interruption in its result (as `dbtk run`'s summary does): return it as is. By
+   * default a body that finishes after the signal still ends in the signal's Interrupted error.
+   */
+  resultReportsInterruption?: boolean;
+}
+
 /** Runs `body` with SIGINT/SIGTERM handlers installed for exactly as long as it runs. */
-export async function interruptible<T>(body: (signal: AbortSignal) => Promise<T>, onSecond?: (sig: NodeJS.Signals) => void): Promise<T> {
+export async function interruptible<T>(body: (signal: AbortSignal) => Promise<T>, opts: InterruptibleOptions = {}): Promise<T> {
   const interrupt = new AbortController();
   const onSignal = (sig: NodeJS.Signals): void => {
     if (interrupt.signal.aborted) {
-      onSecond?.(sig);
+      opts.onSecond?.(sig);
       process.exit(128 + signalNumber(sig));
     }
     interrupt.abort(new Interrupted(sig));
@@ -21,7 +31,7 @@ export async function interruptible<T>(body: (signal: AbortSignal) => Promise<T>
   try {
     const result = await body(interrupt.signal);
     // Finished although interrupted (the signal came too late to cancel anything): still say so.
-    if (interrupt.signal.aborted) throw interrupt.signal.reason as Error;
+    if (interrupt.signal.aborted && !opts.resultReportsInterruption) throw interrupt.signal.reason as Error;
     return result;
   } finally {
     launcher?.stop();

@@ -3,12 +3,11 @@
 // database is torn down, exit 130/143); a second one exits at once and leaves the clean-up to the guardian
 // (a detached watcher that also acts when dbtk is SIGKILLed), or to `dbtk reap` with --no-guardian.
 import type { Command } from "commander";
-import { Interrupted, signalNumber } from "../../core/errors.js";
 import { resolveSource } from "../../automation/driver/migrations.js";
 import { runWithDatabase, type RunRequest, type RunSummary } from "../../automation/driver/run.js";
 import { parseDuration } from "../../automation/targets/meta.js";
 import { cliTemplatePolicy, environment, guardianOptions, owner, toolLocation } from "../environment.js";
-import { launchedByNpm, watchLauncher } from "../launcher-signals.js";
+import { interruptible } from "../interruptible.js";
 import { addPoolOptions, addSourceOptions, withTarget, type ProvisionFlags } from "./shared.js";
 import { addTargetOptions, poolSizeFrom, ttlFrom } from "./target-options.js";
 
@@ -19,28 +18,13 @@ interface RunFlags extends ProvisionFlags {
 
 /** Runs with SIGINT/SIGTERM handlers installed for exactly as long as the run. */
 async function runInterruptible(req: Omit<RunRequest, "signal" | "onId">): Promise<RunSummary> {
-  const interrupt = new AbortController();
   let id: string | undefined;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    if (interrupt.signal.aborted) {
-      // A second signal: stop waiting; the guardian (else `dbtk reap`) removes what is left.
-      const heir = req.guardian ? "the guardian" : "dbtk reap";
-      req.progress.line(`${sig} again: exiting without teardown${id ? ` (${id} is left to ${heir})` : ""}`);
-      process.exit(128 + signalNumber(sig));
-    }
-    interrupt.abort(new Interrupted(sig));
+  // A second signal: stop waiting; the guardian (else `dbtk reap`) removes what is left.
+  const onSecond = (sig: NodeJS.Signals): void => {
+    const heir = req.guardian ? "the guardian" : "dbtk reap";
+    req.progress.line(`${sig} again: exiting without teardown${id ? ` (${id} is left to ${heir})` : ""}`);
   };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  // Under npx / npm scripts a signal to the launcher stops at npm's shell: watch for it there.
-  const launcher = launchedByNpm(process.env, process.ppid) ? watchLauncher(onSignal) : undefined;
-  try {
-    return await runWithDatabase({ ...req, signal: interrupt.signal, onId: (created) => (id = created) });
-  } finally {
-    launcher?.stop();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
-  }
+  return interruptible((signal) => runWithDatabase({ ...req, signal, onId: (created) => (id = created) }), { onSecond, resultReportsInterruption: true });
 }
 
 export function registerRun(program: Command): void {
