@@ -45,7 +45,15 @@ export interface RunRequest {
    * then waits for `reap`).
    */
   guardian?: GuardianOptions;
+  /**
+   * The command's time limit: on expiry its process group gets SIGTERM, then SIGKILL after a grace period;
+   * the database is torn down and the exit code is 124 (as timeout(1)).
+   */
+  timeoutMs?: number;
 }
+
+/** The exit code of a command stopped by its time limit (as timeout(1)). */
+export const TIMEOUT_EXIT = 124;
 
 export interface RunSummary {
   id?: string;
@@ -56,6 +64,8 @@ export interface RunSummary {
   expiresAt?: string;
   exitCode: number;
   signal?: string;
+  /** True when the command was stopped by its time limit. */
+  timedOut?: boolean;
   migrations?: number;
   template?: { key: string; built: boolean; pooled: boolean };
   /** Milliseconds per phase. */
@@ -143,6 +153,14 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
       setTimeout(() => signalGroup(running, "SIGKILL"), GRACE_MS).unref();
     }
   };
+  // The time limit: the same SIGTERM-then-SIGKILL as an interruption, but exit 124 and the run goes on to teardown.
+  const expire = (running: ChildProcess, ms: number): void => {
+    if (running.exitCode !== null || running.signalCode !== null || interrupted) return;
+    summary.timedOut = true;
+    progress.line(`timeout after ${formatMs(ms)}: SIGTERM to the command's process group (SIGKILL in ${formatMs(GRACE_MS)}), then tearing down`);
+    signalGroup(running, "SIGTERM");
+    setTimeout(() => signalGroup(running, "SIGKILL"), GRACE_MS).unref();
+  };
   if (req.signal?.aborted) onAbort();
   else req.signal?.addEventListener("abort", onAbort, { once: true });
 
@@ -213,18 +231,23 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
     if (!interrupted) {
       const env = { ...req.env, ...connectionEnv(db.connection) };
       const c0 = performance.now();
+      let timer: NodeJS.Timeout | undefined;
       try {
         summary.exitCode = await runChild(req.command, env, req.commandStdoutToStderr ?? false, (c) => {
           child = c;
           guardian?.group(c.pid);
+          if (req.timeoutMs !== undefined) timer = setTimeout(() => expire(c, req.timeoutMs as number), req.timeoutMs);
         });
         guardian?.group(0);
       } catch (err) {
         if (!(err instanceof DbtkError)) throw err;
         progress.line(err.message);
         summary.exitCode = err.exitCode;
+      } finally {
+        clearTimeout(timer);
       }
       summary.timings.command = performance.now() - c0;
+      if (summary.timedOut && !interrupted) summary.exitCode = TIMEOUT_EXIT;
       progress.line(`test exit ${summary.exitCode} in ${formatMs(summary.timings.command)}`);
     }
     await teardown();

@@ -14,6 +14,7 @@ import { addTargetOptions, poolSizeFrom, ttlFrom } from "./target-options.js";
 interface RunFlags extends ProvisionFlags {
   /** False with --no-guardian. */
   guardian: boolean;
+  timeout?: string;
 }
 
 /** Runs with SIGINT/SIGTERM handlers installed for exactly as long as the run. */
@@ -37,6 +38,7 @@ export function registerRun(program: Command): void {
       .argument("<command...>", "the command to run (after --), with DATABASE_URL and PG*/MYSQL_* in its environment"),
   )
     .option("--ttl <duration>", "lease: renewed while the run lives; `dbtk reap` removes the database after it if the run and its guardian die", "30m")
+    .option("--timeout <duration>", "stop the command after this long (SIGTERM, then SIGKILL), tear down, exit 124 as timeout(1)")
     .option("--no-guardian", "start no watcher process: a killed run's database then waits for `dbtk reap`");
   addPoolOptions(cmd, "recorded owner (default: the CI job, else user@host; DBTK_OWNER)")
     .option("--json", "print a JSON summary on stdout")
@@ -51,8 +53,9 @@ export function registerRun(program: Command): void {
         ttlMs: ttlFrom(flags.ttl, "30m", parseDuration),
         poolSize: poolSizeFrom(flags.pool),
         templatePolicy: cliTemplatePolicy(),
+        timeoutMs: flags.timeout === undefined ? undefined : parseDuration(flags.timeout, "--timeout"),
       }),
-      async (target, { source, ttlMs, poolSize, templatePolicy }, progress, secrets) => {
+      async (target, { source, ttlMs, poolSize, templatePolicy, timeoutMs }, progress, secrets) => {
         const summary = await runInterruptible({
           target,
           source,
@@ -66,6 +69,7 @@ export function registerRun(program: Command): void {
           showSecrets: flags.showSecrets === true,
           commandStdoutToStderr: flags.json === true,
           owner: owner(flags.owner),
+          ...(timeoutMs !== undefined ? { timeoutMs } : {}),
           ...(flags.guardian === false ? {} : { guardian: guardianOptions() }),
         });
         if (flags.json) {
