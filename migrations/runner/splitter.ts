@@ -176,7 +176,9 @@ export function splitSql(sql: string, dialect: Dialect): Statement[] {
     // Words: collected for classification, and BEGIN/CASE/END counted inside block bodies.
     if (WORD_START.test(c)) {
       let j = i + 1;
-      while (j < n && WORD_CHAR.test(sql[j]!)) j++;
+      // A word ends at a DELIMITER-set delimiter too: `END$$` is END then $$, as the mysql client and Flyway read it.
+      const custom = delimiter !== ";";
+      while (j < n && WORD_CHAR.test(sql[j]!) && !(custom && sql.startsWith(delimiter, j))) j++;
       const word = sql.slice(i, j).toUpperCase();
       if (words.length < MAX_WORDS) words.push(word);
       if (hasBlockBody(words, dialect)) {
