@@ -29,6 +29,9 @@ async function connect(t: DbTarget): Promise<mysql.Connection> {
   const conn = await mysql.createConnection({
     ...driverOptions(t),
     connectTimeout: 30_000,
+    // Routines, views and triggers keep the session's collation_connection: use the one MariaDB Connector/J
+    // (Flyway) sessions have, so objects made by either tool are identical (mysql2 defaults to unicode_ci).
+    charset: "UTF8MB4_GENERAL_CI",
     // Keep server values as they are (dates of the history table are read, never written back).
     dateStrings: false,
     supportBigNumbers: true,

@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import mysql from "mysql2/promise";
 import pg from "pg";
 import { startLocalMariadb, startLocalPostgres, cacheDir, dirsFromEnv, type ServerHandle } from "../../../core/servers/index.ts";
-import { jdbcUrl, type DbTarget } from "../../../core/connection.ts";
+import { databaseUrl, jdbcUrl, type DbTarget } from "../../../core/connection.ts";
 
 const run = promisify(execFile);
 export const repoRoot = path.resolve(import.meta.dirname, "../../..");
@@ -159,4 +159,18 @@ export async function flywayInfo(t: DbTarget, dir: string, placeholders: Record<
   if (r.code !== 0) throw new Error(`flyway info failed: ${r.stderr}`);
   const line = r.stdout.split("\n").find((l) => l.startsWith("{"));
   return JSON.parse(line ?? "{}") as FlywayInfo;
+}
+
+// --- dbtk's own command line (from dist/: run `npm run build` first) ---------------------------------
+
+/** Runs `dbtk <args>` with DATABASE_URL for `t` in the environment. */
+export async function dbtkCli(t: DbTarget, args: string[]): Promise<FlywayRun> {
+  const env = { ...(process.env as Record<string, string>), DATABASE_URL: databaseUrl(t) };
+  try {
+    const r = await run(process.execPath, [path.join(repoRoot, "bin/dbtk.mjs"), ...args], { cwd: repoRoot, env, maxBuffer: 1 << 24 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === "number" ? e.code : -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
 }
