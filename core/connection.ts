@@ -41,20 +41,66 @@ export function sqlalchemyUrl(t: DbTarget): string {
   return `${scheme}://${enc(t.user)}:${enc(t.password)}@${urlHost(t.host)}:${t.port}/${enc(t.database)}`;
 }
 
-/** DATABASE_URL plus the engine's usual client variables (PGHOST… or MYSQL_…). */
+/** What `connectionValue` can give: each part of the connection, or one of its URLs. */
+export const CONNECTION_FIELDS = ["url", "jdbc", "host", "port", "user", "password", "database"] as const;
+export type ConnectionField = (typeof CONNECTION_FIELDS)[number];
+
+export function connectionValue(t: DbTarget, field: ConnectionField): string {
+  switch (field) {
+    case "url":
+      return databaseUrl(t);
+    case "jdbc":
+      return jdbcUrl(t);
+    case "port":
+      return String(t.port);
+    default:
+      return t[field];
+  }
+}
+
+/**
+ * DATABASE_URL, the JDBC trio (Heroku's names, read by Spring, Flyway and Liquibase setups) and the engine's
+ * usual variables: PGHOST… for PostgreSQL; for MySQL both the client's own (MYSQL_TCP_PORT, MYSQL_PWD) and the
+ * names the Docker images and most frameworks use (MYSQL_PORT, MYSQL_PASSWORD).
+ */
 export function connectionEnv(t: DbTarget): Record<string, string> {
-  const common = { DATABASE_URL: databaseUrl(t) };
+  const common = {
+    DATABASE_URL: databaseUrl(t),
+    JDBC_DATABASE_URL: jdbcUrl(t),
+    JDBC_DATABASE_USERNAME: t.user,
+    JDBC_DATABASE_PASSWORD: t.password,
+  };
   if (t.engine === "postgres") {
     return { ...common, PGHOST: t.host, PGPORT: String(t.port), PGUSER: t.user, PGPASSWORD: t.password, PGDATABASE: t.database };
   }
   return {
     ...common,
     MYSQL_HOST: t.host,
+    MYSQL_PORT: String(t.port),
     MYSQL_TCP_PORT: String(t.port),
     MYSQL_USER: t.user,
+    MYSQL_PASSWORD: t.password,
     MYSQL_PWD: t.password,
     MYSQL_DATABASE: t.database,
   };
+}
+
+/**
+ * Parses `NAME=field` mappings (e.g. `SPRING_DATASOURCE_URL=jdbc`); `what` names the option in errors.
+ * Returns the mapping in the order given.
+ */
+export function parseEnvMappings(specs: readonly string[], what: string): Record<string, ConnectionField> {
+  const out: Record<string, ConnectionField> = {};
+  for (const spec of specs) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(spec);
+    if (!m) throw new Error(`${what} "${spec}": expected NAME=FIELD, e.g. SPRING_DATASOURCE_URL=jdbc`);
+    const field = m[2] as ConnectionField;
+    if (!CONNECTION_FIELDS.includes(field)) {
+      throw new Error(`${what} ${m[1]}=${m[2]}: unknown field "${m[2]}"; use one of ${CONNECTION_FIELDS.join(", ")}`);
+    }
+    out[m[1] as string] = field;
+  }
+  return out;
 }
 
 /** The URL with its password replaced, for messages and logs. */

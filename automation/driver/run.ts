@@ -4,7 +4,7 @@
 // command's exit code is the run's exit code; an interruption makes it 128 + the signal number (130, 143).
 // With `guardian`, a detached watcher cleans up (command's group, databases, logins) if this process dies.
 import { spawn, type ChildProcess } from "node:child_process";
-import { connectionEnv, databaseUrl, redactedUrl } from "../../core/connection.js";
+import { connectionEnv, connectionValue, databaseUrl, redactedUrl, type ConnectionField } from "../../core/connection.js";
 import { DbtkError, Interrupted } from "../../core/errors.js";
 import { Guardian, type GuardianOptions } from "../guardian/client.js";
 import type { Target } from "../targets/types.js";
@@ -50,6 +50,8 @@ export interface RunRequest {
    * the database is torn down and the exit code is 124 (as timeout(1)).
    */
   timeoutMs?: number;
+  /** More variables for the command: name → part of the connection (e.g. SPRING_DATASOURCE_URL → jdbc). */
+  envMap?: Readonly<Record<string, ConnectionField>>;
 }
 
 /** The exit code of a command stopped by its time limit (as timeout(1)). */
@@ -229,7 +231,11 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
     summary.timings.migrate = prov.migrateMs;
 
     if (!interrupted) {
-      const env = { ...req.env, ...connectionEnv(db.connection) };
+      const exported = { ...connectionEnv(db.connection) };
+      for (const [name, field] of Object.entries(req.envMap ?? {})) exported[name] = connectionValue(db.connection, field);
+      const env = { ...req.env, ...exported };
+      // Names only: the values hold the password.
+      progress.line(`env ${Object.keys(exported).join(" ")}`);
       const c0 = performance.now();
       let timer: NodeJS.Timeout | undefined;
       try {

@@ -3,6 +3,7 @@
 // database is torn down, exit 130/143); a second one exits at once and leaves the clean-up to the guardian
 // (a detached watcher that also acts when dbtk is SIGKILLed), or to `dbtk reap` with --no-guardian.
 import type { Command } from "commander";
+import { parseEnvMappings } from "../../core/connection.js";
 import { resolveSource } from "../../automation/driver/migrations.js";
 import { runWithDatabase, type RunRequest, type RunSummary } from "../../automation/driver/run.js";
 import { parseDuration } from "../../automation/targets/meta.js";
@@ -15,6 +16,7 @@ interface RunFlags extends ProvisionFlags {
   /** False with --no-guardian. */
   guardian: boolean;
   timeout?: string;
+  env: string[];
 }
 
 /** Runs with SIGINT/SIGTERM handlers installed for exactly as long as the run. */
@@ -39,6 +41,7 @@ export function registerRun(program: Command): void {
   )
     .option("--ttl <duration>", "lease: renewed while the run lives; `dbtk reap` removes the database after it if the run and its guardian die", "30m")
     .option("--timeout <duration>", "stop the command after this long (SIGTERM, then SIGKILL), tear down, exit 124 as timeout(1)")
+    .option("--env <NAME=FIELD>", "also export the connection under NAME; FIELD: url, jdbc, host, port, user, password, database (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
     .option("--no-guardian", "start no watcher process: a killed run's database then waits for `dbtk reap`");
   addPoolOptions(cmd, "recorded owner (default: the CI job, else user@host; DBTK_OWNER)")
     .option("--json", "print a JSON summary on stdout")
@@ -54,8 +57,9 @@ export function registerRun(program: Command): void {
         poolSize: poolSizeFrom(flags.pool),
         templatePolicy: cliTemplatePolicy(),
         timeoutMs: flags.timeout === undefined ? undefined : parseDuration(flags.timeout, "--timeout"),
+        envMap: parseEnvMappings(flags.env, "--env"),
       }),
-      async (target, { source, ttlMs, poolSize, templatePolicy, timeoutMs }, progress, secrets) => {
+      async (target, { source, ttlMs, poolSize, templatePolicy, timeoutMs, envMap }, progress, secrets) => {
         const summary = await runInterruptible({
           target,
           source,
@@ -70,6 +74,7 @@ export function registerRun(program: Command): void {
           commandStdoutToStderr: flags.json === true,
           owner: owner(flags.owner),
           ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+          envMap,
           ...(flags.guardian === false ? {} : { guardian: guardianOptions() }),
         });
         if (flags.json) {

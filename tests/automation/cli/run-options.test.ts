@@ -1,5 +1,5 @@
 // `dbtk run` options from issue #11: --timeout, the ecosystems' variables (--env), privileges on request.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -52,5 +52,54 @@ describe("--timeout", () => {
     const bad = await dbtk(["run", "--timeout", "soon", "--migrations", sample, ...nodeCmd("")], sb.env);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/--timeout: "soon" is not a duration/);
+  });
+});
+
+function mysqlMigrations(): string {
+  const dir = sb.dir("mysql-migrations");
+  writeFileSync(path.join(dir, "V1__people.sql"), "CREATE TABLE people (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(100));\n");
+  return dir;
+}
+
+describe("the ecosystems' variables", () => {
+  it("MariaDB: a mysql2 client connects with MYSQL_* alone; JDBC_*, DATABASE_URL and --env names are set; names printed, no password", async () => {
+    const out = path.join(sb.dir("mysql-env"), "env.json");
+    const code = `
+      const mysql = require(${JSON.stringify(path.join(REPO, "node_modules/mysql2/promise"))});
+      const e = process.env;
+      mysql.createConnection({ host: e.MYSQL_HOST, port: Number(e.MYSQL_PORT), user: e.MYSQL_USER, password: e.MYSQL_PASSWORD, database: e.MYSQL_DATABASE })
+        .then(async (c) => {
+          const [rows] = await c.query("SELECT DATABASE() AS d");
+          await c.end();
+          const keys = ["DATABASE_URL", "JDBC_DATABASE_URL", "JDBC_DATABASE_USERNAME", "JDBC_DATABASE_PASSWORD", "MYSQL_PASSWORD", "MYSQL_DATABASE", "SPRING_DATASOURCE_URL", "APP_DB_PORT"];
+          require("fs").writeFileSync(${JSON.stringify(out)}, JSON.stringify({ db: rows[0].d, ...Object.fromEntries(keys.map((k) => [k, e[k]])) }));
+          console.log("connected as", e.MYSQL_USER);
+        })
+        .then(() => process.exit(0), (err) => { console.error(err.message); process.exit(5); });`;
+    const r = await dbtk(
+      ["run", "--engine", "mysql", "--env", "SPRING_DATASOURCE_URL=jdbc", "--env", "APP_DB_PORT=port", "--migrations", mysqlMigrations(), ...nodeCmd(code)],
+      sb.env,
+    );
+    expect(r.stderr).toMatch(
+      /^dbtk: env DATABASE_URL JDBC_DATABASE_URL JDBC_DATABASE_USERNAME JDBC_DATABASE_PASSWORD MYSQL_HOST MYSQL_PORT MYSQL_TCP_PORT MYSQL_USER MYSQL_PASSWORD MYSQL_PWD MYSQL_DATABASE SPRING_DATASOURCE_URL APP_DB_PORT$/m,
+    );
+    expect(r.code).toBe(0);
+    const e = JSON.parse(readFileSync(out, "utf8")) as Record<string, string>;
+    expect(e.db).toBe(e.MYSQL_DATABASE);
+    expect(e.JDBC_DATABASE_URL).toMatch(new RegExp(`^jdbc:mariadb://127\\.0\\.0\\.1:\\d+/${e.MYSQL_DATABASE}$`));
+    expect(e.SPRING_DATASOURCE_URL).toBe(e.JDBC_DATABASE_URL);
+    expect(e.DATABASE_URL).toBe(`mysql://${e.JDBC_DATABASE_USERNAME}:${encodeURIComponent(e.MYSQL_PASSWORD ?? "")}@127.0.0.1:${e.APP_DB_PORT}/${e.MYSQL_DATABASE}`);
+    expect(e.JDBC_DATABASE_PASSWORD).toBe(e.MYSQL_PASSWORD);
+    expect((e.MYSQL_PASSWORD ?? "").length).toBeGreaterThan(8);
+    expect(r.stdout).toContain("connected as");
+    expect(r.stdout + r.stderr).not.toContain(e.MYSQL_PASSWORD);
+  });
+
+  it("--env refuses a bad name or field, naming the fields", async () => {
+    const r = await dbtk(["run", "--env", "X=secret", "--migrations", sample, ...nodeCmd("")], sb.env);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('--env X=secret: unknown field "secret"; use one of url, jdbc, host, port, user, password, database');
+    const r2 = await dbtk(["run", "--env", "no-equals", "--migrations", sample, ...nodeCmd("")], sb.env);
+    expect(r2.stderr).toContain('--env "no-equals": expected NAME=FIELD');
   });
 });

@@ -72,6 +72,7 @@ describe("run", () => {
     expect(lines).toEqual([
       expect.stringMatching(/^dbtk: migrate \d+ ms \(3 migrations, template [0-9a-f]{8} reused\)$/),
       expect.stringMatching(new RegExp(`^dbtk: provision \\d+ ms \\(${env.PGDATABASE} on local, (pre-made clone|clone) in \\d+ ms\\)$`)),
+      "dbtk: env DATABASE_URL JDBC_DATABASE_URL JDBC_DATABASE_USERNAME JDBC_DATABASE_PASSWORD PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE",
       expect.stringMatching(/^dbtk: test exit 7 in \d+(\.\d)? m?s$/),
       expect.stringMatching(/^dbtk: teardown \d+ ms$/),
     ]);
