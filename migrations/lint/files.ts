@@ -8,6 +8,8 @@ export interface SourceFile {
   path: string;
   /** The file's text with skipped parts blanked to empty lines, so line numbers stay true. */
   text: string;
+  /** Whether the runner wraps the file in a transaction (undefined: not known). */
+  transactional?: boolean;
 }
 
 const isUndo = (file: string) => /^U\d[^_]*__/.test(path.basename(file));

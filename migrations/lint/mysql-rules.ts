@@ -1,6 +1,6 @@
 // Safety rules for MySQL/MariaDB migrations: statements that lock a busy table for long, copy it, or
-// break the application still running against it. Tables created earlier in the same file are new
-// and empty, so changes to them are not flagged.
+// break the application still running against it. Changes to tables the same change creates are
+// exempted afterwards, for both engines (context.ts), so --explain can show them.
 import type { SourceFile } from "./files.js";
 import { position, splitClauses, splitStatements } from "./mysql-split.js";
 import type { LintFinding, RuleInfo } from "./types.js";
@@ -28,7 +28,6 @@ const NOT_COLUMN = /^(?:INDEX|KEY|UNIQUE|PRIMARY|FOREIGN|CONSTRAINT|FULLTEXT|SPA
 export function lintMysql(files: readonly SourceFile[]): LintFinding[] {
   const findings: LintFinding[] = [];
   for (const file of files) {
-    const created = new Set<string>();
     const report = (ruleId: string, offset: number, detail?: string) => {
       const rule = MYSQL_RULES[ruleId]!;
       const { line, column } = position(file.text, offset);
@@ -41,20 +40,17 @@ export function lintMysql(files: readonly SourceFile[]): LintFinding[] {
     for (const st of splitStatements(file.text)) {
       const t = st.text;
       let m: RegExpExecArray | null;
-      if ((m = new RegExp(`^CREATE\\s+(?:OR\\s+REPLACE\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(${ID})`, "i").exec(t))) {
-        created.add(bare(m[1]!));
-      } else if (/^DROP\s+(?:TABLE|TABLES)\b/i.test(t)) {
+      if (/^DROP\s+(?:TABLE|TABLES)\b/i.test(t)) {
         report("mysql-drop-table", st.offset);
       } else if (/^DROP\s+(?:DATABASE|SCHEMA)\b/i.test(t)) {
         report("mysql-drop-database", st.offset);
-      } else if ((m = new RegExp(`^TRUNCATE\\s+(?:TABLE\\s+)?(${ID})`, "i").exec(t))) {
-        if (!created.has(bare(m[1]!))) report("mysql-truncate-table", st.offset);
+      } else if (/^TRUNCATE\b/i.test(t)) {
+        report("mysql-truncate-table", st.offset);
       } else if (/^RENAME\s+TABLES?\b/i.test(t)) {
         report("mysql-rename-table", st.offset);
-      } else if ((m = new RegExp(`^CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:ONLINE\\s+|OFFLINE\\s+)?(?:UNIQUE\\s+|FULLTEXT\\s+|SPATIAL\\s+)?INDEX\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?${ID}\\s+(?:USING\\s+\\w+\\s+)?ON\\s+(${ID})`, "i").exec(t))) {
-        if (!created.has(bare(m[1]!)) && !online(t)) report("mysql-index-not-online", st.offset);
+      } else if (new RegExp(`^CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:ONLINE\\s+|OFFLINE\\s+)?(?:UNIQUE\\s+|FULLTEXT\\s+|SPATIAL\\s+)?INDEX\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?${ID}\\s+(?:USING\\s+\\w+\\s+)?ON\\s+(${ID})`, "i").test(t)) {
+        if (!online(t)) report("mysql-index-not-online", st.offset);
       } else if ((m = new RegExp(`^ALTER\\s+(?:ONLINE\\s+)?(?:IGNORE\\s+)?TABLE\\s+(?:IF\\s+EXISTS\\s+)?(${ID})\\s*`, "i").exec(t))) {
-        if (created.has(bare(m[1]!))) continue;
         for (const c of splitClauses(t.slice(m[0].length), st.offset + m[0].length)) alterClause(c.text, c.offset, t, report);
       }
     }

@@ -56,7 +56,10 @@ export function squawkBin(): string {
 }
 
 export interface SquawkOptions {
-  /** Each file runs inside a transaction (Flyway, dbmate and Alembic on PostgreSQL do). Default true. */
+  /**
+   * false: no file runs inside a transaction. Otherwise each file is linted the way the runner runs it
+   * (SourceFile.transactional, from the runner's execution model; in a transaction when unknown).
+   */
   assumeInTransaction?: boolean;
   /** Squawk rules to leave out. */
   exclude?: readonly string[];
@@ -69,7 +72,7 @@ export async function lintWithSquawk(files: readonly SourceFile[], opts: SquawkO
   const findings: LintFinding[] = [];
   for (const f of files) {
     const args = ["--reporter", "json", "--stdin-filepath", f.path];
-    if (opts.assumeInTransaction !== false) args.push("--assume-in-transaction");
+    if (opts.assumeInTransaction !== false && f.transactional !== false) args.push("--assume-in-transaction");
     if (opts.exclude?.length) args.push(`--exclude=${opts.exclude.join(",")}`);
     if (opts.pgVersion) args.push(`--pg-version=${opts.pgVersion}`);
     const res = await execa(bin, args, { input: f.text, reject: false });

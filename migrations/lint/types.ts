@@ -15,12 +15,21 @@ export interface LintFinding {
   /** What to do instead. */
   safeAlternative: string;
   source: "squawk" | "dbtk";
+  /** Hash of the normalized statement (baseline matching). */
+  fingerprint?: string;
+}
+
+/** A finding left out, and why (shown with --explain). */
+export interface SkippedFinding extends LintFinding {
+  reason: string;
 }
 
 export interface LintReport {
   engine: "postgres" | "mysql";
   files: string[];
   findings: LintFinding[];
+  /** Findings exempted (new table), ignored inline or accepted by a baseline. */
+  skipped: SkippedFinding[];
 }
 
 export interface RuleInfo {

@@ -4,7 +4,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { dbtk } from "../adapters/support.ts";
+import { dbtk as run } from "../adapters/support.ts";
+
+// GITHUB_ACTIONS=true (in CI) would switch the default format to annotations.
+const dbtk = (args: string[]) => run(args, { GITHUB_ACTIONS: "" });
 
 const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), "fixtures");
 const out = mkdtempSync(path.join(tmpdir(), "dbtk-lint-cli-"));
