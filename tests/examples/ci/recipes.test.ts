@@ -159,6 +159,12 @@ describe.each(recipes)("$file", (recipe) => {
     expect(missing, `${recipe.file} does not call`).toEqual([]);
   });
 
+  it("lints only the change: --since the merge base with the target branch", () => {
+    const lints = calls().filter((c) => c[0] === "lint");
+    expect(lints.length).toBeGreaterThan(0);
+    for (const a of lints) expect(a[a.indexOf("--since") + 1], a.join(" ")).toMatch(/^\$\(git merge-base .+ HEAD\)$/);
+  });
+
   it("every dbtk call is a real command with real flags", () => {
     const problems = calls().flatMap((args) => checkCall(program, args).map((p) => `"dbtk ${args.join(" ")}": ${p}`));
     expect(problems, `${recipe.file}: calls the CLI does not accept`).toEqual([]);
