@@ -1,5 +1,7 @@
 // The safety lint on fixture migrations: squawk (real binary) for PostgreSQL, dbtk's rules for MySQL.
 // Findings are checked to the line; SARIF output is validated against the 2.1.0 structure.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -62,6 +64,30 @@ describe("MySQL/MariaDB rules", () => {
     ]);
     expect(r.findings[0]).toMatchObject({ column: 3, message: expect.stringContaining("column status"), source: "dbtk" });
     expect(r.findings[0]!.safeAlternative).toBe(MYSQL_RULES["mysql-add-not-null-column-without-default"]!.safeAlternative);
+  });
+
+  it("exempts changes to a table created earlier in the same change, across files", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "dbtk-lint-mysql-change-"));
+    try {
+      writeFileSync(path.join(dir, "V1__old.sql"), "CREATE TABLE orders (id INT PRIMARY KEY);\n");
+      writeFileSync(path.join(dir, "V2__table.sql"), "CREATE TABLE `coupons` (id INT PRIMARY KEY, code VARCHAR(20));\n");
+      writeFileSync(
+        path.join(dir, "V3__changes.sql"),
+        "CREATE INDEX coupons_code ON coupons (code);\nALTER TABLE coupons ADD COLUMN pct INT NOT NULL, MODIFY code VARCHAR(40);\nCREATE INDEX orders_x ON orders (id);\n",
+      );
+      const only = new Set(["V2__table.sql", "V3__changes.sql"].map((f) => path.join(dir, f)));
+      const r = await lintMigrations({ paths: [dir], engine: "mysql", only });
+      expect(r.findings.map(at)).toEqual(["V3__changes.sql:3 warning mysql-index-not-online"]);
+      expect(r.skipped.map((f) => `${at(f)}: ${f.reason.split(" (")[0]}`)).toEqual([
+        "V3__changes.sql:1 warning mysql-index-not-online: table coupons is created in this change",
+        "V3__changes.sql:2 error mysql-add-not-null-column-without-default: table coupons is created in this change",
+        "V3__changes.sql:2 error mysql-change-column-type: table coupons is created in this change",
+      ]);
+      // Linted in full, each file is its own change: V3's statements on coupons are reported.
+      expect((await lintMigrations({ paths: [dir], engine: "mysql" })).findings).toHaveLength(4);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("splits on DELIMITER and ignores keywords in strings and comments", () => {
