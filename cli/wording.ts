@@ -30,6 +30,8 @@ export const OPTION_WORDS: Readonly<Record<string, string>> = {
   "options.dir": "--migrations",
   "options.tool": "--tool",
   "options.project": "--project",
+  "options.createdb": "--createdb",
+  "options.superuser": "--superuser",
   "options.ttl": "--ttl",
   "options.outOfOrder": "--out-of-order",
   "options.placeholders": "--placeholder",

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { connectionEnv, connectionValue, databaseUrl, redactedUrl, type ConnectionField } from "../../core/connection.js";
 import { DbtkError, Interrupted } from "../../core/errors.js";
 import { Guardian, type GuardianOptions } from "../guardian/client.js";
-import type { Target } from "../targets/types.js";
+import type { Privileges, Target } from "../targets/types.js";
 import { holdLease, type Lease } from "./lease.js";
 import type { MigrationSource } from "./migrations.js";
 import { formatMs, type Progress } from "./progress.js";
@@ -52,6 +52,22 @@ export interface RunRequest {
   timeoutMs?: number;
   /** More variables for the command: name → part of the connection (e.g. SPRING_DATASOURCE_URL → jdbc). */
   envMap?: Readonly<Record<string, ConnectionField>>;
+  /** Extra rights for the run's login (checked against the target before anything is made). */
+  privileges?: Privileges;
+}
+
+/** Refuses rights the target cannot give, before anything is provisioned. */
+function checkPrivileges(target: Target, p: Privileges | undefined): void {
+  if (p?.superuser && !target.grants?.superuser) {
+    throw new DbtkError(
+      `options.superuser: target ${target.name} gives no superuser logins (other runs share the server); ` +
+        "ask for options.createdb instead, or use a local target",
+      2,
+    );
+  }
+  if (p?.createdb && !target.grants?.createdb) {
+    throw new DbtkError(`options.createdb: target ${target.name} cannot let a login create databases; use a local or server target`, 2);
+  }
 }
 
 /** The exit code of a command stopped by its time limit (as timeout(1)). */
@@ -125,6 +141,7 @@ function runChild(
 export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
   const { target, progress } = req;
   const summary: RunSummary = { target: target.name, engine: target.engine, exitCode: 1, timings: {}, tornDown: false };
+  checkPrivileges(target, req.privileges);
   let interrupted: Interrupted | undefined;
   let child: ChildProcess | undefined;
   let createdId: string | undefined;
@@ -210,6 +227,10 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
     }
     const { db } = prov;
     lease = holdLease(target, db, req.ttlMs);
+    if (req.privileges?.createdb || req.privileges?.superuser) {
+      await target.grant?.(db.id, req.privileges);
+      progress.line(`login ${db.connection.user} may ${req.privileges.superuser ? "do anything (superuser)" : "create and drop its own databases"}`);
+    }
     progress.secrets.addConnection(db.connection);
     Object.assign(summary, {
       id: db.id,

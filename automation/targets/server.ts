@@ -30,6 +30,9 @@ export function directTarget(name: string, server: SqlServer, admin?: DbTarget):
       return { ...meta, ...(template ? { template } : {}), connection };
     },
     destroy: (id) => server.drop(id),
+    // A superuser on a shared server could read every other run's data: only local servers hand one out.
+    grants: { createdb: true, superuser: name.startsWith("local") },
+    grant: (id, privileges) => server.grant(id, privileges),
     async list(opts) {
       const out: ListedDatabase[] = [];
       for (const f of await server.list(opts)) {

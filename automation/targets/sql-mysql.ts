@@ -7,7 +7,7 @@ import type { DbTarget } from "../../core/connection.js";
 import { CLAIM_MARGIN_MS, claimable, decodeMeta, encodeMeta, ID_RE, newPassword, TEMPLATE_RE, templateName } from "./meta.js";
 import { cloneSql, readSchema, type SchemaScript } from "./sql-mysql-clone.js";
 import type { Found, SqlServer, TemplateInfo } from "./sql.js";
-import type { EphemeralMeta } from "./types.js";
+import type { EphemeralMeta, Privileges } from "./types.js";
 
 export const BOOKKEEPING = "dbtk_bookkeeping";
 const META = `\`${BOOKKEEPING}\`.\`dbtk_meta\``;
@@ -170,6 +170,12 @@ export class MysqlServer implements SqlServer {
     }
   }
 
+  async grant(id: string, privileges: Privileges): Promise<void> {
+    // MySQL has no "its own databases": schemas named `<id>_…` are the login's, dropped with it.
+    if (privileges.createdb) await this.q(`GRANT ALL PRIVILEGES ON ${q(grantDb(id).slice(1, -1) + "\\_%")}.* TO ${q(id)}@'%'`);
+    if (privileges.superuser) await this.q(`GRANT ALL PRIVILEGES ON *.* TO ${q(id)}@'%' WITH GRANT OPTION`);
+  }
+
   async setMeta(meta: EphemeralMeta): Promise<void> {
     await this.q(`UPDATE ${META} SET state = ?, template_key = ?, meta = ? WHERE id = ?`, [
       meta.state ?? "ready",
@@ -185,6 +191,8 @@ export class MysqlServer implements SqlServer {
     await this.endSessions(id);
     await this.onDropping?.(id);
     await this.q(`DROP DATABASE IF EXISTS ${q(id)}`);
+    const own = await this.q<{ n: string }>("SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?", [`${id.replace(/_/g, "\\_")}\\_%`]);
+    for (const { n } of own) await this.q(`DROP DATABASE IF EXISTS ${q(n)}`);
     await this.q(`DELETE FROM ${META} WHERE id = ?`, [id]);
   }
 

@@ -6,7 +6,7 @@ import type { DbTarget } from "../../core/connection.js";
 import { claimable, decodeMeta, encodeMeta, ID_RE, newPassword, TEMPLATE_RE, templateName } from "./meta.js";
 import type { Found, SqlServer, TemplateInfo } from "./sql.js";
 import { lockKey, pgConnectError, scramVerifier } from "./sql-postgres-auth.js";
-import type { EphemeralMeta } from "./types.js";
+import type { EphemeralMeta, Privileges } from "./types.js";
 
 const ident = pg.escapeIdentifier;
 const lit = pg.escapeLiteral;
@@ -160,6 +160,11 @@ export class PostgresServer implements SqlServer {
     return { ...this.admin, user: meta.id, password, database: meta.id };
   }
 
+  async grant(id: string, privileges: Privileges): Promise<void> {
+    const rights = [privileges.createdb ? "CREATEDB" : "", privileges.superuser ? "SUPERUSER" : ""].filter(Boolean);
+    if (rights.length) await this.q(`ALTER ROLE ${ident(id)} WITH ${rights.join(" ")}`);
+  }
+
   async setMeta(meta: EphemeralMeta): Promise<void> {
     const text = lit(encodeMeta(meta));
     const [row] = await this.q<{ db: boolean }>("select exists(select 1 from pg_database where datname = $1) as db", [meta.id]);
@@ -169,6 +174,9 @@ export class PostgresServer implements SqlServer {
   async drop(id: string): Promise<void> {
     if (!ID_RE.test(id)) throw new Error(`"${id}" is not an ephemeral database id (dbtk_<time>_<random>)`);
     await this.dropDatabase(id);
+    // Databases the login made itself (a CREATEDB grant) would keep DROP ROLE from succeeding.
+    const own = await this.q<{ n: string }>("select d.datname as n from pg_database d join pg_roles r on r.oid = d.datdba where r.rolname = $1", [id]);
+    for (const { n } of own) await this.dropDatabase(n);
     await this.hooks.onDropping?.(id);
     await this.q(`DROP ROLE IF EXISTS ${ident(id)}`);
   }

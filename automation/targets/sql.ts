@@ -1,7 +1,7 @@
 // What the direct target needs from a database server, implemented with plain SQL for PostgreSQL
 // (sql-postgres.ts) and MySQL/MariaDB (sql-mysql.ts).
 import type { DbTarget } from "../../core/connection.js";
-import type { EphemeralMeta } from "./types.js";
+import type { EphemeralMeta, Privileges } from "./types.js";
 
 /** A finished or in-progress template as stored on the server. */
 export interface TemplateInfo {
@@ -37,6 +37,8 @@ export interface SqlServer {
    * leaves something `list` finds.
    */
   create(meta: EphemeralMeta, templateKey?: string): Promise<DbTarget>;
+  /** Gives the login of `id` extra rights; what it creates is dropped with it. */
+  grant(id: string, privileges: Privileges): Promise<void>;
   /** Rewrites the stored metadata. */
   setMeta(meta: EphemeralMeta): Promise<void>;
   /** Ends its sessions, drops the database and the login; idempotent. */

@@ -59,8 +59,20 @@ export interface CreateRequest extends EphemeralMeta {
   template?: string;
 }
 
+/** Extra rights for a database's own login, asked for by the caller. */
+export interface Privileges {
+  /** May create and drop databases of its own (PostgreSQL: CREATEDB; MySQL: schemas named `<database>_…`). */
+  createdb?: boolean;
+  /** A superuser login: local targets only. */
+  superuser?: boolean;
+}
+
 export interface Target {
   readonly name: string;
+  /** Which extra rights `grant` can give here. */
+  readonly grants?: { createdb: boolean; superuser: boolean };
+  /** Gives database `id`'s login extra rights (before anything runs with it). */
+  grant?(id: string, privileges: Privileges): Promise<void>;
   readonly engine: DbTarget["engine"];
   /** Creates the database (and, on shared servers, its own least-privilege login). */
   create(req: CreateRequest): Promise<EphemeralDatabase>;

@@ -17,6 +17,8 @@ interface RunFlags extends ProvisionFlags {
   guardian: boolean;
   timeout?: string;
   env: string[];
+  createdb?: boolean;
+  superuser?: boolean;
 }
 
 /** Runs with SIGINT/SIGTERM handlers installed for exactly as long as the run. */
@@ -42,6 +44,8 @@ export function registerRun(program: Command): void {
     .option("--ttl <duration>", "lease: renewed while the run lives; `dbtk reap` removes the database after it if the run and its guardian die", "30m")
     .option("--timeout <duration>", "stop the command after this long (SIGTERM, then SIGKILL), tear down, exit 124 as timeout(1)")
     .option("--env <NAME=FIELD>", "also export the connection under NAME; FIELD: url, jdbc, host, port, user, password, database (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
+    .option("--createdb", "the run's login may create and drop databases of its own (MySQL: named <database>_…)")
+    .option("--superuser", "the run's login is a superuser (local targets only)")
     .option("--no-guardian", "start no watcher process: a killed run's database then waits for `dbtk reap`");
   addPoolOptions(cmd, "recorded owner (default: the CI job, else user@host; DBTK_OWNER)")
     .option("--json", "print a JSON summary on stdout")
@@ -75,6 +79,7 @@ export function registerRun(program: Command): void {
           owner: owner(flags.owner),
           ...(timeoutMs !== undefined ? { timeoutMs } : {}),
           envMap,
+          privileges: { createdb: flags.createdb === true, superuser: flags.superuser === true },
           ...(flags.guardian === false ? {} : { guardian: guardianOptions() }),
         });
         if (flags.json) {

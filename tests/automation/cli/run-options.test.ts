@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dbtk, inUse, pgAdmin, pgLeftovers, REPO, running, sandbox } from "../helpers.ts";
+import { dbtk, inUse, mysqlAdmin, mysqlLeftovers, pgAdmin, pgAdminUrl, pgLeftovers, REPO, running, sandbox } from "../helpers.ts";
 
 const sb = sandbox("run-options");
 const sample = path.join(REPO, "examples/sample-app/migrations");
@@ -101,5 +101,70 @@ describe("the ecosystems' variables", () => {
     expect(r.stderr).toContain('--env X=secret: unknown field "secret"; use one of url, jdbc, host, port, user, password, database');
     const r2 = await dbtk(["run", "--env", "no-equals", "--migrations", sample, ...nodeCmd("")], sb.env);
     expect(r2.stderr).toContain('--env "no-equals": expected NAME=FIELD');
+  });
+});
+
+describe("privileges on request", () => {
+  const pgCreateDrop = `
+    const pg = require(${JSON.stringify(path.join(REPO, "node_modules/pg"))});
+    const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    const name = process.env.PGDATABASE + "_extra";
+    c.connect().then(() => c.query("CREATE DATABASE " + name)).then(() => c.query("DROP DATABASE " + name))
+      .then(() => c.query("CREATE DATABASE " + name + "_kept")).then(() => c.end())
+      .then(() => process.exit(0), (e) => { console.error("db error:", e.message); process.exit(6); });`;
+
+  it("PostgreSQL --createdb: the login creates and drops its own databases; what it leaves goes with it", async () => {
+    const without = await dbtk(["run", "--migrations", sample, ...nodeCmd(pgCreateDrop)], sb.env);
+    expect(without.code).toBe(6);
+    expect(without.stderr).toMatch(/db error: permission denied to create database/);
+    const r = await dbtk(["run", "--createdb", "--migrations", sample, ...nodeCmd(pgCreateDrop)], sb.env);
+    expect(r.stderr).toMatch(/dbtk: login dbtk_\w+ may create and drop its own databases/);
+    expect(r.code).toBe(0);
+    const { rows } = await admin.query("select datname from pg_database where datname like '%_kept'");
+    expect(rows).toEqual([]);
+    await nothingInUse();
+  });
+
+  it("MariaDB --createdb: schemas named <database>_… are the login's", async () => {
+    const code = `
+      const mysql = require(${JSON.stringify(path.join(REPO, "node_modules/mysql2/promise"))});
+      const e = process.env;
+      const name = e.MYSQL_DATABASE + "_extra";
+      mysql.createConnection({ host: e.MYSQL_HOST, port: Number(e.MYSQL_PORT), user: e.MYSQL_USER, password: e.MYSQL_PASSWORD })
+        .then(async (c) => {
+          await c.query("CREATE DATABASE " + name);
+          await c.query("CREATE TABLE " + name + ".t (x int)");
+          await c.query("DROP DATABASE " + name);
+          await c.query("CREATE DATABASE " + name + "_kept");
+          await c.end();
+        })
+        .then(() => process.exit(0), (err) => { console.error("db error:", err.message); process.exit(6); });`;
+    const without = await dbtk(["run", "--engine", "mysql", "--migrations", mysqlMigrations(), ...nodeCmd(code)], sb.env);
+    expect(without.code).toBe(6);
+    expect(without.stderr).toMatch(/db error: Access denied/);
+    const r = await dbtk(["run", "--engine", "mysql", "--createdb", "--migrations", mysqlMigrations(), ...nodeCmd(code)], sb.env);
+    expect(r.stderr).toMatch(/dbtk: login dbtk_\w+ may create and drop its own databases/);
+    expect(r.code).toBe(0);
+    const my = await mysqlAdmin(sb);
+    try {
+      const [rows] = await my.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE '%\\_kept'");
+      expect(rows).toEqual([]);
+      expect(inUse(await mysqlLeftovers(my))).toEqual({ databases: [], logins: [] });
+    } finally {
+      await my.end();
+    }
+  });
+
+  it("--superuser on a local target; refused on the server target with the fix", async () => {
+    const r = await dbtk(["run", "--superuser", "--migrations", sample, ...nodeCmd(`
+      const pg = require(${JSON.stringify(path.join(REPO, "node_modules/pg"))});
+      const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+      c.connect().then(() => c.query("select rolsuper from pg_roles where rolname = current_user")).then((q) => c.end().then(() => process.exit(q.rows[0].rolsuper ? 0 : 9)));`)], sb.env);
+    expect(r.stderr).toMatch(/dbtk: login dbtk_\w+ may do anything \(superuser\)/);
+    expect(r.code).toBe(0);
+    const refused = await dbtk(["run", "--target", "server", "--engine", "direct", "--server-url", pgAdminUrl(sb), "--superuser", "--migrations", sample, ...nodeCmd("")], sb.env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("--superuser: target server gives no superuser logins (other runs share the server); ask for --createdb instead");
+    await nothingInUse();
   });
 });
