@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { databaseUrl } from "../../../core/connection.ts";
 import { migrate } from "../../../migrations/index.ts";
 import { lintMigrations, renderFindings } from "../../../migrations/lint/index.ts";
+import { squawkBin } from "../../../migrations/lint/squawk.ts";
 import { dbtk as run } from "../adapters/support.ts";
 import { startServer, type TestServer } from "../runner/helpers.ts";
 
@@ -75,6 +76,10 @@ describe("dbtk lint on a change", () => {
     const r = await lintMigrations({ paths: [dir] });
     expect(r.files.some((f) => f.endsWith("V13__2024_06_orders_created_index.sql"))).toBe(true);
     expect(r.findings.filter((f) => f.rule === "ban-concurrent-index-creation-in-transaction")).toEqual([]);
+    // Squawk itself reports V13 when told every file runs in a transaction (what the lint used to say).
+    const v13 = path.join(dir, "V13__2024_06_orders_created_index.sql");
+    const told = await execa(squawkBin(), ["--reporter", "json", "--assume-in-transaction"], { input: readFileSync(v13, "utf8"), reject: false });
+    expect(told.stdout).toContain("ban-concurrent-index-creation-in-transaction");
     // A file the runner wraps in a transaction is still linted as such.
     const inTx = await lintMigrations({ paths: [path.join(dir, "V2__2021_03_create_orders.sql")] });
     expect(inTx.findings.map((f) => f.rule)).toContain("require-lock-timeout");
