@@ -33,3 +33,12 @@ export function pgConnectError(err: unknown, admin: DbTarget): Error {
     `cannot connect to the ${where}: ${reason}. Check that it is running and reachable, and the URL given by options.serverUrl.`,
   );
 }
+
+/** `ALTER ROLE` giving a run's login the rights asked for (`role` already quoted); undefined when none. */
+export function grantSql(role: string, p: { createdb?: boolean; superuser?: boolean }): string | undefined {
+  const rights = [p.createdb ? "CREATEDB" : "", p.superuser ? "SUPERUSER" : ""].filter(Boolean);
+  return rights.length ? `ALTER ROLE ${role} WITH ${rights.join(" ")}` : undefined;
+}
+
+/** Databases a login made itself (a CREATEDB grant): dropped before it, as they would keep DROP ROLE from succeeding. */
+export const OWN_DATABASES = "select d.datname as n from pg_database d join pg_roles r on r.oid = d.datdba where r.rolname = $1";

@@ -5,7 +5,7 @@ import pg from "pg";
 import type { DbTarget } from "../../core/connection.js";
 import { claimable, decodeMeta, encodeMeta, ID_RE, newPassword, TEMPLATE_RE, templateName } from "./meta.js";
 import type { Found, SqlServer, TemplateInfo } from "./sql.js";
-import { lockKey, pgConnectError, scramVerifier } from "./sql-postgres-auth.js";
+import { grantSql, lockKey, OWN_DATABASES, pgConnectError, scramVerifier } from "./sql-postgres-auth.js";
 import type { EphemeralMeta, Privileges } from "./types.js";
 
 const ident = pg.escapeIdentifier;
@@ -29,12 +29,7 @@ export interface PostgresServerOptions {
   onDropping?: (id: string) => Promise<void>;
 }
 
-interface ServerInfo {
-  versionNum: number;
-  version: string;
-  superuser: boolean;
-  fsync: boolean;
-}
+type ServerInfo = { versionNum: number; version: string; superuser: boolean; fsync: boolean };
 
 interface TemplateRecord {
   dbtk: 1;
@@ -161,8 +156,7 @@ export class PostgresServer implements SqlServer {
   }
 
   async grant(id: string, privileges: Privileges): Promise<void> {
-    const rights = [privileges.createdb ? "CREATEDB" : "", privileges.superuser ? "SUPERUSER" : ""].filter(Boolean);
-    if (rights.length) await this.q(`ALTER ROLE ${ident(id)} WITH ${rights.join(" ")}`);
+    await this.q(grantSql(ident(id), privileges) ?? "select 1");
   }
 
   async setMeta(meta: EphemeralMeta): Promise<void> {
@@ -174,9 +168,7 @@ export class PostgresServer implements SqlServer {
   async drop(id: string): Promise<void> {
     if (!ID_RE.test(id)) throw new Error(`"${id}" is not an ephemeral database id (dbtk_<time>_<random>)`);
     await this.dropDatabase(id);
-    // Databases the login made itself (a CREATEDB grant) would keep DROP ROLE from succeeding.
-    const own = await this.q<{ n: string }>("select d.datname as n from pg_database d join pg_roles r on r.oid = d.datdba where r.rolname = $1", [id]);
-    for (const { n } of own) await this.dropDatabase(n);
+    for (const { n } of await this.q<{ n: string }>(OWN_DATABASES, [id])) await this.dropDatabase(n);
     await this.hooks.onDropping?.(id);
     await this.q(`DROP ROLE IF EXISTS ${ident(id)}`);
   }
