@@ -97,18 +97,28 @@ export function createdTables(files: readonly { statements: StatementSpan[] }[])
 
 const IGNORE = /--\s*dbtk:lint-ignore\s+([\w-]+(?:\s*,\s*[\w-]+)*)/;
 
-/** Line (1-based) → rules named by a `-- dbtk:lint-ignore a, b` comment on it. */
-export function ignoreComments(text: string): Map<number, Set<string>> {
-  const out = new Map<number, Set<string>>();
+export interface IgnoreComment {
+  rules: Set<string>;
+  /** Alone on its line: then it also covers the next line. */
+  own: boolean;
+}
+
+/** Line (1-based) → the `-- dbtk:lint-ignore a, b` comment on it. */
+export function ignoreComments(text: string): Map<number, IgnoreComment> {
+  const out = new Map<number, IgnoreComment>();
   text.split("\n").forEach((l, i) => {
     const m = IGNORE.exec(l);
-    if (m) out.set(i + 1, new Set(m[1]!.split(",").map((r) => r.trim())));
+    if (m) out.set(i + 1, { rules: new Set(m[1]!.split(",").map((r) => r.trim())), own: l.trimStart().startsWith("--") });
   });
   return out;
 }
 
-/** Whether an ignore comment on the finding's or its statement's line, or the line before, names the rule. */
-export function ignoredInline(f: LintFinding, stmt: StatementSpan | undefined, ignores: Map<number, Set<string>>): boolean {
-  const lines = [f.line, f.line - 1, ...(stmt ? [stmt.line, stmt.line - 1] : [])];
-  return lines.some((l) => ignores.get(l)?.has(f.rule));
+/**
+ * Whether an ignore comment names the rule: on the finding's or its statement's line, or alone on the
+ * line before (a trailing comment belongs to its own statement, not to the next one).
+ */
+export function ignoredInline(f: LintFinding, stmt: StatementSpan | undefined, ignores: Map<number, IgnoreComment>): boolean {
+  const on = (l: number) => ignores.get(l)?.rules.has(f.rule) ?? false;
+  const before = (l: number) => (ignores.get(l - 1)?.own ?? false) && on(l - 1);
+  return on(f.line) || before(f.line) || (stmt !== undefined && (on(stmt.line) || before(stmt.line)));
 }

@@ -122,12 +122,15 @@ describe("dbtk lint on a change", () => {
         "ALTER TABLE orders ADD COLUMN b bigint NOT NULL; -- dbtk:lint-ignore ban-drop-column",
         "-- squawk-ignore adding-required-field",
         "ALTER TABLE orders ADD COLUMN c bigint NOT NULL;",
+        "ALTER TABLE orders ADD COLUMN d bigint NOT NULL; -- dbtk:lint-ignore adding-required-field, renaming-column",
+        "ALTER TABLE orders ADD COLUMN e bigint NOT NULL;",
         "",
       ].join("\n"),
     );
     const r = await lintMigrations({ paths: [path.join(d, "V16__ignored.sql")] });
-    expect(r.findings.filter((f) => f.rule === "adding-required-field").map((f) => f.line)).toEqual([3]);
-    expect(r.skipped.map((f) => `${f.line} ${f.rule}`)).toEqual(["2 adding-required-field"]);
+    // b: the comment names another rule; e: a trailing comment covers only its own statement.
+    expect(r.findings.filter((f) => f.rule === "adding-required-field").map((f) => f.line)).toEqual([3, 7]);
+    expect(r.skipped.map((f) => `${f.line} ${f.rule}`)).toEqual(["2 adding-required-field", "6 adding-required-field"]);
   });
 
   it("a baseline accepts the recorded findings by statement, not line, and only new ones fail", async () => {
