@@ -156,6 +156,11 @@ describe("dbtk lint on a change", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^::error file=.*V16__2026_11_coupons\.sql,line=7,col=\d+,title=adding-required-field \(dbtk lint\)::/m);
     expect((await dbtk(["lint", dir, "--since", "main", "--format", "github"])).stdout).toContain("::error file=");
+    // The CI recipes write SARIF to a file: in a GitHub job the annotations still reach the log.
+    const sarif = path.join(work, "lint.sarif");
+    const both = await dbtk(["lint", dir, "--since", "main", "--sarif", "-o", sarif], { GITHUB_ACTIONS: "true" });
+    expect(both.stdout).toMatch(/^::error file=.*line=7,/m);
+    expect((JSON.parse(readFileSync(sarif, "utf8")) as { version: string }).version).toBe("2.1.0");
   });
 });
 
