@@ -12,7 +12,7 @@ export const TOOL_NAMES: readonly ToolName[] = ["flyway", "liquibase", "alembic"
 
 export type MigrationSource =
   | { kind: "builtin"; dir: string; placeholders?: Record<string, string> }
-  | { kind: "tool"; tool: ToolName; project: string; args?: string[]; bin?: string; cacheDir?: string }
+  | { kind: "tool"; tool: ToolName; project: string; args?: string[]; bin?: string; cacheDir?: string; hash?: string[] }
   | { kind: "none" };
 
 export interface SourceInput {
@@ -28,6 +28,10 @@ export interface SourceInput {
   /** Where the installers put the tools (`<cacheDir>/bin`). Default `~/.cache/dbtk`. */
   cacheDir?: string;
   placeholders?: Record<string, string>;
+  /** Any migration tool's command line, run by `sh -c` in `project` (default: the working directory). */
+  migrate?: string;
+  /** With `migrate`: the files and folders whose contents decide the schema (default: the project folder). */
+  hash?: string[];
 }
 
 function requireDir(dir: string, option: string): string {
@@ -41,6 +45,8 @@ function requireDir(dir: string, option: string): string {
 
 /** Checks the input (messages name the options.* fields) and resolves folders to absolute paths. */
 export function resolveSource(input: SourceInput): MigrationSource {
+  if (input.migrate !== undefined) return migrateCommand(input);
+  if (input.hash) throw new DbtkError("options.hash goes with options.migrate (the command whose schema it keys); drop it or add options.migrate");
   if (input.migrations && input.tool) {
     throw new DbtkError(
       "options.migrations and options.tool are exclusive: use options.migrations DIR for the built-in runner, or options.tool NAME with options.project DIR",
@@ -69,13 +75,28 @@ export function resolveSource(input: SourceInput): MigrationSource {
   return { kind: "none" };
 }
 
+/** A migration command line: the template is keyed by it and the contents of the `hash` paths. */
+function migrateCommand(input: SourceInput): MigrationSource {
+  if (input.migrations || input.tool) {
+    throw new DbtkError("options.migrate is exclusive with options.migrations and options.tool: the command does all the migrating");
+  }
+  if (!input.migrate?.trim()) throw new DbtkError('options.migrate is empty; give the migration command, e.g. "npx knex migrate:latest"');
+  const project = requireDir(input.project ?? ".", "options.project");
+  const hash = (input.hash ?? []).map((p) => {
+    const abs = path.resolve(project, p);
+    if (!existsSync(abs)) throw new DbtkError(`options.hash ${p}: no such file or folder (looked at ${abs}); name what decides the schema, e.g. migrations/`);
+    return abs;
+  });
+  return { kind: "tool", tool: "command", project, args: ["sh", "-c", input.migrate], ...(hash.length ? { hash } : {}) };
+}
+
 /** The template key of a source on a server version; undefined when there is nothing to migrate. */
 export async function sourceKey(src: MigrationSource, engineVersion: string): Promise<string | undefined> {
   if (src.kind === "none") return undefined;
   if (src.kind === "builtin") {
     return templateKey({ dir: src.dir, tool: "builtin", engineVersion, extra: JSON.stringify(src.placeholders ?? {}) });
   }
-  return templateKey({ dir: src.project, tool: src.tool, engineVersion, extra: JSON.stringify(src.args ?? []) });
+  return templateKey({ dir: src.project, ...(src.hash ? { paths: src.hash } : {}), tool: src.tool, engineVersion, extra: JSON.stringify(src.args ?? []) });
 }
 
 export function sourceLabel(src: MigrationSource): string {

@@ -1,7 +1,7 @@
 // The template key: a hash of everything that decides what a migrated database looks like — the
 // migration files (names and contents), the tool and its settings, and the server's version.
 import { createHash } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 
 /** Folders that never hold migrations but may be large or change on their own. */
@@ -20,6 +20,8 @@ async function walk(root: string, dir: string, out: string[]): Promise<void> {
 export interface KeyInput {
   /** The migrations folder (built-in runner) or the tool's project folder. */
   dir: string;
+  /** Hash these files and folders (recursively) instead of `dir`; names are relative to `dir`. */
+  paths?: string[];
   /** `builtin`, `flyway`, `liquibase`, `alembic`, `dbmate`, `command:<argv>`. */
   tool: string;
   /** E.g. `PostgreSQL 18.1`. */
@@ -31,7 +33,10 @@ export interface KeyInput {
 /** 64 hex characters; templates are named by the first 16. */
 export async function templateKey(input: KeyInput): Promise<string> {
   const files: string[] = [];
-  await walk(input.dir, input.dir, files);
+  for (const p of input.paths ?? [input.dir]) {
+    if ((await stat(p)).isDirectory()) await walk(input.dir, p, files);
+    else files.push(path.relative(input.dir, p));
+  }
   files.sort();
   const h = createHash("sha256");
   h.update(`dbtk-template-v1\0${input.tool}\0${input.engineVersion}\0${input.extra ?? ""}\0`);

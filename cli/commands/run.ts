@@ -18,6 +18,8 @@ interface RunFlags extends ProvisionFlags {
   timeout?: string;
   env: string[];
   createdb?: boolean;
+  migrate?: string;
+  hash: string[];
   superuser?: boolean;
 }
 
@@ -44,6 +46,8 @@ export function registerRun(program: Command): void {
     .option("--ttl <duration>", "lease: renewed while the run lives; `dbtk reap` removes the database after it if the run and its guardian die", "30m")
     .option("--timeout <duration>", "stop the command after this long (SIGTERM, then SIGKILL), tear down, exit 124 as timeout(1)")
     .option("--env <NAME=FIELD>", "also export the connection under NAME; FIELD: url, jdbc, host, port, user, password, database (repeatable)", (v: string, all: string[]) => [...all, v], [] as string[])
+    .option("--migrate <command>", "any migration tool's command line (run by sh in --project, default .) builds the template; later runs clone it")
+    .option("--hash <path>", "with --migrate: a file or folder whose contents key the template (repeatable; default the project folder)", (v: string, all: string[]) => [...all, v], [] as string[])
     .option("--createdb", "the run's login may create and drop databases of its own (MySQL: named <database>_…)")
     .option("--superuser", "the run's login is a superuser (local targets only)")
     .option("--no-guardian", "start no watcher process: a killed run's database then waits for `dbtk reap`");
@@ -56,7 +60,14 @@ export function registerRun(program: Command): void {
     await withTarget(
       flags,
       () => ({
-        source: resolveSource({ migrations: flags.migrations, tool: flags.tool, project: flags.project, ...toolLocation(flags.tool) }),
+        source: resolveSource({
+          migrations: flags.migrations,
+          tool: flags.tool,
+          project: flags.project,
+          ...toolLocation(flags.tool),
+          ...(flags.migrate !== undefined ? { migrate: flags.migrate } : {}),
+          ...(flags.hash.length ? { hash: flags.hash } : {}),
+        }),
         ttlMs: ttlFrom(flags.ttl, "30m", parseDuration),
         poolSize: poolSizeFrom(flags.pool),
         templatePolicy: cliTemplatePolicy(),
