@@ -109,3 +109,20 @@ describe("--migrate", () => {
     for (const r of [both, lone, missing]) expect(r.code).not.toBe(0);
   });
 });
+
+describe("examples/knex-app", () => {
+  const migrate = ["--project", "examples/knex-app", "--migrate", "npx knex migrate:latest --knexfile knexfile.cjs", "--hash", "migrations", "--hash", "knexfile.cjs"];
+  const suite = ["--", process.execPath, "--test", "examples/knex-app/test/"];
+
+  it.each([["postgres"], ["mysql"]] as const)("its suite passes through dbtk run --migrate on %s, built once then cloned", async (engine) => {
+    const eng = engine === "mysql" ? ["--engine", "mysql"] : [];
+    const first = await dbtk(["run", ...eng, ...migrate, ...suite], sb.env);
+    expect(first.stderr).toMatch(/built template/);
+    expect(first.stdout).toMatch(/# pass 4\b/);
+    expect(first.code).toBe(0);
+    const second = await dbtk(["run", ...eng, ...migrate, ...suite], sb.env);
+    expect(second.stderr).toMatch(/template [0-9a-f]{8} reused/);
+    expect(second.stdout).toMatch(/# fail 0\b/);
+    expect(second.code).toBe(0);
+  });
+});
