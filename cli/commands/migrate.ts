@@ -35,6 +35,8 @@ interface Flags extends MigrationsDirFlags {
   lockTimeout?: string;
   baselineVersion?: string;
   baselineDescription?: string;
+  ignoreMigrationPatterns?: string;
+  validateMigrationNaming?: boolean;
 }
 
 /** The URL parsed, a bad one being a usage error that names where it came from. */
@@ -78,8 +80,11 @@ function options(flags: Flags, signal: AbortSignal): RunnerOptions & { redacted:
     ...(flags.target ? { targetVersion: flags.target } : {}),
     ...(flags.table ? { table: flags.table } : {}),
     ...(flags.schema ? { schema: flags.schema } : {}),
+    // Flyway's syntax: comma-separated type:state patterns; checked (exit 2) by the runner.
+    ...(flags.ignoreMigrationPatterns !== undefined ? { ignoreMigrationPatterns: [flags.ignoreMigrationPatterns] } : {}),
+    ...(flags.validateMigrationNaming ? { validateMigrationNaming: true } : {}),
     ...(lockTimeoutMs !== undefined ? { lockTimeoutMs } : {}),
-    onProgress: (e) => process.stderr.write(`dbtk: ${e.message}\n`),
+    onProgress: (e) => process.stderr.write(`dbtk: ${e.type === "warning" ? "warning: " : ""}${cliWording(e.message)}\n`),
     signal,
   };
 }
@@ -115,6 +120,8 @@ function action(run: (flags: Flags, signal: AbortSignal) => Promise<void>): (fla
         const error = { code, message: cliWording(e.message), script: m?.script, line: m?.line, problems };
         process.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
       }
+      // An invalid option value (an ignore pattern) is a usage error.
+      if (err instanceof MigrationError && err.code === "CONFIG") e.exitCode = 2;
       if (!interrupted && e.exitCode !== 2) e.exitCode = 1;
       throw e;
     }
@@ -127,6 +134,7 @@ function common(cmd: Command): Command {
     .option("--table <name>", "history table", "flyway_schema_history")
     .option("--schema <name>", "schema (PostgreSQL) or database (MySQL) of the history table")
     .option("--lock-timeout <seconds>", "how long to wait for another runner (default 600)")
+    .option("--validate-migration-naming", "a .sql file named like no migration is an error (default: skipped with a warning)")
     .option("--json", "machine-readable output on stdout");
 }
 
@@ -134,6 +142,7 @@ export function registerMigrateCommands(program: Command): void {
   common(program.command("migrate").description("apply pending migrations (Flyway-compatible history)"))
     .option("--out-of-order", "apply migrations older than the latest applied one")
     .option("--target <version>", "apply up to this version only")
+    .option("--ignore-migration-patterns <patterns>", "Flyway's type:state patterns that pass validation, comma-separated (default *:future; e.g. *:pending)")
     .option("--dry-run", "print the plan, change nothing")
     .action(
       action(async (flags, signal) => {
@@ -155,8 +164,9 @@ export function registerMigrateCommands(program: Command): void {
       }),
     );
 
-  common(program.command("validate").description("check applied migrations against the files (edited, deleted, out of order, failed)"))
+  common(program.command("validate").description("check applied migrations against the files (edited, deleted, out of order, failed, pending)"))
     .option("--out-of-order", "allow older unapplied migrations")
+    .option("--ignore-migration-patterns <patterns>", "Flyway's type:state patterns that pass validation, comma-separated (default *:future; e.g. *:pending)")
     .action(
       action(async (flags, signal) => {
         const r = await validate(options(flags, signal));
@@ -174,6 +184,7 @@ export function registerMigrateCommands(program: Command): void {
 
   common(program.command("undo").description("undo the latest migration, or down to --target, with U<version>__*.sql files"))
     .option("--target <version>", "undo every migration above this version")
+    .option("--ignore-migration-patterns <patterns>", "Flyway's type:state patterns that pass validation, comma-separated (default *:future; e.g. *:pending)")
     .option("--dry-run", "print the plan, change nothing")
     .action(
       action(async (flags, signal) => {

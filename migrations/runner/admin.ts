@@ -2,13 +2,14 @@
 import { MigrationError } from "./errors.js";
 import { loadMigrations } from "./files.js";
 import { BASELINE_DESCRIPTION, insertHistorySql, quoteIdent, type HistoryRow, type NewRow } from "./history.js";
-import { withExecutor } from "./session.js";
+import { DEFAULT_IGNORE_PATTERNS, parseIgnorePatterns, unignored } from "./patterns.js";
+import { loadOptions, withExecutor } from "./session.js";
 import { analyse } from "./state.js";
 import type { BaselineOptions, InfoResult, RepairResult, RunnerOptions, ValidateResult } from "./types.js";
 import { requireVersion, versionKey } from "./version.js";
 
 export async function info(opts: RunnerOptions): Promise<InfoResult> {
-  const set = loadMigrations(opts.dir);
+  const set = loadMigrations(opts.dir, loadOptions(opts));
   const targetVersion = opts.targetVersion ? requireVersion(opts.targetVersion, "target version") : undefined;
   return withExecutor(opts, false, async (exec) => {
     const history = await exec.readHistory();
@@ -22,12 +23,17 @@ export async function info(opts: RunnerOptions): Promise<InfoResult> {
   });
 }
 
-/** Reports edited, deleted, failed and out-of-order migrations; pending ones are fine. Never throws for those. */
+/**
+ * Flyway's validate: edited, deleted, failed, out-of-order, pending and outdated migrations are problems,
+ * unless `opts.ignoreMigrationPatterns` lets them pass (default `*:future`). Never throws for those.
+ */
 export async function validate(opts: RunnerOptions): Promise<ValidateResult> {
-  const set = loadMigrations(opts.dir);
+  const patterns = parseIgnorePatterns(opts.ignoreMigrationPatterns ?? DEFAULT_IGNORE_PATTERNS);
+  const set = loadMigrations(opts.dir, loadOptions(opts));
   return withExecutor(opts, false, async (exec) => {
     const a = analyse(set, (await exec.readHistory()) ?? [], { ...(opts.outOfOrder ? { outOfOrder: true } : {}) });
-    return { ok: a.problems.length === 0, problems: a.problems, pending: a.pending.length };
+    const problems = unignored(a.problems, patterns);
+    return { ok: problems.length === 0, problems, pending: a.pending.length };
   });
 }
 
@@ -72,7 +78,7 @@ export async function baseline(opts: BaselineOptions): Promise<{ version: string
  * the files, and marks applied migrations whose file is gone as deleted (a DELETE row, as Flyway does).
  */
 export async function repair(opts: RunnerOptions): Promise<RepairResult> {
-  const set = loadMigrations(opts.dir);
+  const set = loadMigrations(opts.dir, loadOptions(opts));
   return withExecutor(opts, !opts.dryRun, async (exec) => {
     const rows = (await exec.readHistory()) ?? [];
     const a = analyse(set, rows, { outOfOrder: true });

@@ -6,6 +6,7 @@ export type MigrationErrorCode =
   | "PLACEHOLDER" // ${name} without a value
   | "SQL_PARSE" // unterminated quote or comment
   | "VALIDATION" // edited, deleted or out-of-order migrations
+  | "CONFIG" // an invalid option value (an ignore pattern)
   | "FAILED_IN_HISTORY" // a failed migration recorded earlier (MySQL/MariaDB or non-transactional)
   | "MIGRATION_FAILED" // a statement failed while applying
   | "LOCK_TIMEOUT"

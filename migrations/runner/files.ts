@@ -1,7 +1,8 @@
 // Reads a migrations directory the way Flyway's filesystem location does: every *.sql file below it,
 // named V<version>__<description>.sql, U<version>__<description>.sql or R__<description>.sql, with the
-// path relative to the directory as the script name. Anything else ending in .sql is an error here
-// (Flyway silently skips it, which hides typos such as "v1_init.sql").
+// path relative to the directory as the script name. Anything else ending in .sql is skipped with a
+// warning naming it, as Flyway skips it (a typo such as "v1_init.sql" would otherwise go unnoticed), or is
+// an error with `validateMigrationNaming`, as Flyway's option of that name makes it.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { flywayChecksum, stripBom } from "./checksum.js";
@@ -88,8 +89,15 @@ export function parseMigrationName(
   return { kind: m[1] === "V" ? "versioned" : "undo", version, description };
 }
 
+export interface LoadOptions {
+  /** A misnamed .sql file is an error (default: skipped, with a warning). */
+  validateMigrationNaming?: boolean;
+  /** Told about each skipped file. */
+  onWarning?: (message: string) => void;
+}
+
 /** Loads and checks every migration under `dir`, sorted (versioned and undo by version, repeatable by description). */
-export function loadMigrations(dir: string): MigrationSet {
+export function loadMigrations(dir: string, opts: LoadOptions = {}): MigrationSet {
   const root = path.resolve(dir);
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw new MigrationError("FILES", `migrations directory ${root} does not exist: create it or pass options.dir`);
@@ -111,7 +119,8 @@ export function loadMigrations(dir: string): MigrationSet {
     }
     const parsed = parseMigrationName(base);
     if (!parsed) {
-      problems.push({ script, message: `${script}: file name does not fit a migration pattern: ${HINT}` });
+      if (opts.validateMigrationNaming) problems.push({ script, message: `${script}: file name does not fit a migration pattern: ${HINT}` });
+      else opts.onWarning?.(`${script}: skipped, its name fits no migration pattern: ${HINT} (or, to make this an error, set options.validateMigrationNaming)`);
       continue;
     }
     const file = path.join(root, script);

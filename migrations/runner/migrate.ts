@@ -4,13 +4,17 @@ import { MigrationError } from "./errors.js";
 import type { Executor, PreparedMigration } from "./executor.js";
 import { loadMigrations, type MigrationSet } from "./files.js";
 import type { HistoryRow } from "./history.js";
-import { interruption, label, planned, prepare, withExecutor } from "./session.js";
+import { DEFAULT_IGNORE_PATTERNS, parseIgnorePatterns, unignored } from "./patterns.js";
+import { interruption, label, loadOptions, planned, prepare, withExecutor } from "./session.js";
 import { analyse, type Analysis } from "./state.js";
 import type { MigrateResult, PlannedMigration, RunnerOptions } from "./types.js";
 import { compareVersions, requireVersion, versionKey } from "./version.js";
 
-/** Refuses to go on when the history records a failure or the files disagree with it. */
-export function assertValid(a: Analysis, what: string): void {
+/**
+ * Refuses to go on when the history records a failure or the files disagree with it. Pending and
+ * outdated migrations are what migrate applies (Flyway's validateOnMigrate lets them pass too).
+ */
+export function assertValid(a: Analysis, what: string, ignoreMigrationPatterns?: readonly string[]): void {
   if (a.failed.length > 0) {
     const problems = a.problems.filter((p) => p.kind === "failed");
     throw new MigrationError(
@@ -19,11 +23,13 @@ export function assertValid(a: Analysis, what: string): void {
       { problems, ...(problems[0] ? { script: problems[0].script } : {}) },
     );
   }
-  if (a.problems.length > 0) {
+  const patterns = parseIgnorePatterns(ignoreMigrationPatterns ?? DEFAULT_IGNORE_PATTERNS);
+  const problems = unignored(a.problems, patterns).filter((p) => p.kind !== "pending" && p.kind !== "outdated");
+  if (problems.length > 0) {
     throw new MigrationError(
       "VALIDATION",
-      `${what} refused, validation failed:\n  ${a.problems.map((p) => p.message).join("\n  ")}`,
-      { problems: a.problems, ...(a.problems[0] ? { script: a.problems[0].script } : {}) },
+      `${what} refused, validation failed:\n  ${problems.map((p) => p.message).join("\n  ")}`,
+      { problems, ...(problems[0] ? { script: problems[0].script } : {}) },
     );
   }
 }
@@ -91,13 +97,13 @@ async function applyAll(
 }
 
 export async function migrate(opts: RunnerOptions): Promise<MigrateResult> {
-  const set = loadMigrations(opts.dir);
+  const set = loadMigrations(opts.dir, loadOptions(opts));
   const targetVersion = opts.targetVersion ? requireVersion(opts.targetVersion, "target version") : undefined;
   return withExecutor(opts, !opts.dryRun, async (exec) => {
     const history = await exec.readHistory();
     const rows = history ?? [];
     const a = analyse(set, rows, { ...(opts.outOfOrder ? { outOfOrder: true } : {}), ...(targetVersion ? { targetVersion } : {}) });
-    assertValid(a, "migrate");
+    assertValid(a, "migrate", opts.ignoreMigrationPatterns);
     // Every file is prepared before anything runs: placeholder and quoting errors stop the run up front.
     const prepared = a.pending.map((f) => prepare(f, exec, opts));
     const plan = prepared.map(planned);
@@ -135,12 +141,12 @@ export async function migrate(opts: RunnerOptions): Promise<MigrateResult> {
  * versions show as pending again.
  */
 export async function undo(opts: RunnerOptions): Promise<MigrateResult> {
-  const set = loadMigrations(opts.dir);
+  const set = loadMigrations(opts.dir, loadOptions(opts));
   const targetVersion = opts.targetVersion ? requireVersion(opts.targetVersion, "target version") : undefined;
   return withExecutor(opts, !opts.dryRun, async (exec) => {
     const rows = (await exec.readHistory()) ?? [];
     const a = analyse(set, rows, { outOfOrder: true });
-    assertValid(a, "undo");
+    assertValid(a, "undo", opts.ignoreMigrationPatterns);
     const undoFiles = new Map(set.undo.map((f) => [versionKey(f.version!), f]));
     const candidates = targetVersion
       ? a.appliedVersioned.filter((e) => compareVersions(e.version, targetVersion) > 0)

@@ -2,7 +2,7 @@
 import { redactedUrl } from "../../core/connection.js";
 import { MigrationError } from "./errors.js";
 import type { Executor, PreparedMigration } from "./executor.js";
-import type { MigrationFile } from "./files.js";
+import type { LoadOptions, MigrationFile } from "./files.js";
 import { DEFAULT_TABLE } from "./history.js";
 import { builtinPlaceholders, replacePlaceholders } from "./placeholders.js";
 import { lineAt, lineStartsOf, splitSql, SqlSplitError } from "./splitter.js";
@@ -17,6 +17,14 @@ export function interruption(signal: AbortSignal): Error {
   return reason instanceof Error && reason.name !== "AbortError"
     ? reason
     : new MigrationError("INTERRUPTED", "interrupted: the running statement was cancelled");
+}
+
+/** How to read the migrations directory: misnamed files skipped with a warning, or refused. */
+export function loadOptions(opts: RunnerOptions): LoadOptions {
+  return {
+    ...(opts.validateMigrationNaming ? { validateMigrationNaming: true } : {}),
+    onWarning: (message) => opts.onProgress?.({ type: "warning", message }),
+  };
 }
 
 export async function openExecutor(opts: RunnerOptions, withLock: boolean): Promise<Executor> {

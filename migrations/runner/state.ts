@@ -128,7 +128,11 @@ export function analyse(
         state = "Missing";
         missing.push(row);
         problem("missing", row, undefined, `applied repeatable migration "${row.description}" (${row.script}) is not in the migrations directory: restore the file, or run repair to mark it deleted`);
-      } else state = file.checksum === row.checksum ? "Success" : "Outdated";
+      } else if (file.checksum === row.checksum) state = "Success";
+      else {
+        state = "Outdated";
+        problem("outdated", row, file, `repeatable ${file.script} changed since it was applied and is due to be re-applied: run migrate, or let it pass with *:pending in options.ignoreMigrationPatterns`);
+      }
       infos.push(info("Repeatable", state, row, undefined));
       continue;
     }
@@ -144,8 +148,10 @@ export function analyse(
       failed.push(row);
       problem("failed", row, file, `detected failed migration to version ${row.version} (${row.script}): remove its half-applied changes, then run repair`);
     } else if (!file) {
-      if (future) state = "Future";
-      else {
+      if (future) {
+        state = "Future";
+        problem("future", row, undefined, `applied migration ${row.version} (${row.script}) is newer than every file: restore the file, or let it pass with *:future in options.ignoreMigrationPatterns`);
+      } else {
         state = "Missing";
         missing.push(row);
         problem("missing", row, undefined, `applied migration ${row.version} (${row.script}) is not in the migrations directory: restore the file, or run repair to mark it deleted`);
@@ -190,7 +196,10 @@ export function analyse(
         `${file.script} (version ${v.text}) is older than the applied version ${currentVersion.text} and was never applied: give it a version above ${currentVersion.text}, or allow it with options.outOfOrder`,
       );
     }
-    if (state === "Pending") pendingVersioned.push(file);
+    if (state === "Pending") {
+      pendingVersioned.push(file);
+      problem("pending", undefined, file, `${file.script} (version ${v.text}) is not applied yet: run migrate, or let pending migrations pass with *:pending in options.ignoreMigrationPatterns`);
+    }
     infos.push(info("Versioned", state, undefined, file));
   }
   const pendingRepeatable: MigrationFile[] = [];
@@ -199,6 +208,9 @@ export function analyse(
     if (e && !e.deleted && e.row.success && e.row.checksum === file.checksum) continue;
     if (e && !e.row.success) continue;
     pendingRepeatable.push(file);
+    if (!e || e.deleted) {
+      problem("pending", undefined, file, `repeatable ${file.script} is not applied yet: run migrate, or let pending migrations pass with *:pending in options.ignoreMigrationPatterns`);
+    }
     infos.push(info("Repeatable", "Pending", undefined, file));
   }
 

@@ -12,6 +12,13 @@ export interface RunnerOptions {
   placeholderReplacement?: boolean;
   /** Apply migrations older than the latest applied one instead of refusing. Default false. */
   outOfOrder?: boolean;
+  /**
+   * Flyway's ignoreMigrationPatterns for validate and migrate's validation: `type:state` (type versioned,
+   * repeatable or *; state missing, pending, ignored, future or *). Default ["*:future"], as Flyway.
+   */
+  ignoreMigrationPatterns?: string[];
+  /** A .sql file whose name fits no migration pattern is an error instead of skipped with a warning. */
+  validateMigrationNaming?: boolean;
   /** Print/return the plan, change nothing. Default false. */
   dryRun?: boolean;
   /** migrate: highest version to apply; undo: version to undo down to (it stays applied). */
@@ -48,7 +55,8 @@ export type ProgressEvent =
   | { type: "applied"; message: string; migration: PlannedMigration; executionMs: number }
   | { type: "failed"; message: string; migration: PlannedMigration }
   | { type: "interrupted"; message: string; migration: PlannedMigration }
-  | { type: "info"; message: string };
+  | { type: "info"; message: string }
+  | { type: "warning"; message: string };
 
 export interface PlannedMigration {
   kind: "versioned" | "undo" | "repeatable";
@@ -107,7 +115,15 @@ export interface MigrationInfo {
   executionTime: number | null;
 }
 
-export type ProblemKind = "checksum-mismatch" | "description-mismatch" | "missing" | "failed" | "out-of-order";
+export type ProblemKind =
+  | "checksum-mismatch"
+  | "description-mismatch"
+  | "missing"
+  | "failed"
+  | "out-of-order"
+  | "pending" // resolved, not applied (Flyway's validate fails on it unless ignored)
+  | "outdated" // a repeatable edited since it was applied
+  | "future"; // applied, newer than every file (ignored by default)
 
 export interface ValidationProblem {
   kind: ProblemKind;
@@ -128,7 +144,7 @@ export interface InfoResult {
 export interface ValidateResult {
   ok: boolean;
   problems: ValidationProblem[];
-  /** Pending migrations are not a problem; counted for the caller. */
+  /** Pending migrations (a problem unless an ignore pattern lets them pass). */
   pending: number;
 }
 

@@ -46,7 +46,11 @@ describe("file names and versions", () => {
     expect(set.versioned.map((f) => f.script)).toEqual(["V1.9__a.sql", "V1.10__b.sql", "V1_11__c.sql", "sub/V2__d.sql"]);
     expect(set.versioned[2]!.version!.text).toBe("1.11");
     writeFileSync(path.join(dir, "2024_init.sql"), "select 1;");
-    expect(() => loadMigrations(dir)).toThrow(/2024_init\.sql: file name does not fit a migration pattern/);
+    // Skipped with a warning, as Flyway does; an error with validateMigrationNaming.
+    const warnings: string[] = [];
+    expect(loadMigrations(dir, { onWarning: (m) => warnings.push(m) }).versioned).toHaveLength(4);
+    expect(warnings).toEqual([expect.stringMatching(/^2024_init\.sql: skipped, its name fits no migration pattern: name it V<version>__/)]);
+    expect(() => loadMigrations(dir, { validateMigrationNaming: true })).toThrow(/2024_init\.sql: file name does not fit a migration pattern/);
   });
 
   it("rejects duplicate versions, naming both files", () => {
