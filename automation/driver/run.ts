@@ -138,6 +138,18 @@ function runChild(
   });
 }
 
+/** After a migration failed for a missing extension: what the server does offer. */
+async function noteExtensions(target: Target, err: unknown, progress: Progress): Promise<void> {
+  const text = err instanceof Error ? err.message : String(err);
+  if (!target.extensions || !/extension "?[\w-]+"? is not available|could not open extension control file/i.test(text)) return;
+  const offered = await target.extensions().catch(() => undefined);
+  if (!offered) return;
+  progress.line(
+    `note: a migration needs an extension this ${target.name} server lacks; it offers: ${offered.join(", ")}. ` +
+      "Use one of those, or a server that has the extension installed",
+  );
+}
+
 export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
   const { target, progress } = req;
   const summary: RunSummary = { target: target.name, engine: target.engine, exitCode: 1, timings: {}, tornDown: false };
@@ -218,6 +230,7 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
       });
     } catch (err) {
       await teardown().catch(() => undefined);
+      await noteExtensions(target, err, progress);
       if (interrupted) {
         summary.exitCode = interrupted.exitCode;
         summary.signal = interrupted.signal;

@@ -33,6 +33,7 @@ export function directTarget(name: string, server: SqlServer, admin?: DbTarget):
     // A superuser on a shared server could read every other run's data: only local servers hand one out.
     grants: { createdb: true, superuser: name.startsWith("local") },
     grant: (id, privileges) => server.grant(id, privileges),
+    ...(server.extensions ? { extensions: () => (server.extensions as () => Promise<string[]>)() } : {}),
     async list(opts) {
       const out: ListedDatabase[] = [];
       for (const f of await server.list(opts)) {

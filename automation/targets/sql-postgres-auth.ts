@@ -42,3 +42,5 @@ export function grantSql(role: string, p: { createdb?: boolean; superuser?: bool
 
 /** Databases a login made itself (a CREATEDB grant): dropped before it, as they would keep DROP ROLE from succeeding. */
 export const OWN_DATABASES = "select d.datname as n from pg_database d join pg_roles r on r.oid = d.datdba where r.rolname = $1";
+
+export const AVAILABLE_EXTENSIONS = "select name as n from pg_available_extensions order by 1";

@@ -5,7 +5,7 @@ import pg from "pg";
 import type { DbTarget } from "../../core/connection.js";
 import { claimable, decodeMeta, encodeMeta, ID_RE, newPassword, TEMPLATE_RE, templateName } from "./meta.js";
 import type { Found, SqlServer, TemplateInfo } from "./sql.js";
-import { grantSql, lockKey, OWN_DATABASES, pgConnectError, scramVerifier } from "./sql-postgres-auth.js";
+import { AVAILABLE_EXTENSIONS, grantSql, lockKey, OWN_DATABASES, pgConnectError, scramVerifier } from "./sql-postgres-auth.js";
 import type { EphemeralMeta, Privileges } from "./types.js";
 
 const ident = pg.escapeIdentifier;
@@ -100,6 +100,7 @@ export class PostgresServer implements SqlServer {
   async version(): Promise<string> {
     return `PostgreSQL ${(await this.serverInfo()).version}`;
   }
+  readonly extensions = async (): Promise<string[]> => (await this.q<{ n: string }>(AVAILABLE_EXTENSIONS)).map((r) => r.n);
 
   /** The STRATEGY clause for CREATE DATABASE on this server. */
   async strategyClause(strategy: CloneStrategy = this.strategy): Promise<string> {

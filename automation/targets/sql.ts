@@ -37,6 +37,8 @@ export interface SqlServer {
    * leaves something `list` finds.
    */
   create(meta: EphemeralMeta, templateKey?: string): Promise<DbTarget>;
+  /** Extensions the server can install (PostgreSQL's pg_available_extensions). */
+  extensions?(): Promise<string[]>;
   /** Gives the login of `id` extra rights; what it creates is dropped with it. */
   grant(id: string, privileges: Privileges): Promise<void>;
   /** Rewrites the stored metadata. */

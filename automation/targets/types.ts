@@ -71,6 +71,8 @@ export interface Target {
   readonly name: string;
   /** Which extra rights `grant` can give here. */
   readonly grants?: { createdb: boolean; superuser: boolean };
+  /** Extensions the server offers (for a note when a migration asks for one it lacks). */
+  extensions?(): Promise<string[]>;
   /** Gives database `id`'s login extra rights (before anything runs with it). */
   grant?(id: string, privileges: Privileges): Promise<void>;
   readonly engine: DbTarget["engine"];

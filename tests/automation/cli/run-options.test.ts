@@ -168,3 +168,15 @@ describe("privileges on request", () => {
     await nothingInUse();
   });
 });
+
+describe("a migration that needs a missing extension", () => {
+  it("names the extensions the local server offers", async () => {
+    const dir = sb.dir("ext");
+    writeFileSync(path.join(dir, "V1__ext.sql"), "CREATE EXTENSION no_such_extension_xyz;\n");
+    const r = await dbtk(["run", "--migrations", dir, ...nodeCmd("")], sb.env);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/no_such_extension_xyz/);
+    expect(r.stderr).toMatch(/dbtk: note: a migration needs an extension this local server lacks; it offers: .*\bplpgsql\b/);
+    await nothingInUse();
+  });
+});
