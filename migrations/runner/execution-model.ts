@@ -5,22 +5,21 @@
 import path from "node:path";
 import { loadMigrations, type MigrationFile } from "./files.js";
 import { splitSql, type Dialect } from "./splitter.js";
-import { cannotRunInTransaction } from "./transaction-rules.js";
+import { runsInTransactionGiven } from "./transaction-rules.js";
 
 /** Server version assumed when the caller names none (only ALTER TYPE … ADD VALUE before 12 depends on it). */
 export const DEFAULT_SERVER_VERSION = 160000;
 
-/** Whether the runner wraps this file in a transaction (the expression session.ts prepare() uses). */
+/** Whether the runner wraps this file in a transaction (the decision session.ts prepare() makes). */
 export function runsInTransaction(file: Pick<MigrationFile, "sql" | "noTransaction">, engine: Dialect, serverVersion = DEFAULT_SERVER_VERSION): boolean {
-  if (file.noTransaction) return false;
-  if (engine !== "postgres") return true;
+  if (file.noTransaction || engine !== "postgres") return runsInTransactionGiven(file.noTransaction, [], engine, serverVersion);
   let statements;
   try {
     statements = splitSql(file.sql, engine);
   } catch {
     return true; // unsplittable: the runner refuses it anyway; lint it as the common case
   }
-  return !statements.some((s) => cannotRunInTransaction(s.words, serverVersion));
+  return runsInTransactionGiven(false, statements, engine, serverVersion);
 }
 
 /**
@@ -40,7 +39,7 @@ export function noTransactionFlags(dir: string): Map<string, boolean> | undefine
 }
 
 /** `-- dbtk:no-transaction` (the marker files.ts reads), for files outside a Flyway directory (dbmate). */
-export const NO_TRANSACTION_MARKER = /^[ \t]*--[ \t]*dbtk:no-transaction\b/m;
+export { NO_TX_MARKER as NO_TRANSACTION_MARKER } from "./files.js";
 
 /** PostgreSQL version as server_version_num: "16" → 160000, "9.6" → 90600. */
 export function serverVersionNum(version: string | undefined): number {

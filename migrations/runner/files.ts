@@ -48,7 +48,7 @@ export interface MigrationSet {
 const NAME = /^(?:([VU])([^_][^]*?)|R)__([^]*)\.sql$/;
 // Flyway's SQL callbacks: beforeMigrate.sql, afterMigrate__grants.sql, afterEachMigrate.sql, createSchema.sql …
 const CALLBACK = /^((?:before|after)[A-Z][A-Za-z]*|createSchema)(?:__([^]*))?\.sql$/;
-const NO_TX_MARKER = /^[ \t]*--[ \t]*dbtk:no-transaction\b/m;
+export const NO_TX_MARKER = /^[ \t]*--[ \t]*dbtk:no-transaction\b/m;
 const HINT = "name it V<version>__<description>.sql, U<version>__<description>.sql or R__<description>.sql";
 
 function listSqlFiles(root: string, rel = ""): string[] {

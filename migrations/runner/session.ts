@@ -6,7 +6,7 @@ import type { LoadOptions, MigrationFile } from "./files.js";
 import { DEFAULT_TABLE } from "./history.js";
 import { builtinPlaceholders, replacePlaceholders } from "./placeholders.js";
 import { lineAt, lineStartsOf, splitSql, SqlSplitError } from "./splitter.js";
-import { cannotRunInTransaction } from "./transaction-rules.js";
+import { runsInTransactionGiven } from "./transaction-rules.js";
 import type { PlannedMigration, RunnerOptions } from "./types.js";
 
 export const DEFAULT_LOCK_TIMEOUT_MS = 10 * 60_000;
@@ -92,9 +92,7 @@ export function prepare(file: MigrationFile, exec: Executor, opts: RunnerOptions
       line,
     });
   }
-  const transactional =
-    !file.noTransaction &&
-    !(exec.engine === "postgres" && statements.some((s) => cannotRunInTransaction(s.words, exec.serverVersion)));
+  const transactional = runsInTransactionGiven(file.noTransaction, statements, exec.engine, exec.serverVersion);
   return { file, sql: replaced.sql, toOriginal: replaced.toOriginal, statements, transactional };
 }
 

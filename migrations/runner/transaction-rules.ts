@@ -27,3 +27,17 @@ export function cannotRunInTransaction(words: readonly string[], serverVersion: 
       return false;
   }
 }
+
+/**
+ * The runner's one decision whether a file runs in a transaction (session.ts for a migration run, the lint
+ * through execution-model.ts): not when the file opts out, nor on PostgreSQL when a statement cannot run in one.
+ */
+export function runsInTransactionGiven(
+  noTransaction: boolean,
+  statements: readonly { words: readonly string[] }[],
+  engine: string,
+  serverVersion: number,
+): boolean {
+  if (noTransaction) return false;
+  return !(engine === "postgres" && statements.some((s) => cannotRunInTransaction(s.words, serverVersion)));
+}
