@@ -121,6 +121,6 @@ export function poolSizeFrom(value: string | number | undefined): number {
   const raw = value ?? environment().DBTK_POOL_SIZE;
   if (raw === undefined || raw === "") return DEFAULT_POOL_SIZE;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 64) throw new Error(`pool size "${raw}" must be a whole number from 0 to 64 (--pool / DBTK_POOL_SIZE)`);
+  if (!Number.isInteger(n) || n < 0 || n > 64) throw new DbtkError(`pool size "${raw}" must be a whole number from 0 to 64 (--pool / DBTK_POOL_SIZE)`, 2);
   return n;
 }

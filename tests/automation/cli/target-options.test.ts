@@ -36,6 +36,8 @@ describe("--engine and secrets from flags", () => {
       process.env.DBTK_POOL_SIZE = "5";
       expect(poolSizeFrom(undefined)).toBe(5);
       expect(() => poolSizeFrom("x")).toThrow(/--pool \/ DBTK_POOL_SIZE/);
+      // A usage error: exit 2, like every other bad flag.
+      expect(() => poolSizeFrom("65")).toThrow(expect.objectContaining({ exitCode: 2 }));
     } finally {
       process.env = saved;
     }
