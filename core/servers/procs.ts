@@ -73,19 +73,26 @@ export function parentPid(pid: number): number | undefined {
  */
 export function processesOnDataDir(dir: string, opts: { within?: boolean; program?: RegExp; pgdataEnv?: boolean } = {}): number[] {
   const want = path.resolve(dir);
+  // argv as seen by the scan: a fork retitles itself ("postgres: checkpointer") moments later, and a
+  // re-read would then make it look like a second server.
+  const argv0 = new Map<number, string>();
   const pids = findProcesses((argv, pid) => {
     if (opts.program && !opts.program.test(path.basename(argv[0]!))) return false;
     // initdb runs its bootstrap backends with the directory in $PGDATA, not in their argv.
     const d = dataDirArg(argv) ?? (opts.pgdataEnv ? environValue(pid, "PGDATA") : undefined);
     if (!d) return false;
     const abs = path.resolve(d);
-    return abs === want || (opts.within === true && abs.startsWith(want + path.sep));
+    const hit = abs === want || (opts.within === true && abs.startsWith(want + path.sep));
+    if (hit) argv0.set(pid, argv[0]!);
+    return hit;
   });
-  const forkOfMatch = (pid: number) => {
+  const keep = (pid: number): boolean => {
     const parent = parentPid(pid);
-    return parent !== undefined && pids.includes(parent) && commandLine(parent)[0] === commandLine(pid)[0];
+    // Gone since the scan (a short-lived fork such as the startup process): not running, so not a server.
+    if (parent === undefined) return false;
+    return !(argv0.has(parent) && argv0.get(parent) === argv0.get(pid));
   };
-  return pids.filter((pid) => !forkOfMatch(pid));
+  return pids.filter(keep);
 }
 
 let bootTimeMs: number | null | undefined;
