@@ -2,7 +2,7 @@
 // components/spec/validate.ts. Pure: returns issues, never throws.
 import type { DatabaseSpec, SpecIssue } from "../spec/types.js";
 import type { AzureFlexibleServerArgs, AzureSqlDatabaseArgs } from "./args.js";
-import { flexibleSku } from "./flexibleMapping.js";
+import { flexibleSku } from "./flexible-mapping.js";
 
 const components = {
   sql: { engine: "sqlserver", name: "AzureSqlDatabase (provisioning:azure:SqlDatabase)" },

@@ -1,10 +1,10 @@
 // Azure SQL Database and Azure Database for PostgreSQL / MySQL flexible servers on the cloud-neutral DatabaseSpec.
 import "./peer.js";
-export { AzureSqlDatabase } from "./sqlDatabase.js";
-export { AzurePostgresFlexibleServer } from "./postgresFlexibleServer.js";
-export { AzureMysqlFlexibleServer } from "./mysqlFlexibleServer.js";
+export { AzureSqlDatabase } from "./sql-database.js";
+export { AzurePostgresFlexibleServer } from "./postgres-flexible-server.js";
+export { AzureMysqlFlexibleServer } from "./mysql-flexible-server.js";
 export type { AzureSqlDatabaseArgs, AzureSqlAutomaticTuning, AzureFlexibleServerArgs, ConnectionInfo, KeyVaultAccessModel } from "./args.js";
-export * from "./sqlMapping.js";
-export * from "./flexibleMapping.js";
+export * from "./sql-mapping.js";
+export * from "./flexible-mapping.js";
 export { cidrToRange, keyRotationPolicy } from "./common.js";
 export { azureComponentIssues } from "./checks.js";

@@ -1,6 +1,6 @@
 // Google Cloud SQL on the cloud-neutral DatabaseSpec.
 import "./peer.js";
-export { GcpCloudSqlDatabase } from "./cloudSqlDatabase.js";
+export { GcpCloudSqlDatabase } from "./cloud-sql-database.js";
 export type { GcpCloudSqlDatabaseArgs, ConnectionInfo } from "./args.js";
 export * from "./mapping.js";
 export { gcpComponentIssues } from "./checks.js";

@@ -1,5 +1,5 @@
 // Pure mapping from a DatabaseSpec to Cloud SQL (gcp.sql.DatabaseInstance) arguments. No Pulumi resources
-// here, so every choice is unit-testable; the component in cloudSqlDatabase.ts only wires outputs together.
+// here, so every choice is unit-testable; the component in cloud-sql-database.ts only wires outputs together.
 // Argument names follow node_modules/@pulumi/gcp/types/input.d.ts (sql.DatabaseInstanceSettings*).
 import * as pulumi from "@pulumi/pulumi";
 import { isKnownString } from "../spec/inputs.js";

@@ -39,7 +39,7 @@ const mysqlVersions = ["8.0", "8.4"];
 const sqlserverVersions = ["2019", "2022"];
 
 // Azure Database for PostgreSQL flexible server offers fixed storage sizes only: the provider's `storageMb`
-// values 32768 … 33553408 (flexibleServer.d.ts), here in GB.
+// values 32768 … 33553408 (the provider's postgresql/flexibleServer.d.ts), here in GB.
 export const azurePostgresStorageGb = [32, 64, 128, 256, 512, 1024, 2048, 4095, 4096, 8192, 16384, 32767];
 
 // What every engine of a cloud shares; each engine below names its product and versions and what differs.

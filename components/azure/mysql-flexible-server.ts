@@ -2,9 +2,9 @@
 import * as azure from "@pulumi/azure";
 import type * as pulumi from "@pulumi/pulumi";
 import type { AzureFlexibleServerArgs } from "./args.js";
-import { FlexibleServerBase } from "./flexibleServer.js";
-import type { FlexibleEngine } from "./flexibleServer.js";
-import { mysqlParameters, mysqlServerArgs } from "./flexibleMapping.js";
+import { FlexibleServerBase } from "./flexible-server.js";
+import type { FlexibleEngine } from "./flexible-server.js";
+import { mysqlParameters, mysqlServerArgs } from "./flexible-mapping.js";
 
 export const mysqlEngine: FlexibleEngine = {
   kind: "mysql",

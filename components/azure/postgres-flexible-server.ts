@@ -2,9 +2,9 @@
 import * as azure from "@pulumi/azure";
 import type * as pulumi from "@pulumi/pulumi";
 import type { AzureFlexibleServerArgs } from "./args.js";
-import { FlexibleServerBase } from "./flexibleServer.js";
-import type { FlexibleEngine, FlexibleServerHandle } from "./flexibleServer.js";
-import { postgresParameters, postgresServerArgs } from "./flexibleMapping.js";
+import { FlexibleServerBase } from "./flexible-server.js";
+import type { FlexibleEngine, FlexibleServerHandle } from "./flexible-server.js";
+import { postgresParameters, postgresServerArgs } from "./flexible-mapping.js";
 
 const server = (h: FlexibleServerHandle) => h.resource as azure.postgresql.FlexibleServer;
 

@@ -19,7 +19,7 @@ import {
   sqlRestoreIgnoreChanges,
   sqlServerArgs,
   sqlSku,
-} from "./sqlMapping.js";
+} from "./sql-mapping.js";
 
 export class AzureSqlDatabase extends pulumi.ComponentResource implements ManagedDatabase {
   static readonly type = "provisioning:azure:SqlDatabase";

@@ -9,8 +9,8 @@ import type { DatabaseSpec, Engine, ResourceRef } from "../spec/types.js";
 import type { AzureFlexibleServerArgs, ConnectionInfo } from "./args.js";
 import { adminPassword, checkedSpec, cidrToRange, customerKey, deleteLock, diagnostics, enginePorts, metricAlerts } from "./common.js";
 import type { CustomerKey } from "./common.js";
-import { flexibleRestoreIgnoreChanges, flexibleSku, planFlexibleReplicas } from "./flexibleMapping.js";
-import type { ServerParameter } from "./flexibleMapping.js";
+import { flexibleRestoreIgnoreChanges, flexibleSku, planFlexibleReplicas } from "./flexible-mapping.js";
+import type { ServerParameter } from "./flexible-mapping.js";
 
 /** A created flexible server, whichever engine. */
 export interface FlexibleServerHandle {
