@@ -1,5 +1,6 @@
 // `dbtk run --migrate '<command>' --hash <path>`: any migration tool builds the template once (keyed by the
-// hashed paths and the command), later runs clone it without running the tool, a changed file rebuilds.
+// hashed paths and the command), later runs clone it without running the tool, a changed file rebuilds. Tools
+// from three ecosystems, as their users install them: knex (npm), Alembic (PyPI), goose (Go module proxy).
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
@@ -10,7 +11,9 @@ const sb = sandbox("run-migrate");
 afterAll(() => sb.cleanup());
 
 const KNEX = path.join(REPO, "node_modules/knex/bin/cli.js");
-const ALEMBIC = path.join(process.env.DBTK_CACHE_DIR ?? path.join(homedir(), ".cache/dbtk"), "bin/alembic");
+const CACHE_BIN = path.join(process.env.DBTK_CACHE_DIR ?? path.join(homedir(), ".cache/dbtk"), "bin");
+const ALEMBIC = path.join(CACHE_BIN, "alembic");
+const GOOSE = path.join(CACHE_BIN, "goose");
 const runs = (counter: string) => (existsSync(counter) ? readFileSync(counter, "utf8").trim().split("\n").length : 0);
 
 /** The test command: exits 0 when `table` exists in the run's database. */
@@ -99,6 +102,20 @@ describe("--migrate", () => {
         `def upgrade():\n    op.create_table("people", sa.Column("id", sa.Integer, primary_key=True))\n`,
     );
     await buildsOnceThenClones("postgres", dir, `${ALEMBIC} upgrade head`, ["versions", "env.py"], "people");
+  });
+
+  // Never skipped: the test command builds goose from the Go module proxy (tools/install-goose.sh).
+  it.each([["postgres"], ["mysql"]] as const)("goose (tools/install-goose.sh) on %s, its own SQL format and version table", async (engine) => {
+    expect(existsSync(GOOSE), `${GOOSE} missing: run tools/install-goose.sh`).toBe(true);
+    const dir = sb.dir(`goose-${engine}`);
+    mkdirSync(path.join(dir, "db"), { recursive: true });
+    writeFileSync(
+      path.join(dir, "db", "00001_people.sql"),
+      "-- +goose Up\nCREATE TABLE people (id int primary key, name text);\n-- +goose Down\nDROP TABLE people;\n",
+    );
+    // goose takes a driver and a DSN: the URL as exported for PostgreSQL, go-sql-driver's form from MYSQL_*.
+    const dsn = engine === "postgres" ? '"$DATABASE_URL"' : '"$MYSQL_USER:$MYSQL_PASSWORD@tcp($MYSQL_HOST:$MYSQL_PORT)/$MYSQL_DATABASE"';
+    await buildsOnceThenClones(engine, dir, `${GOOSE} -dir db ${engine} ${dsn} up`, ["db"], "people");
   });
 
   it("refuses --migrate with --migrations, --hash without --migrate, a missing --hash path", async () => {
