@@ -29,11 +29,31 @@ export interface RunnerApplierOptions {
   /** PostgreSQL schema / MySQL database of the history table. */
   schema?: string;
   placeholders?: Record<string, string>;
+  /** A .sql file named like no migration is an error, as Flyway's option of that name. @default false: skipped with a warning */
+  validateMigrationNaming?: boolean;
+  /** Hears each warning (a skipped, misnamed file), so a check says what it left out. */
+  onWarning?: (message: string) => void;
 }
 
 /** The built-in, Flyway-compatible runner on a directory of V/U/R files. */
 export function runnerApplier(o: RunnerApplierOptions): Applier {
-  const base = { dir: o.dir, ...(o.table ? { table: o.table } : {}), ...(o.schema ? { schema: o.schema } : {}), ...(o.placeholders ? { placeholders: o.placeholders } : {}) };
+  const naming = o.validateMigrationNaming ? { validateMigrationNaming: true } : {};
+  // Said once, on the first read of the directory: the check reads it several times.
+  const warned = new Set<string>();
+  const onWarning = (message: string): void => {
+    if (!warned.has(message)) o.onWarning?.(message);
+    warned.add(message);
+  };
+  const base = {
+    dir: o.dir,
+    ...(o.table ? { table: o.table } : {}),
+    ...(o.schema ? { schema: o.schema } : {}),
+    ...(o.placeholders ? { placeholders: o.placeholders } : {}),
+    ...naming,
+    onProgress: (e: { type: string; message?: string }) => {
+      if (e.type === "warning" && e.message) onWarning(e.message);
+    },
+  };
   return {
     label: `dbtk runner (${o.dir})`,
     historyTables: [o.table ?? DEFAULT_TABLE],
@@ -42,7 +62,7 @@ export function runnerApplier(o: RunnerApplierOptions): Applier {
     },
     async undoPlan() {
       // Undo the longest run of the newest versions that all have a U file.
-      const set = loadMigrations(o.dir);
+      const set = loadMigrations(o.dir, { ...naming, onWarning });
       const versions = set.versioned.map((f) => f.version!).sort(compareVersions).reverse();
       const undoable = new Set(set.undo.map((f) => f.version!.parts.join(".")));
       let n = 0;

@@ -51,6 +51,19 @@ afterAll(async () => {
 });
 
 describe("apply / undo / re-apply", () => {
+  it("a misnamed file is skipped with one warning naming it, as Flyway does; with validateMigrationNaming the check fails", async () => {
+    const dir = project("misnamed", { "v4_typo.sql": "CREATE TABLE typo (id int);" });
+    const warnings: string[] = [];
+    const r = await checkRoundTrip({ applier: runnerApplier({ dir, onWarning: (w) => warnings.push(w) }), server: pg, onProgress: () => undefined });
+    expect(r.ok).toBe(true);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/v4_typo\.sql: skipped, its name fits no migration pattern/);
+    await expect(
+      checkRoundTrip({ applier: runnerApplier({ dir, validateMigrationNaming: true }), server: pg, onProgress: () => undefined }),
+    ).rejects.toThrow(/v4_typo\.sql: file name does not fit a migration pattern/);
+    expect(await databases(pg)).toEqual([]);
+  });
+
   it("passes for the sample project with the built-in runner, and drops its scratch databases", async () => {
     const lines: string[] = [];
     const r = await checkRoundTrip({ applier: runnerApplier({ dir: path.join(examples, "flyway") }), server: pg, onProgress: (l) => lines.push(l) });
