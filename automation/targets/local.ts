@@ -1,7 +1,9 @@
 // The default target: the local embedded PostgreSQL server (or a local MariaDB when asked), started on
 // demand, reused across runs, tuned for disposable data; databases made by the direct SQL primitives.
 import path from "node:path";
-import { serversDir, startLocalMariadb, startLocalPostgres, type ServerPhase, type ToolkitDirs } from "../../core/servers/index.js";
+import { serversDir, type ToolkitDirs } from "../../core/servers/paths.js";
+import { startLocalPostgres } from "../../core/servers/postgres.js";
+import type { ServerPhase } from "../../core/servers/types.js";
 import { directTarget, sqlServerFor, type SqlServerOptions } from "./server.js";
 import type { Target } from "./types.js";
 
@@ -22,6 +24,8 @@ export async function localPostgresTarget(opts: LocalTargetOptions = {}): Promis
 }
 
 export async function localMariadbTarget(opts: LocalTargetOptions = {}): Promise<Target> {
+  // MariaDB's driver loads only when it is asked for: the PostgreSQL path stays light.
+  const { startLocalMariadb } = await import("../../core/servers/mariadb.js");
   const s = await startLocalMariadb({
     rootDir: opts.rootDir ?? path.join(serversDir(opts), "mariadb"),
     ...(opts.onServerPhase ? { onPhase: opts.onServerPhase } : {}),

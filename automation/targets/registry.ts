@@ -2,8 +2,7 @@
 // `via: "direct"` picks the plain-SQL implementation for `server`.
 import { parseServerUrl, type DbTarget } from "../../core/connection.js";
 import type { EngineSettingsInput } from "../engine/settings.js";
-import { localMariadbTarget, localPostgresTarget, type LocalTargetOptions } from "./local.js";
-import { directServerTarget } from "./server.js";
+import type { LocalTargetOptions } from "./local.js";
 import type { Target } from "./types.js";
 
 /**
@@ -55,13 +54,17 @@ function serverUrl(opts: TargetOptions): string {
 const TARGETS: Record<string, Entry> = {
   local: {
     description: "embedded PostgreSQL on this machine, started on demand and reused (default; options.engine mysql: local MariaDB)",
-    open: (o) => (o.engine === "mysql" ? localMariadbTarget(o) : localPostgresTarget(o)),
+    // Loaded on use, so naming the targets (the CLI's help) loads no driver.
+    open: async (o) => {
+      const local = await import("./local.js");
+      return o.engine === "mysql" ? local.localMariadbTarget(o) : local.localPostgresTarget(o);
+    },
   },
   "local-mariadb": {
     description: "a local MariaDB server on this machine, started on demand and reused",
-    open: (o) => {
+    open: async (o) => {
       if (o.engine === "postgres") throw new Error("target local-mariadb is MySQL/MariaDB; for PostgreSQL use options.target local");
-      return localMariadbTarget(o);
+      return (await import("./local.js")).localMariadbTarget(o);
     },
   },
   server: {
@@ -72,7 +75,7 @@ const TARGETS: Record<string, Entry> = {
       if (o.engine && o.engine !== admin.engine) {
         throw new Error(`options.engine ${o.engine} does not match the server URL, which is ${admin.engine === "postgres" ? "postgres://" : "mysql://"}`);
       }
-      if (o.via === "direct") return directServerTarget({ ...o, url });
+      if (o.via === "direct") return (await import("./server.js")).directServerTarget({ ...o, url });
       return stackTarget("server", { ...o, serverUrl: url }, admin.engine);
     },
   },

@@ -2,12 +2,16 @@
 // id. MySQL has no database comments, so metadata lives in a row of dbtk_bookkeeping.dbtk_meta, written
 // before anything else is created. Templates are schemas cloned by replaying their DDL (sql-mysql-clone.ts).
 import { createHash } from "node:crypto";
-import mysql, { type Pool, type PoolConnection, type RowDataPacket } from "mysql2/promise";
+import { createRequire } from "node:module";
+import type { Pool, PoolConnection, RowDataPacket } from "mysql2/promise";
 import type { DbTarget } from "../../core/connection.js";
 import { CLAIM_MARGIN_MS, claimable, decodeMeta, encodeMeta, ID_RE, newPassword, TEMPLATE_RE, templateName } from "./meta.js";
 import { cloneSql, readSchema, type SchemaScript } from "./sql-mysql-clone.js";
 import type { Found, SqlServer, TemplateInfo } from "./sql.js";
 import type { EphemeralMeta, Privileges } from "./types.js";
+
+// The driver (CommonJS) loads when a MySQL server is first used, not whenever this module is imported.
+const mysql = (): typeof import("mysql2/promise") => createRequire(import.meta.url)("mysql2/promise") as typeof import("mysql2/promise");
 
 export const BOOKKEEPING = "dbtk_bookkeeping";
 const META = `\`${BOOKKEEPING}\`.\`dbtk_meta\``;
@@ -55,7 +59,7 @@ export class MysqlServer implements SqlServer {
     this.onCreating = opts.onCreating;
     this.onDropping = opts.onDropping;
     this.address = `${opts.admin.host}:${opts.admin.port}`;
-    this.pool = mysql.createPool({
+    this.pool = mysql().createPool({
       host: opts.admin.host,
       port: opts.admin.port,
       user: opts.admin.user,
@@ -116,7 +120,7 @@ export class MysqlServer implements SqlServer {
       const inner = createHash("sha1").update(password).digest();
       return `IDENTIFIED BY PASSWORD '*${createHash("sha1").update(inner).digest("hex").toUpperCase()}'`;
     }
-    return mysql.format("IDENTIFIED BY ?", [password]);
+    return mysql().format("IDENTIFIED BY ?", [password]);
   }
 
   /** Kills the user's sessions after its login is gone, so none can come back. */

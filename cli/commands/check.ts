@@ -2,9 +2,8 @@
 // compare schemas. --drift: compare a live database with what its applied migrations produce.
 import type { Command } from "commander";
 import { parseServerUrl, type DbTarget } from "../../core/connection.js";
-import { checkDrift, checkRoundTrip, localServer, runnerApplier, toolApplier, type Applier } from "../../migrations/check/index.js";
+import type { Applier } from "../../migrations/check/index.js";
 import { environment, toolkitDirs, toolLocation } from "../environment.js";
-import { diffSummary, isEmptyDiff, renderDiff } from "../../migrations/schema/index.js";
 import { addMigrationsDirOption, migrationsDir, type MigrationsDirFlags } from "./shared.js";
 import { databaseFromFlags, scrubbed, type UrlFlags } from "./tool.js";
 import { usage, warnUrlFlag } from "./usage.js";
@@ -20,13 +19,16 @@ interface CheckFlags extends UrlFlags, MigrationsDirFlags {
   drift?: boolean;
   schema: string[];
   table?: string;
+  validateMigrationNaming?: boolean;
   json?: boolean;
 }
 
 const collect = (value: string, prev: string[]) => [...prev, value];
 
+type CheckLib = typeof import("../../migrations/check/index.js");
+
 /** The server scratch databases go on: --server-url / $--server-url-env, else the local embedded one. */
-async function scratchServer(f: CheckFlags, engine: DbTarget["engine"]): Promise<DbTarget> {
+async function scratchServer(f: CheckFlags, engine: DbTarget["engine"], lib: CheckLib): Promise<DbTarget> {
   const raw = f.serverUrl ?? (f.serverUrlEnv ? environment()[f.serverUrlEnv] : undefined);
   if (f.serverUrlEnv && !raw) throw usage(`$${f.serverUrlEnv} (--server-url-env) is not set; set it to postgres://admin:password@host:5432/postgres`);
   if (raw) {
@@ -39,13 +41,18 @@ async function scratchServer(f: CheckFlags, engine: DbTarget["engine"]): Promise
     if (f.serverUrl) warnUrlFlag(t, "--server-url", "a variable and pass its name as --server-url-env");
     return t;
   }
-  return localServer(engine, toolkitDirs());
+  return lib.localServer(engine, toolkitDirs());
 }
 
-function applierFromFlags(f: CheckFlags, cmd: string[]): Applier {
+function applierFromFlags(f: CheckFlags, cmd: string[], lib: CheckLib): Applier {
   const dir = migrationsDir(f, DEFAULT_DIR);
-  if (f.tool) return toolApplier(f.tool, f.project ?? dir, cmd, toolLocation(f.tool));
-  return runnerApplier({ dir, ...(f.table ? { table: f.table } : {}) });
+  if (f.tool) return lib.toolApplier(f.tool, f.project ?? dir, cmd, toolLocation(f.tool));
+  return lib.runnerApplier({
+    dir,
+    ...(f.table ? { table: f.table } : {}),
+    ...(f.validateMigrationNaming ? { validateMigrationNaming: true } : {}),
+    onWarning: (message) => process.stderr.write(`[check] warning: ${message}\n`),
+  });
 }
 
 export function registerCheckCommands(program: Command): void {
@@ -64,22 +71,26 @@ export function registerCheckCommands(program: Command): void {
     .option("--url-env <var>", "environment variable holding the live database URL", "DATABASE_URL")
     .option("--schema <name>", "PostgreSQL: compare only this schema (repeatable)", collect, [])
     .option("--table <name>", "the built-in runner's history table (default flyway_schema_history)")
+    .option("--validate-migration-naming", "a .sql file named like no migration is an error (default: skipped with a warning)")
     .option("--json", "print JSON")
     .action(async (cmd: string[], f: CheckFlags) => {
       if (f.engine !== "postgres" && f.engine !== "mysql") throw usage(`--engine "${f.engine}" is not supported; use postgres or mysql`);
       const passwords: string[] = [];
       const say = (line: string) => process.stderr.write(`[check] ${line}\n`);
       const schemas = f.schema.length ? { schemas: f.schema } : {};
+      // Loaded here, not at start-up: see cli/main.ts.
+      const lib = await import("../../migrations/check/index.js");
+      const { diffSummary, isEmptyDiff, renderDiff } = await import("../../migrations/schema/index.js");
       await scrubbed(
         () => passwords,
         async () => {
-          const applier = applierFromFlags(f, cmd);
+          const applier = applierFromFlags(f, cmd, lib);
           if (f.drift) {
             const live = databaseFromFlags(f)!;
             passwords.push(live.password);
-            const server = await scratchServer(f, live.engine);
+            const server = await scratchServer(f, live.engine, lib);
             passwords.push(server.password);
-            const r = await checkDrift({ applier, live, server, onProgress: say, ...schemas });
+            const r = await lib.checkDrift({ applier, live, server, onProgress: say, ...schemas });
             if (f.json) {
               process.stdout.write(JSON.stringify({ drift: r.drift, appliedPosition: r.appliedPosition ?? null, ...diffSummary(r.diff) }, null, 2) + "\n");
             } else {
@@ -88,9 +99,9 @@ export function registerCheckCommands(program: Command): void {
             if (r.drift) process.exitCode = 1;
             return;
           }
-          const server = await scratchServer(f, f.engine as DbTarget["engine"]);
+          const server = await scratchServer(f, f.engine as DbTarget["engine"], lib);
           passwords.push(server.password);
-          const r = await checkRoundTrip({ applier, server, onProgress: say, ...schemas });
+          const r = await lib.checkRoundTrip({ applier, server, onProgress: say, ...schemas });
           if (f.json) {
             process.stdout.write(
               JSON.stringify({ ok: r.ok, undo: r.undo, reapply: diffSummary(r.reapplyDiff), ...(r.undoDiff ? { afterUndo: diffSummary(r.undoDiff) } : {}) }, null, 2) + "\n",

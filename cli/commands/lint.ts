@@ -3,17 +3,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { parseDatabaseUrl } from "../../core/connection.js";
-import { info } from "../../migrations/index.js";
-import {
-  changedSince,
-  hasErrors,
-  lintMigrations,
-  makeBaseline,
-  renderFindings,
-  toGithubAnnotations,
-  toSarif,
-  type LintReport,
-} from "../../migrations/lint/index.js";
+import type { LintReport } from "../../migrations/lint/index.js";
 import { environment } from "../environment.js";
 import { usage, warnUrlFlag } from "./usage.js";
 
@@ -38,6 +28,8 @@ interface LintFlags {
 const FORMATS = ["text", "json", "sarif", "github"] as const;
 type Format = (typeof FORMATS)[number];
 
+type LintLib = typeof import("../../migrations/lint/index.js");
+
 const collect = (value: string, prev: string[]) => [...prev, ...value.split(",").map((s) => s.trim()).filter(Boolean)];
 
 function formatOf(f: LintFlags, env: Readonly<Record<string, string | undefined>>): Format {
@@ -60,12 +52,14 @@ async function pendingFiles(dir: string, f: LintFlags, env: Readonly<Record<stri
     throw usage((err as Error).message);
   }
   if (f.url) warnUrlFlag(target);
+  const { info } = await import("../../migrations/runner/admin.js");
   const result = await info({ target, dir });
   const pending = result.migrations.filter((m) => m.state === "Pending" || m.state === "Outdated");
   return new Set(pending.map((m) => path.resolve(dir, m.script)));
 }
 
-function render(report: LintReport, format: Format, explain: boolean): string {
+function render(report: LintReport, format: Format, explain: boolean, lib: LintLib): string {
+  const { renderFindings, toGithubAnnotations, toSarif } = lib;
   const errors = report.findings.filter((x) => x.severity === "error").length;
   switch (format) {
     case "sarif":
@@ -106,6 +100,9 @@ export function registerLintCommands(program: Command): void {
       const format = formatOf(f, env);
       if (f.since && f.pending) throw usage("--since and --pending are exclusive: pick one way to choose the files");
       if (f.pending && paths.length !== 1) throw usage("--pending reads one migrations directory: pass exactly one path");
+      // Loaded here, not at start-up: see cli/main.ts.
+      const lib = await import("../../migrations/lint/index.js");
+      const { changedSince, hasErrors, lintMigrations, makeBaseline, toGithubAnnotations } = lib;
       const only = f.since ? await changedSince(f.since, paths) : f.pending ? await pendingFiles(paths[0]!, f, env) : undefined;
       const report = await lintMigrations({
         paths,
@@ -124,7 +121,7 @@ export function registerLintCommands(program: Command): void {
         return;
       }
       const errors = report.findings.filter((x) => x.severity === "error").length;
-      const text = render(report, format, f.explain ?? false);
+      const text = render(report, format, f.explain ?? false, lib);
       if (f.output) {
         writeFileSync(f.output, text);
         process.stderr.write(`wrote ${f.output}: ${errors} error(s), ${report.findings.length - errors} warning(s)\n`);

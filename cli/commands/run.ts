@@ -5,7 +5,7 @@
 import type { Command } from "commander";
 import { parseEnvMappings } from "../../core/connection.js";
 import { resolveSource } from "../../automation/driver/migrations.js";
-import { runWithDatabase, type RunRequest, type RunSummary } from "../../automation/driver/run.js";
+import type { RunRequest, RunSummary } from "../../automation/driver/run.js";
 import { parseDuration } from "../../automation/targets/meta.js";
 import { cliTemplatePolicy, environment, guardianOptions, owner, toolLocation } from "../environment.js";
 import { interruptible } from "../interruptible.js";
@@ -31,6 +31,7 @@ async function runInterruptible(req: Omit<RunRequest, "signal" | "onId">): Promi
     const heir = req.guardian ? "the guardian" : "dbtk reap";
     req.progress.line(`${sig} again: exiting without teardown${id ? ` (${id} is left to ${heir})` : ""}`);
   };
+  const { runWithDatabase } = await import("../../automation/driver/run.js");
   return interruptible((signal) => runWithDatabase({ ...req, signal, onId: (created) => (id = created) }), { onSecond, resultReportsInterruption: true });
 }
 

@@ -4,7 +4,8 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Option, type Command } from "commander";
-import { localServerStatus, serversDir, stopLocalServer, type LocalServerStatus } from "../../core/servers/index.js";
+import { serversDir } from "../../core/servers/paths.js";
+import type { LocalServerStatus } from "../../core/servers/status.js";
 import { formatMs } from "../../automation/driver/progress.js";
 import { toolkitDirs } from "../environment.js";
 import { usage } from "./usage.js";
@@ -69,6 +70,7 @@ export function registerServer(program: Command): void {
     .addOption(engineOption())
     .option("--json", "print JSON")
     .action(async (flags: ServerFlags) => {
+      const { localServerStatus } = await import("../../core/servers/status.js");
       const list = await Promise.all(selected(flags).map(async (s) => ({ name: s.name, ...(await localServerStatus(s.engine, s.rootDir)) })));
       if (flags.json) process.stdout.write(`${JSON.stringify({ servers: list }, null, 2)}\n`);
       else process.stdout.write(list.map((s) => line(s.name, s)).join("\n") + "\n");
@@ -80,6 +82,7 @@ export function registerServer(program: Command): void {
     .addOption(engineOption())
     .option("--json", "print JSON")
     .action(async (flags: ServerFlags) => {
+      const { localServerStatus, stopLocalServer } = await import("../../core/servers/status.js");
       const results: Array<{ name: string; engine: Engine; pid?: number; stopped: boolean; ms: number }> = [];
       for (const s of selected(flags)) {
         const before = await localServerStatus(s.engine, s.rootDir);

@@ -2,7 +2,8 @@
 // against a database, handing it the connection through its environment only.
 import type { Command } from "commander";
 import { parseServerUrl, redact, type DbTarget } from "../../core/connection.js";
-import { getTool, toolNames } from "../../migrations/index.js";
+import { TOOL_NAMES } from "../../automation/driver/migrations.js";
+import type { getTool } from "../../migrations/index.js";
 import { environment, toolLocation } from "../environment.js";
 import { usage, warnUrlFlag } from "./usage.js";
 
@@ -56,7 +57,7 @@ export function registerToolCommands(program: Command): void {
   program
     .command("tool")
     .description("run a migration tool on its project against a database (connection passed in the environment only)")
-    .argument("<tool>", `one of ${toolNames.join(", ")}`)
+    .argument("<tool>", `one of ${TOOL_NAMES.join(", ")}`)
     .argument("[command...]", "for the command tool: the command and its arguments, after --")
     .requiredOption("--project <dir>", "the tool's project: migrations dir, changelog, alembic.ini dir, or the command's working dir")
     .option("--url <url>", "database URL (prefer --url-env: a command line is visible to other users)")
@@ -67,7 +68,7 @@ export function registerToolCommands(program: Command): void {
     .action(async (name: string, cmd: string[], f: ToolFlags) => {
       let tool: ReturnType<typeof getTool>;
       try {
-        tool = getTool(name);
+        tool = (await import("../../migrations/adapters/index.js")).getTool(name);
       } catch (err) {
         throw usage((err as Error).message);
       }
