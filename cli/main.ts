@@ -1,13 +1,4 @@
 // The command-line entry: thin — parses, calls the library, prints. Each command lives in cli/commands/.
-//
-// Start-up is on every command's critical path (`dbtk --help` ≈ node itself; see bench/startup.ts), so the
-// lazy pattern, checked by tests/automation/cli/lazy-imports.test.ts:
-// - a command module's static imports are commander, node built-ins and light modules (cli/*,
-//   core/errors, core/connection, automation/targets/meta, automation/driver/progress|provision|migrations);
-//   what the action uses from the library comes as `import type` at the top and `await import(...)` inside
-//   the action (e.g. `const { reap } = await import("../../automation/reaper.js")`);
-// - never a barrel (migrations/index.js, core/servers/index.js) on the start-up path: import the one module;
-// - nothing runs at import time but option definitions.
 import { Command } from "commander";
 import { createRequire } from "node:module";
 import { registerDown } from "./commands/down.js";
@@ -22,6 +13,7 @@ import { registerToolCommands } from "./commands/tool.js";
 import { registerCheckCommands } from "./commands/check.js";
 import { registerLintCommands } from "./commands/lint.js";
 import { registerServer } from "./commands/server.js";
+import { registerRestorePoint } from "./commands/restore-point.js";
 import { cliWording } from "./wording.js";
 
 // The package's own manifest, by self-reference: the same path from source and from dist/.
@@ -46,6 +38,7 @@ export function buildProgram(): Command {
   registerPurge(program);
   registerRestoreDrill(program);
   registerServer(program);
+  registerRestorePoint(program);
   return program;
 }
 

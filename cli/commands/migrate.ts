@@ -3,18 +3,28 @@
 import type { Command } from "commander";
 import { parseDatabaseUrl, redactedUrl, type DbTarget } from "../../core/connection.js";
 import { Interrupted } from "../../core/errors.js";
-import { MigrationError } from "../../migrations/runner/errors.js";
-import { placeholdersFromEnv } from "../../migrations/runner/placeholders.js";
-import type { MigrationInfo, RunnerOptions } from "../../migrations/runner/types.js";
+import {
+  baseline,
+  info,
+  migrate,
+  MigrationError,
+  placeholdersFromEnv,
+  repair,
+  undo,
+  validate,
+  type MigrationInfo,
+  type RunnerOptions,
+} from "../../migrations/index.js";
 import { environment } from "../environment.js";
 import { interruptible } from "../interruptible.js";
 import { cliWording } from "../wording.js";
+import { addRestorePointOptions, guarded, migrateGuarded, restorePointJson, type RestorePointFlags } from "./restore-point.js";
 import { addMigrationsDirOption, migrationsDir, type MigrationsDirFlags } from "./shared.js";
 import { usage, warnUrlFlag } from "./usage.js";
 
 const DEFAULT_DIR = "./migrations";
 
-interface Flags extends MigrationsDirFlags {
+interface Flags extends MigrationsDirFlags, RestorePointFlags {
   url?: string;
   placeholder: string[];
   outOfOrder?: boolean;
@@ -37,11 +47,6 @@ function parsedUrl(url: string, what: string): DbTarget {
   } catch (err) {
     throw usage((err as Error).message);
   }
-}
-
-/** The runner loads when a command runs, not at start-up (see cli/main.ts). */
-async function runner() {
-  return { ...(await import("../../migrations/runner/migrate.js")), ...(await import("../../migrations/runner/admin.js")) };
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -114,7 +119,7 @@ function action(run: (flags: Flags, signal: AbortSignal) => Promise<void>): (fla
         const problems = m?.problems?.map((p) => ({ ...p, message: cliWording(p.message) }));
         const code = m?.code ?? (interrupted ? "INTERRUPTED" : e.exitCode === 2 ? "USAGE" : "ERROR");
         const error = { code, message: cliWording(e.message), script: m?.script, line: m?.line, problems };
-        process.stdout.write(`${JSON.stringify({ ok: false, error }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ ok: false, error, ...restorePointJson(err) }, null, 2)}\n`);
       }
       // An invalid option value (an ignore pattern) is a usage error.
       if (err instanceof MigrationError && err.code === "CONFIG") e.exitCode = 2;
@@ -135,7 +140,7 @@ function common(cmd: Command): Command {
 }
 
 export function registerMigrateCommands(program: Command): void {
-  common(program.command("migrate").description("apply pending migrations (Flyway-compatible history)"))
+  common(addRestorePointOptions(program.command("migrate").description("apply pending migrations (Flyway-compatible history)")))
     .option("--out-of-order", "apply migrations older than the latest applied one")
     .option("--target <version>", "apply up to this version only")
     .option("--ignore-migration-patterns <patterns>", "Flyway's type:state patterns that pass validation, comma-separated (default *:future; e.g. *:pending)")
@@ -143,8 +148,7 @@ export function registerMigrateCommands(program: Command): void {
     .action(
       action(async (flags, signal) => {
         const opts = options(flags, signal);
-        const { migrate } = await runner();
-        const r = await migrate(opts);
+        const r = guarded(flags) ? await migrateGuarded(opts, flags) : await migrate(opts);
         const verb = r.dryRun ? "would apply" : "applied";
         const list = r.plan.map((p) => `  ${p.version ?? "R"}  ${p.script}${p.transactional ? "" : "  [no transaction]"}`).join("\n");
         out(flags, { ok: true, ...r }, `${verb} ${r.plan.length} migration(s) to ${opts.redacted}; now at version ${r.currentVersion ?? "none"}${list ? `\n${list}` : ""}`);
@@ -156,7 +160,6 @@ export function registerMigrateCommands(program: Command): void {
     .option("--target <version>", "show migrations above this version as Above Target")
     .action(
       action(async (flags, signal) => {
-        const { info } = await runner();
         const r = await info(options(flags, signal));
         out(flags, { ok: true, ...r }, `${table(r.migrations)}\ncurrent version: ${r.currentVersion ?? "none"}, pending: ${r.pending}`);
       }),
@@ -167,7 +170,6 @@ export function registerMigrateCommands(program: Command): void {
     .option("--ignore-migration-patterns <patterns>", "Flyway's type:state patterns that pass validation, comma-separated (default *:future; e.g. *:pending)")
     .action(
       action(async (flags, signal) => {
-        const { validate } = await runner();
         const r = await validate(options(flags, signal));
         if (!r.ok) {
           const problems = r.problems.map((p) => ({ ...p, message: cliWording(p.message) }));
@@ -187,7 +189,6 @@ export function registerMigrateCommands(program: Command): void {
     .option("--dry-run", "print the plan, change nothing")
     .action(
       action(async (flags, signal) => {
-        const { undo } = await runner();
         const r = await undo(options(flags, signal));
         out(flags, { ok: true, ...r }, `${r.dryRun ? "would undo" : "undid"} ${r.plan.length} migration(s); now at version ${r.currentVersion ?? "none"}`);
       }),
@@ -200,7 +201,6 @@ export function registerMigrateCommands(program: Command): void {
     .action(
       action(async (flags, signal) => {
         const opts = options(flags, signal);
-        const { baseline } = await runner();
         const r = await baseline({
           ...opts,
           ...(flags.baselineVersion ? { baselineVersion: flags.baselineVersion } : {}),
@@ -214,7 +214,6 @@ export function registerMigrateCommands(program: Command): void {
     .option("--dry-run", "print what would change")
     .action(
       action(async (flags, signal) => {
-        const { repair } = await runner();
         const r = await repair(options(flags, signal));
         const lines = [
           ...r.removedFailed.map((s) => `  removed failed entry: ${s}`),

@@ -1,0 +1,38 @@
+// Shared steps of the restore-point tests: the state compared before and after (catalog snapshot, rows,
+// history), and a migrations folder whose second migration fails half-way after a non-transactional step.
+import type { DbTarget } from "../../../core/connection.ts";
+import { snapshotSchema, snapshotToJson } from "../../../migrations/schema/index.ts";
+import { query } from "../runner/helpers.ts";
+
+export interface State {
+  schema: string;
+  rows: unknown[];
+  history: unknown[];
+}
+
+/** The catalog (migrations/schema), every row of `items`, and the history table, as plain values. */
+export async function state(t: DbTarget): Promise<State> {
+  const history = await query(t, "SELECT installed_rank, version, script, checksum, success FROM flyway_schema_history ORDER BY installed_rank").catch(() => []);
+  return {
+    schema: snapshotToJson(await snapshotSchema(t)),
+    rows: await query(t, "SELECT * FROM items ORDER BY id"),
+    history: history.map((r) => ({ ...r, success: Boolean(r.success) })),
+  };
+}
+
+export const V1 = {
+  postgres: "CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL);\nINSERT INTO items VALUES (1, 'one'), (2, 'two');\nCREATE VIEW item_names AS SELECT name FROM items;",
+  mysql:
+    "CREATE TABLE items (id INT PRIMARY KEY AUTO_INCREMENT, name VARCHAR(50) NOT NULL, up VARCHAR(50) AS (UPPER(name)) VIRTUAL);\n" +
+    "CREATE TABLE tags (id INT PRIMARY KEY, item_id INT, FOREIGN KEY (item_id) REFERENCES items(id));\n" +
+    "INSERT INTO items (id, name) VALUES (1, 'one'), (2, 'two');\nINSERT INTO tags VALUES (10, 1);\n" +
+    "CREATE VIEW item_names AS SELECT name FROM items;\n" +
+    "CREATE TRIGGER items_bi BEFORE INSERT ON items FOR EACH ROW SET NEW.name = TRIM(NEW.name);\n" +
+    "CREATE FUNCTION twice(x INT) RETURNS INT DETERMINISTIC RETURN x * 2;",
+};
+
+/** Non-transactional first (CREATE INDEX CONCURRENTLY; MariaDB DDL), then a row, then a failing statement. */
+export const V2_FAILING = {
+  postgres: "CREATE INDEX CONCURRENTLY items_name ON items (name);\nINSERT INTO items VALUES (3, 'three');\nINSERT INTO items VALUES (4, NULL);",
+  mysql: "ALTER TABLE items ADD COLUMN extra INT;\nINSERT INTO items (id, name) VALUES (3, 'three');\nINSERT INTO items (id, name) VALUES (4, NULL);",
+};
