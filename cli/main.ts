@@ -1,4 +1,13 @@
 // The command-line entry: thin — parses, calls the library, prints. Each command lives in cli/commands/.
+//
+// Start-up is on every command's critical path (`dbtk --help` ≈ node itself; see bench/startup.ts), so the
+// lazy pattern, checked by tests/automation/cli/lazy-imports.test.ts:
+// - a command module's static imports are commander, node built-ins and light modules (cli/*,
+//   core/errors, core/connection, automation/targets/meta, automation/driver/progress|provision|migrations);
+//   what the action uses from the library comes as `import type` at the top and `await import(...)` inside
+//   the action (e.g. `const { reap } = await import("../../automation/reaper.js")`);
+// - never a barrel (migrations/index.js, core/servers/index.js) on the start-up path: import the one module;
+// - nothing runs at import time but option definitions.
 import { Command } from "commander";
 import { createRequire } from "node:module";
 import { registerDown } from "./commands/down.js";

@@ -3,18 +3,9 @@
 import type { Command } from "commander";
 import { parseDatabaseUrl, redactedUrl, type DbTarget } from "../../core/connection.js";
 import { Interrupted } from "../../core/errors.js";
-import {
-  baseline,
-  info,
-  migrate,
-  MigrationError,
-  placeholdersFromEnv,
-  repair,
-  undo,
-  validate,
-  type MigrationInfo,
-  type RunnerOptions,
-} from "../../migrations/index.js";
+import { MigrationError } from "../../migrations/runner/errors.js";
+import { placeholdersFromEnv } from "../../migrations/runner/placeholders.js";
+import type { MigrationInfo, RunnerOptions } from "../../migrations/runner/types.js";
 import { environment } from "../environment.js";
 import { interruptible } from "../interruptible.js";
 import { cliWording } from "../wording.js";
@@ -47,6 +38,11 @@ function parsedUrl(url: string, what: string): DbTarget {
   } catch (err) {
     throw usage((err as Error).message);
   }
+}
+
+/** The runner loads when a command runs, not at start-up (see cli/main.ts). */
+async function runner() {
+  return { ...(await import("../../migrations/runner/migrate.js")), ...(await import("../../migrations/runner/admin.js")) };
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -148,6 +144,7 @@ export function registerMigrateCommands(program: Command): void {
     .action(
       action(async (flags, signal) => {
         const opts = options(flags, signal);
+        const { migrate } = await runner();
         const r = guarded(flags) ? await migrateGuarded(opts, flags) : await migrate(opts);
         const verb = r.dryRun ? "would apply" : "applied";
         const list = r.plan.map((p) => `  ${p.version ?? "R"}  ${p.script}${p.transactional ? "" : "  [no transaction]"}`).join("\n");
@@ -160,6 +157,7 @@ export function registerMigrateCommands(program: Command): void {
     .option("--target <version>", "show migrations above this version as Above Target")
     .action(
       action(async (flags, signal) => {
+        const { info } = await runner();
         const r = await info(options(flags, signal));
         out(flags, { ok: true, ...r }, `${table(r.migrations)}\ncurrent version: ${r.currentVersion ?? "none"}, pending: ${r.pending}`);
       }),
@@ -170,6 +168,7 @@ export function registerMigrateCommands(program: Command): void {
     .option("--ignore-migration-patterns <patterns>", "Flyway's type:state patterns that pass validation, comma-separated (default *:future; e.g. *:pending)")
     .action(
       action(async (flags, signal) => {
+        const { validate } = await runner();
         const r = await validate(options(flags, signal));
         if (!r.ok) {
           const problems = r.problems.map((p) => ({ ...p, message: cliWording(p.message) }));
@@ -189,6 +188,7 @@ export function registerMigrateCommands(program: Command): void {
     .option("--dry-run", "print the plan, change nothing")
     .action(
       action(async (flags, signal) => {
+        const { undo } = await runner();
         const r = await undo(options(flags, signal));
         out(flags, { ok: true, ...r }, `${r.dryRun ? "would undo" : "undid"} ${r.plan.length} migration(s); now at version ${r.currentVersion ?? "none"}`);
       }),
@@ -201,6 +201,7 @@ export function registerMigrateCommands(program: Command): void {
     .action(
       action(async (flags, signal) => {
         const opts = options(flags, signal);
+        const { baseline } = await runner();
         const r = await baseline({
           ...opts,
           ...(flags.baselineVersion ? { baselineVersion: flags.baselineVersion } : {}),
@@ -214,6 +215,7 @@ export function registerMigrateCommands(program: Command): void {
     .option("--dry-run", "print what would change")
     .action(
       action(async (flags, signal) => {
+        const { repair } = await runner();
         const r = await repair(options(flags, signal));
         const lines = [
           ...r.removedFailed.map((s) => `  removed failed entry: ${s}`),
