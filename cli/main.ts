@@ -22,7 +22,9 @@ import { registerToolCommands } from "./commands/tool.js";
 import { registerCheckCommands } from "./commands/check.js";
 import { registerLintCommands } from "./commands/lint.js";
 import { registerServer } from "./commands/server.js";
+import { registerServe } from "./commands/serve.js";
 import { registerRestorePoint } from "./commands/restore-point.js";
+import { registerMetrics } from "./commands/metrics.js";
 import { cliWording } from "./wording.js";
 
 // The package's own manifest, by self-reference: the same path from source and from dist/.
@@ -47,7 +49,9 @@ export function buildProgram(): Command {
   registerPurge(program);
   registerRestoreDrill(program);
   registerServer(program);
+  registerServe(program);
   registerRestorePoint(program);
+  registerMetrics(program);
   return program;
 }
 

@@ -60,11 +60,10 @@ export interface ApiExtras {
 /** The request handler for `templates` (everything under /api/v1). */
 export function apiHandler(templates: Templates, extras: ApiExtras): (req: IncomingMessage, res: ServerResponse) => void {
   const route = async (req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> => {
-    const url = new URL(req.url ?? "/", "http://x");
-    // IntegreSQL strips a trailing slash before routing.
-    const p = url.pathname.replace(/\/+$/, "") || "/";
+    // IntegreSQL strips a trailing slash before routing. Hashes are used as sent (no slashes, no escapes).
+    const p = (req.url ?? "/").split("?")[0]?.replace(/\/+$/, "") || "/";
     const m = req.method ?? "GET";
-    const seg = p.split("/").map(decodeURIComponent);
+    const seg = p.split("/");
     // ["", "api", "v1", "templates", hash?, "tests"?, id?, action?]
     if (seg[1] !== "api" || seg[2] !== "v1") throw new ServeProblem(404, "not_found", `no route ${m} ${p}: the API lives under /api/v1`);
     const [, , , group, hash, tests, id, action] = seg;

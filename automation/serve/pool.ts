@@ -146,7 +146,7 @@ export class TemplatePool {
         done();
         const why = this.lastError
           ? `making a clone failed: ${(this.lastError as Error).message}`
-          : `all ${this.limits.max} databases the pool may hold are handed out; return them (unlock / recreate) or raise --max`;
+          : `all ${this.limits.max} databases the pool may hold are handed out; return them (unlock / recreate) or start the server with a higher max`;
         reject(problems.timeout(this.hash, this.limits.getTimeoutMs, why));
       }, this.limits.getTimeoutMs);
       const onAbort = (): void => {

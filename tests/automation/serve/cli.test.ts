@@ -1,0 +1,47 @@
+// `dbtk serve` as a command (compiled dist/: run `npm run build` first): --json prints the URL and the
+// clients' variable once listening, SIGTERM stops it with every test database dropped, bad flags exit 2.
+import { afterAll, describe, expect, it } from "vitest";
+import { dbtk, pgAdmin, pgLeftovers, sandbox, startDbtk } from "../helpers.ts";
+
+const sb = sandbox("serve-cli");
+afterAll(() => sb.cleanup());
+
+describe("dbtk serve (CLI)", () => {
+  it("--json prints url and INTEGRESQL_CLIENT_BASE_URL; SIGTERM stops it and drops every test database", async () => {
+    const p = startDbtk(["serve", "--port", "0", "--json", "--pool-size", "1"], sb.env);
+    await p.waitFor(/"url"/, "stdout");
+    const info = JSON.parse(p.stdout().trim().split("\n")[0] as string) as { url: string; env: Record<string, string>; pid: number };
+    expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(info.env).toEqual({ INTEGRESQL_CLIENT_BASE_URL: `${info.url}/api` });
+    const api = (path: string, method = "GET", body?: unknown) =>
+      fetch(`${info.env.INTEGRESQL_CLIENT_BASE_URL}/v1${path}`, { method, ...(body ? { body: JSON.stringify(body) } : {}) });
+    expect((await api("/templates", "POST", { hash: "cli" })).status).toBe(200);
+    expect((await api("/templates/cli", "PUT")).status).toBe(204);
+    const got = (await (await api("/templates/cli/tests")).json()) as { database: { config: { database: string } } };
+    const admin = await pgAdmin(sb);
+    try {
+      expect((await admin.query("select 1 from pg_database where datname = $1", [got.database.config.database])).rowCount).toBe(1);
+      p.child.kill("SIGTERM");
+      const res = await p.done;
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stderr).toMatch(/stopped in .*test databases dropped/);
+      const left = await pgLeftovers(admin);
+      expect(left.databases).toEqual([]);
+      expect(left.logins).toEqual([]);
+    } finally {
+      await admin.end();
+    }
+  });
+
+  it("bad flags are usage errors (exit 2) naming the flag", async () => {
+    for (const [args, text] of [
+      [["--port", "http"], /--port "http" must be a whole number/],
+      [["--lease", "soon"], /--lease: "soon" is not a duration/],
+      [["--engine", "oracle"], /--engine oracle: unknown/],
+    ] as const) {
+      const r = await dbtk(["serve", ...args], sb.env);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(text);
+    }
+  });
+});
