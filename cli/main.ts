@@ -24,7 +24,6 @@ import { registerLintCommands } from "./commands/lint.js";
 import { registerServer } from "./commands/server.js";
 import { registerServe } from "./commands/serve.js";
 import { registerRestorePoint } from "./commands/restore-point.js";
-import { registerMetrics } from "./commands/metrics.js";
 import { cliWording } from "./wording.js";
 
 // The package's own manifest, by self-reference: the same path from source and from dist/.
@@ -51,7 +50,6 @@ export function buildProgram(): Command {
   registerServer(program);
   registerServe(program);
   registerRestorePoint(program);
-  registerMetrics(program);
   return program;
 }
 
