@@ -22,6 +22,7 @@ import { registerToolCommands } from "./commands/tool.js";
 import { registerCheckCommands } from "./commands/check.js";
 import { registerLintCommands } from "./commands/lint.js";
 import { registerServer } from "./commands/server.js";
+import { registerMetrics } from "./commands/metrics.js";
 import { registerServe } from "./commands/serve.js";
 import { registerRestorePoint } from "./commands/restore-point.js";
 import { cliWording } from "./wording.js";
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerPurge(program);
   registerRestoreDrill(program);
   registerServer(program);
+  registerMetrics(program);
   registerServe(program);
   registerRestorePoint(program);
   return program;
