@@ -28,3 +28,13 @@ export { DbtkError, Interrupted } from "../core/errors.js";
 export { reap, reapReason, purge, purgePlan, type ReapOptions, type ReapResult, type PurgeResult } from "./reaper.js";
 export { Guardian, defaultGuardianEntry, type GuardianOptions } from "./guardian/client.js";
 export { ephemeralDatabases, withTestDatabase, type EphemeralDatabases, type EphemeralDatabasesOptions, type TestDatabase } from "./testing.js";
+export {
+  startPoolServer,
+  findPoolServer,
+  templateKeyOf,
+  SERVE_OWNER,
+  type PoolServer,
+  type PoolServerOptions,
+  type PoolServerState,
+  type PoolServerStatus,
+} from "./serve/index.js";
