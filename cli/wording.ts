@@ -31,6 +31,7 @@ export const OPTION_WORDS: Readonly<Record<string, string>> = {
   "options.tool": "--tool",
   "options.project": "--project",
   "options.createdb": "--createdb",
+  "options.dbName": "--db-name",
   "options.migrate": "--migrate",
   "options.hash": "--hash",
   "options.superuser": "--superuser",

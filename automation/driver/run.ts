@@ -54,6 +54,11 @@ export interface RunRequest {
   envMap?: Readonly<Record<string, ConnectionField>>;
   /** Extra rights for the run's login (checked against the target before anything is made). */
   privileges?: Privileges;
+  /**
+   * A fixed name for the database (for suites that cannot take it from the environment); its login keeps
+   * the run's id. A name that is taken fails the run (exit 2). PostgreSQL targets without a stack only.
+   */
+  dbName?: string;
 }
 
 /** Refuses rights the target cannot give, before anything is provisioned. */
@@ -68,6 +73,19 @@ function checkPrivileges(target: Target, p: Privileges | undefined): void {
   if (p?.createdb && !target.grants?.createdb) {
     throw new DbtkError(`options.createdb: target ${target.name} cannot let a login create databases; use a local or server target`, 2);
   }
+}
+
+/** Refuses a fixed name the target cannot give, or one that reap would take for a run's id. */
+function checkDbName(target: Target, name: string | undefined): void {
+  if (name === undefined) return;
+  const why = !target.rename
+    ? `target ${target.name} cannot give a database a name of its own (MySQL has no RENAME DATABASE; stacks name theirs); drop the option, or use a PostgreSQL local or server target`
+    : !/^[A-Za-z_][A-Za-z0-9_$-]{0,62}$/.test(name)
+      ? `"${name}" is not a usable database name: 1 to 63 letters, digits, _, $ or -, not starting with a digit`
+      : /^dbtk_/.test(name)
+        ? `"${name}" starts with dbtk_, which dbtk keeps for its own databases; choose another name`
+        : undefined;
+  if (why) throw new DbtkError(`options.dbName: ${why}`, 2);
 }
 
 /** The exit code of a command stopped by its time limit (as timeout(1)). */
@@ -154,6 +172,7 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
   const { target, progress } = req;
   const summary: RunSummary = { target: target.name, engine: target.engine, exitCode: 1, timings: {}, tornDown: false };
   checkPrivileges(target, req.privileges);
+  checkDbName(target, req.dbName);
   let interrupted: Interrupted | undefined;
   let child: ChildProcess | undefined;
   let createdId: string | undefined;
@@ -237,6 +256,10 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
         return summary;
       }
       throw err;
+    }
+    if (req.dbName && target.rename) {
+      prov.db = await target.rename(prov.db, req.dbName);
+      progress.line(`database ${prov.db.id} named ${req.dbName}`);
     }
     const { db } = prov;
     lease = holdLease(target, db, req.ttlMs);

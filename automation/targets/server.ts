@@ -29,6 +29,7 @@ export function directTarget(name: string, server: SqlServer, admin?: DbTarget):
       }
       return { ...meta, ...(template ? { template } : {}), connection };
     },
+    ...(server.rename ? { rename: renameWith(server) } : {}),
     destroy: (id) => server.drop(id),
     // A superuser on a shared server could read every other run's data: only local servers hand one out.
     grants: { createdb: true, superuser: name.startsWith("local") },
@@ -50,6 +51,16 @@ export function directTarget(name: string, server: SqlServer, admin?: DbTarget):
     templates: sqlTemplateSupport(server, name),
     close: () => server.close(),
     describe: async () => `${await server.version()} at ${server.address}`,
+  };
+}
+
+/** Renames the database, then records the name, so lease renewals and listings find it under it. */
+function renameWith(server: SqlServer): NonNullable<Target["rename"]> {
+  return async (db, name) => {
+    await server.rename!(db.id, name);
+    const { connection, ...meta } = db;
+    await server.setMeta({ ...meta, name });
+    return { ...db, name, connection: { ...connection, database: name } };
   };
 }
 

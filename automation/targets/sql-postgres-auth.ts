@@ -44,3 +44,20 @@ export function grantSql(role: string, p: { createdb?: boolean; superuser?: bool
 export const OWN_DATABASES = "select d.datname as n from pg_database d join pg_roles r on r.oid = d.datdba where r.rolname = $1";
 
 export const AVAILABLE_EXTENSIONS = "select name as n from pg_available_extensions order by 1";
+
+/**
+ * Every run's database and login (`$1`: the id pattern), paired by id. A database renamed to a fixed name
+ * (`dbName`) still pairs with its login: it is owned by it and its record names it (`"id":"<login>"`).
+ */
+export const LIST_RUNS = `
+  with dbs as (
+    select d.oid, d.datname,
+           case when d.datname ~ $1 then d.datname
+                when o.rolname ~ $1 and shobj_description(d.oid, 'pg_database') like '%"id":"' || o.rolname || '"%' then o.rolname end as id
+      from pg_database d join pg_roles o on o.oid = d.datdba
+  )
+  select coalesce(r.rolname, dbs.id) as id, dbs.datname, shobj_description(r.oid, 'pg_authid') as role_meta,
+         shobj_description(dbs.oid, 'pg_database') as db_meta, dbs.oid is not null as has_db, r.oid is not null as has_login
+    from pg_roles r full join (select * from dbs where id is not null) dbs on dbs.id = r.rolname
+   where coalesce(r.rolname, dbs.id) ~ $1
+   order by 1`;

@@ -5,7 +5,8 @@ import pg from "pg";
 import type { DbTarget } from "../../core/connection.js";
 import { claimable, decodeMeta, encodeMeta, ID_RE, newPassword, TEMPLATE_RE, templateName } from "./meta.js";
 import type { Found, SqlServer, TemplateInfo } from "./sql.js";
-import { AVAILABLE_EXTENSIONS, grantSql, lockKey, OWN_DATABASES, pgConnectError, scramVerifier } from "./sql-postgres-auth.js";
+import { DbtkError } from "../../core/errors.js";
+import { AVAILABLE_EXTENSIONS, grantSql, LIST_RUNS, lockKey, OWN_DATABASES, pgConnectError, scramVerifier } from "./sql-postgres-auth.js";
 import type { EphemeralMeta, Privileges } from "./types.js";
 
 const ident = pg.escapeIdentifier;
@@ -162,8 +163,9 @@ export class PostgresServer implements SqlServer {
 
   async setMeta(meta: EphemeralMeta): Promise<void> {
     const text = lit(encodeMeta(meta));
-    const [row] = await this.q<{ db: boolean }>("select exists(select 1 from pg_database where datname = $1) as db", [meta.id]);
-    await this.q(`COMMENT ON ROLE ${ident(meta.id)} IS ${text}${row?.db ? `; COMMENT ON DATABASE ${ident(meta.id)} IS ${text}` : ""}`);
+    const db = meta.name ?? meta.id;
+    const [row] = await this.q<{ db: boolean }>("select exists(select 1 from pg_database where datname = $1) as db", [db]);
+    await this.q(`COMMENT ON ROLE ${ident(meta.id)} IS ${text}${row?.db ? `; COMMENT ON DATABASE ${ident(db)} IS ${text}` : ""}`);
   }
 
   async drop(id: string): Promise<void> {
@@ -185,21 +187,23 @@ export class PostgresServer implements SqlServer {
   }
 
   async list(opts: { sizes?: boolean } = {}): Promise<Found[]> {
-    const rows = await this.q<{ id: string; role_meta: string | null; db_meta: string | null; has_db: boolean; has_login: boolean }>(
-      `select coalesce(r.rolname, d.datname) as id, shobj_description(r.oid, 'pg_authid') as role_meta,
-              shobj_description(d.oid, 'pg_database') as db_meta, d.oid is not null as has_db, r.oid is not null as has_login
-         from pg_roles r full join pg_database d on d.datname = r.rolname
-        where coalesce(r.rolname, d.datname) ~ $1
-        order by 1`,
-      [ID_RE.source],
-    );
+    type Row = { id: string; datname: string | null; role_meta: string | null; db_meta: string | null; has_db: boolean; has_login: boolean };
     const out: Found[] = [];
-    for (const r of rows) {
+    for (const r of await this.q<Row>(LIST_RUNS, [ID_RE.source])) {
       const meta = decodeMeta(r.id, r.db_meta) ?? decodeMeta(r.id, r.role_meta);
-      const size = opts.sizes && r.has_db ? { sizeBytes: await this.sizeOf(r.id) } : {};
+      const size = opts.sizes && r.datname ? { sizeBytes: await this.sizeOf(r.datname) } : {};
       out.push({ id: r.id, ...(meta ? { meta } : {}), hasDatabase: r.has_db, hasLogin: r.has_login, ...size });
     }
     return out;
+  }
+
+  async rename(id: string, name: string): Promise<void> {
+    try {
+      await this.q(`ALTER DATABASE ${ident(id)} RENAME TO ${ident(name)}`);
+    } catch (err) {
+      if ((err as { code?: string }).code !== "42P04") throw err;
+      throw new DbtkError(`options.dbName: a database named "${name}" already exists on ${this.address}; choose another name, or drop that one`, 2);
+    }
   }
 
   async claim(key: string, meta: EphemeralMeta): Promise<DbTarget | undefined> {

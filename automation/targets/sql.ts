@@ -41,7 +41,9 @@ export interface SqlServer {
   extensions?(): Promise<string[]>;
   /** Gives the login of `id` extra rights; what it creates is dropped with it. */
   grant(id: string, privileges: Privileges): Promise<void>;
-  /** Rewrites the stored metadata. */
+  /** Gives database `id` the fixed name `name` (its login keeps the id); a name taken is a DbtkError naming it. */
+  rename?(id: string, name: string): Promise<void>;
+  /** Rewrites the stored metadata (on the database `meta.name` when it has a fixed name). */
   setMeta(meta: EphemeralMeta): Promise<void>;
   /** Ends its sessions, drops the database and the login; idempotent. */
   drop(id: string): Promise<void>;

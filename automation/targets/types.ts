@@ -32,6 +32,8 @@ export interface EphemeralMeta {
   state?: "ready" | "pool" | "filling" | "orphan";
   /** Key of the template it was cloned from. */
   template?: string;
+  /** The database's own name when the caller fixed one (`dbName`); its login keeps `id`. @default id */
+  name?: string;
 }
 
 export interface EphemeralDatabase extends EphemeralMeta {
@@ -78,6 +80,11 @@ export interface Target {
   readonly engine: DbTarget["engine"];
   /** Creates the database (and, on shared servers, its own least-privilege login). */
   create(req: CreateRequest): Promise<EphemeralDatabase>;
+  /**
+   * Gives a database just made the fixed name `name` (nothing may be connected to it yet); absent where
+   * databases cannot be renamed (MySQL has no RENAME DATABASE; stacks name their own).
+   */
+  rename?(db: EphemeralDatabase, name: string): Promise<EphemeralDatabase>;
   /** Destroys it; idempotent: destroying what is gone is not an error. */
   destroy(id: string): Promise<void>;
   /** Every ephemeral database this target holds, expired or not (with sizes when asked and cheap). */

@@ -21,6 +21,7 @@ interface RunFlags extends ProvisionFlags {
   migrate?: string;
   hash: string[];
   superuser?: boolean;
+  dbName?: string;
 }
 
 /** Runs with SIGINT/SIGTERM handlers installed for exactly as long as the run. */
@@ -51,6 +52,7 @@ export function registerRun(program: Command): void {
     .option("--hash <path>", "with --migrate: a file or folder whose contents key the template (repeatable; default the project folder)", (v: string, all: string[]) => [...all, v], [] as string[])
     .option("--createdb", "the run's login may create and drop databases of its own (MySQL: named <database>_…)")
     .option("--superuser", "the run's login is a superuser (local targets only)")
+    .option("--db-name <name>", "give the database this fixed name (PostgreSQL; refused if taken); its login keeps the run's id")
     .option("--no-guardian", "start no watcher process: a killed run's database then waits for `dbtk reap`");
   addPoolOptions(cmd, "recorded owner (default: the CI job, else user@host; DBTK_OWNER)")
     .option("--json", "print a JSON summary on stdout")
@@ -92,6 +94,7 @@ export function registerRun(program: Command): void {
           ...(timeoutMs !== undefined ? { timeoutMs } : {}),
           envMap,
           privileges: { createdb: flags.createdb === true, superuser: flags.superuser === true },
+          ...(flags.dbName !== undefined ? { dbName: flags.dbName } : {}),
           ...(flags.guardian === false ? {} : { guardian: guardianOptions() }),
         });
         if (flags.json) {
