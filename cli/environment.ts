@@ -75,3 +75,14 @@ export function guardianOptions(): { env: Record<string, string | undefined>; lo
   const e = env();
   return { env: { PATH: e.PATH, HOME: e.HOME, TMPDIR: e.TMPDIR }, ...(e.DBTK_GUARDIAN_LOG ? { log: e.DBTK_GUARDIAN_LOG } : {}) };
 }
+
+/** GITHUB_STEP_SUMMARY: the file GitHub renders on a job's page (the query report appends Markdown to it). */
+export function stepSummaryFile(): string | undefined {
+  return env().GITHUB_STEP_SUMMARY || undefined;
+}
+
+/** PATH, for tools looked up on it (pgbouncer). */
+export function pathEnv(): { path?: string } {
+  const p = env().PATH;
+  return p ? { path: p } : {};
+}

@@ -7,6 +7,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { connectionEnv, connectionValue, databaseUrl, redactedUrl, type ConnectionField } from "../../core/connection.js";
 import { DbtkError, Interrupted } from "../../core/errors.js";
 import { Guardian, type GuardianOptions } from "../guardian/client.js";
+import type { PoolerOptions } from "../pooler/pgbouncer.js";
+import type { Observed, ObserveRequest } from "../report/observe.js";
+import type { QueryReport } from "../report/types.js";
 import type { Privileges, Target } from "../targets/types.js";
 import { holdLease, type Lease } from "./lease.js";
 import type { MigrationSource } from "./migrations.js";
@@ -59,6 +62,10 @@ export interface RunRequest {
    * the run's id. A name that is taken fails the run (exit 2). PostgreSQL targets without a stack only.
    */
   dbName?: string;
+  /** A query report of what the command did to its database (automation/report); its gate may fail the run. */
+  report?: ObserveRequest["report"];
+  /** A pooler (PgBouncer) between the command and its database. */
+  pooler?: PoolerOptions;
 }
 
 /** Refuses rights the target cannot give, before anything is provisioned. */
@@ -109,6 +116,8 @@ export interface RunSummary {
   /** Connection; `url` redacted and no password unless `showSecrets`. */
   connection?: { host: string; port: number; user: string; database: string; url: string; password?: string };
   tornDown: boolean;
+  /** With `report`: what the command did to its database. */
+  report?: QueryReport;
 }
 
 /** Sends `sig` to the command's whole process group (it leads its own); gone already is fine. */
@@ -173,6 +182,8 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
   const summary: RunSummary = { target: target.name, engine: target.engine, exitCode: 1, timings: {}, tornDown: false };
   checkPrivileges(target, req.privileges);
   checkDbName(target, req.dbName);
+  if (req.report || req.pooler) await (await import("../report/observe.js")).preflightObserve(req, target.engine);
+  let observed: Observed | undefined;
   let interrupted: Interrupted | undefined;
   let child: ChildProcess | undefined;
   let createdId: string | undefined;
@@ -215,6 +226,7 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
   else req.signal?.addEventListener("abort", onAbort, { once: true });
 
   const teardown = async (): Promise<void> => {
+    await observed?.stop();
     await lease?.stop();
     if (!createdId) return;
     const t0 = performance.now();
@@ -287,9 +299,15 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
     summary.timings.provision = prov.provisionMs;
     summary.timings.migrate = prov.migrateMs;
 
+    if ((req.report || req.pooler) && !interrupted) {
+      const { observeRun } = await import("../report/observe.js");
+      const onPooler = (proc: Parameters<Guardian["pooler"]>[0], dir: string): void => guardian?.pooler(proc, dir);
+      observed = await observeRun({ target, db: db.connection, ...(req.report ? { report: req.report } : {}), ...(req.pooler ? { pooler: req.pooler } : {}), progress, onPooler });
+    }
     if (!interrupted) {
-      const exported = { ...connectionEnv(db.connection) };
-      for (const [name, field] of Object.entries(req.envMap ?? {})) exported[name] = connectionValue(db.connection, field);
+      const conn = observed?.connection ?? db.connection;
+      const exported = { ...connectionEnv(conn) };
+      for (const [name, field] of Object.entries(req.envMap ?? {})) exported[name] = connectionValue(conn, field);
       const env = { ...req.env, ...exported };
       // Names only: the values hold the password.
       progress.line(`env ${Object.keys(exported).join(" ")}`);
@@ -312,6 +330,11 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
       summary.timings.command = performance.now() - c0;
       if (summary.timedOut && !interrupted) summary.exitCode = TIMEOUT_EXIT;
       progress.line(`test exit ${summary.exitCode} in ${formatMs(summary.timings.command)}`);
+      if (observed && !interrupted) {
+        const after = await observed.finish(summary.exitCode);
+        summary.exitCode = after.exitCode;
+        if (after.report) summary.report = after.report;
+      }
     }
     await teardown();
     if (interrupted) {

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { identify } from "../../core/process.js";
+import { identify, type ProcessIdentity } from "../../core/process.js";
 import type { Target } from "../targets/types.js";
 import { encodeMessage, type GuardianMessage } from "./protocol.js";
 
@@ -91,6 +91,11 @@ export class Guardian {
 
   group(pgid: number | undefined): void {
     this.send({ t: "group", pgid: pgid ?? 0 });
+  }
+
+  /** A helper process (the pooler), by identity so a reused pid is never killed, and its folder. */
+  pooler(proc: ProcessIdentity, dir?: string): void {
+    this.send({ t: "proc", proc, ...(dir ? { dir } : {}) });
   }
 
   /** All clean: the guardian exits without doing anything. */

@@ -15,6 +15,8 @@ export type GuardianMessage =
   | { t: "template"; key: string }
   /** The command's process group (its leader's pid); 0 once the command has ended. */
   | { t: "group"; pgid: number }
+  /** A helper process of the run (a pooler) to kill if the run dies, and its private folder to remove. */
+  | { t: "proc"; proc: ProcessIdentity; dir?: string }
   | { t: "done" };
 
 export function encodeMessage(m: GuardianMessage): string {
@@ -41,6 +43,10 @@ export function parseMessage(line: string): GuardianMessage | undefined {
       return typeof m.key === "string" ? (m as GuardianMessage) : undefined;
     case "group":
       return typeof m.pgid === "number" && Number.isInteger(m.pgid) && m.pgid >= 0 ? (m as GuardianMessage) : undefined;
+    case "proc":
+      return m.proc && typeof m.proc === "object" && typeof (m.proc as { pid?: unknown }).pid === "number" && (m.dir === undefined || typeof m.dir === "string")
+        ? (m as GuardianMessage)
+        : undefined;
     case "done":
       return { t: "done" };
     default:

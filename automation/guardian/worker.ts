@@ -1,10 +1,11 @@
 // The guardian's side: read what the run says until the pipe closes. "done" → nothing to do. Anything else
 // (the run died) → kill the command's process group (TERM, then KILL after a second), drop every database
 // the run was told of or that names the run as its owner, and any template build it left unfinished.
-import { appendFileSync, readdirSync, readFileSync } from "node:fs";
+import { appendFileSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
-import type { ProcessIdentity } from "../../core/process.js";
+import { liveness, type ProcessIdentity } from "../../core/process.js";
 import type { Target, TargetRecipe } from "../targets/types.js";
 import { parseMessage } from "./protocol.js";
 
@@ -15,6 +16,8 @@ export interface GuardState {
   ids: Set<string>;
   templates: Set<string>;
   pgid: number;
+  /** Helper processes (a pooler) and their folders. */
+  procs: Array<{ proc: ProcessIdentity; dir?: string }>;
 }
 
 export interface GuardOptions {
@@ -24,7 +27,7 @@ export interface GuardOptions {
 
 /** Reads messages until the pipe closes; returns what happened and the clean-up's report. */
 export async function guard(input: Readable, opts: GuardOptions = {}): Promise<{ outcome: "done" | "cleaned" | "nothing"; report: string[] }> {
-  const st: GuardState = { ids: new Set(), templates: new Set(), pgid: 0 };
+  const st: GuardState = { ids: new Set(), templates: new Set(), pgid: 0, procs: [] };
   const lines = createInterface({ input, crlfDelay: Infinity });
   for await (const line of lines) {
     const m = parseMessage(line);
@@ -41,6 +44,7 @@ export async function guard(input: Readable, opts: GuardOptions = {}): Promise<{
     else if (m.t === "release") st.ids.delete(m.id);
     else if (m.t === "template") st.templates.add(m.key);
     else if (m.t === "group") st.pgid = m.pgid;
+    else if (m.t === "proc") st.procs.push({ proc: m.proc, ...(m.dir ? { dir: m.dir } : {}) });
   }
   if (!st.recipe) return { outcome: "nothing", report: [] };
   opts.onAbandoned?.();
@@ -105,6 +109,21 @@ export async function stopGroup(pgid: number, graceMs = 1000): Promise<void> {
   for (let i = 0; i < 40 && groupAlive(pgid); i++) await sleep(25);
 }
 
+/** Kills the run's helper processes (still the same process: identity, not just the pid) and removes their folders. */
+async function stopHelpers(st: GuardState, report: string[]): Promise<void> {
+  for (const { proc, dir } of st.procs) {
+    if (liveness(proc) === "alive") {
+      try {
+        process.kill(proc.pid, "SIGKILL");
+        report.push(`killed helper process ${proc.pid}`);
+      } catch {
+        // gone meanwhile
+      }
+    }
+    if (dir && path.basename(dir).startsWith("dbtk-")) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function openRecipe(recipe: TargetRecipe): Promise<Target> {
   if (recipe.kind === "sql") {
     // The plain-SQL target on the admin login: connects, starts nothing.
@@ -156,6 +175,7 @@ export async function cleanUp(st: GuardState): Promise<string[]> {
     await stopGroup(st.pgid);
     report.push(`stopped process group ${st.pgid}`);
   }
+  await stopHelpers(st, report);
   const target = await opening;
   if (!target) return report;
   try {

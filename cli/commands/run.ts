@@ -7,7 +7,8 @@ import { parseEnvMappings } from "../../core/connection.js";
 import { resolveSource } from "../../automation/driver/migrations.js";
 import type { RunRequest, RunSummary } from "../../automation/driver/run.js";
 import { parseDuration } from "../../automation/targets/meta.js";
-import { cliTemplatePolicy, environment, guardianOptions, owner, toolLocation } from "../environment.js";
+import { DbtkError } from "../../core/errors.js";
+import { cliTemplatePolicy, environment, guardianOptions, owner, pathEnv, stepSummaryFile, toolLocation } from "../environment.js";
 import { interruptible } from "../interruptible.js";
 import { addPoolOptions, addSourceOptions, withTarget, type ProvisionFlags } from "./shared.js";
 import { addTargetOptions, poolSizeFrom, ttlFrom } from "./target-options.js";
@@ -22,6 +23,12 @@ interface RunFlags extends ProvisionFlags {
   hash: string[];
   superuser?: boolean;
   dbName?: string;
+  report?: boolean;
+  reportJson?: string;
+  baseline?: string;
+  maxQueryMs?: string;
+  pooler?: string;
+  poolerMode?: string;
 }
 
 /** Runs with SIGINT/SIGTERM handlers installed for exactly as long as the run. */
@@ -34,6 +41,29 @@ async function runInterruptible(req: Omit<RunRequest, "signal" | "onId">): Promi
   };
   const { runWithDatabase } = await import("../../automation/driver/run.js");
   return interruptible((signal) => runWithDatabase({ ...req, signal, onId: (created) => (id = created) }), { onSecond, resultReportsInterruption: true });
+}
+
+/** --report and --pooler flags → the run's options; usage errors (exit 2) name the flag. */
+function observeFlags(flags: RunFlags): Pick<RunRequest, "report" | "pooler"> {
+  const out: Pick<RunRequest, "report" | "pooler"> = {};
+  const maxQueryMs = flags.maxQueryMs === undefined ? undefined : Number(flags.maxQueryMs);
+  if (maxQueryMs !== undefined && !(Number.isFinite(maxQueryMs) && maxQueryMs > 0)) {
+    throw new DbtkError(`--max-query-ms ${flags.maxQueryMs}: not a number of milliseconds; use e.g. --max-query-ms 200`, 2);
+  }
+  if (flags.report || flags.reportJson || flags.baseline || maxQueryMs !== undefined) {
+    const summaryFile = stepSummaryFile();
+    out.report = {
+      ...(flags.reportJson ? { jsonFile: flags.reportJson } : {}),
+      ...(flags.baseline ? { baselineFile: flags.baseline } : {}),
+      ...(maxQueryMs !== undefined ? { maxQueryMs } : {}),
+      ...(summaryFile ? { markdownFile: summaryFile } : {}),
+    };
+  }
+  if (flags.poolerMode !== undefined && flags.pooler === undefined) throw new DbtkError("--pooler-mode: needs --pooler pgbouncer", 2);
+  if (flags.pooler !== undefined) {
+    out.pooler = { kind: flags.pooler, ...(flags.poolerMode !== undefined ? { mode: flags.poolerMode } : {}), ...toolLocation("pgbouncer"), ...pathEnv() };
+  }
+  return out;
 }
 
 export function registerRun(program: Command): void {
@@ -53,7 +83,13 @@ export function registerRun(program: Command): void {
     .option("--createdb", "the run's login may create and drop databases of its own (MySQL: named <database>_…)")
     .option("--superuser", "the run's login is a superuser (local targets only)")
     .option("--db-name <name>", "give the database this fixed name (PostgreSQL; refused if taken); its login keeps the run's id")
-    .option("--no-guardian", "start no watcher process: a killed run's database then waits for `dbtk reap`");
+    .option("--no-guardian", "start no watcher process: a killed run's database then waits for `dbtk reap`")
+    .option("--report", "after the command, report what it did to its database (statements, scans, unused indexes; also $GITHUB_STEP_SUMMARY)")
+    .option("--report-json <file>", "write the query report as JSON (implies --report)")
+    .option("--baseline <file>", "compare with a JSON report: calls or mean time grown too much fails the run with exit 3 (implies --report)")
+    .option("--max-query-ms <ms>", "any statement slower than this on average fails the run with exit 3 (implies --report)")
+    .option("--pooler <name>", "put a connection pooler between the command and its database: pgbouncer (PostgreSQL)")
+    .option("--pooler-mode <mode>", "with --pooler: transaction (default) or session");
   addPoolOptions(cmd, "recorded owner (default: the CI job, else user@host; DBTK_OWNER)")
     .option("--json", "print a JSON summary on stdout")
     .option("--show-secrets", "include the password in the JSON summary")
@@ -76,8 +112,9 @@ export function registerRun(program: Command): void {
         templatePolicy: cliTemplatePolicy(),
         timeoutMs: flags.timeout === undefined ? undefined : parseDuration(flags.timeout, "--timeout"),
         envMap: parseEnvMappings(flags.env, "--env"),
+        observe: observeFlags(flags),
       }),
-      async (target, { source, ttlMs, poolSize, templatePolicy, timeoutMs, envMap }, progress, secrets) => {
+      async (target, { source, ttlMs, poolSize, templatePolicy, timeoutMs, envMap, observe }, progress, secrets) => {
         const summary = await runInterruptible({
           target,
           source,
@@ -96,6 +133,8 @@ export function registerRun(program: Command): void {
           privileges: { createdb: flags.createdb === true, superuser: flags.superuser === true },
           ...(flags.dbName !== undefined ? { dbName: flags.dbName } : {}),
           ...(flags.guardian === false ? {} : { guardian: guardianOptions() }),
+          ...(observe.report ? { report: { ...observe.report, print: (text: string) => void process.stderr.write(secrets.redact(text) + "\n") } } : {}),
+          ...(observe.pooler ? { pooler: observe.pooler } : {}),
         });
         if (flags.json) {
           const out = JSON.stringify(summary, null, 2);

@@ -170,6 +170,8 @@ export async function startLocalMariadb(opts: LocalMariadbOptions = {}): Promise
           "--innodb-flush-log-at-trx-commit=0",
           "--innodb-doublewrite=0",
           "--sync-binlog=0",
+          // Statement digests and table I/O for `dbtk run --report` (off by default in MariaDB).
+          "--performance-schema=ON",
           ...(user ? [`--user=${user.name}`] : []),
         ],
         { detached: true, stdio: ["ignore", out, out], cwd: rootDir },
