@@ -5,12 +5,16 @@
 //   … new pg.Pool({ connectionString: db.url }) …
 //   await db.release();                // dropped WITH (FORCE): leaked connections cannot block it
 //   await dbs.close();
+import path from "node:path";
 import { connectionEnv, databaseUrl } from "../core/connection.js";
+import { serversDir as defaultServersDir } from "../core/servers/paths.js";
 import { applyMigrations, resolveSource, sourceKey, type MigrationSource } from "./driver/migrations.js";
 import { provision } from "./driver/provision.js";
 import { newMeta, parseDuration } from "./targets/meta.js";
 import { openTarget, type TargetOptions } from "./targets/registry.js";
 import type { EphemeralDatabase, Target } from "./targets/types.js";
+import { PoolServerClient } from "./serve/client.js";
+import { findPoolServer } from "./serve/discovery.js";
 
 export interface EphemeralDatabasesOptions {
   /** Migrations folder for the built-in runner. */
@@ -35,6 +39,12 @@ export interface EphemeralDatabasesOptions {
   /** Expiry of each database, e.g. `30m` (default) or milliseconds; reap removes leftovers after it. */
   ttl?: string | number;
   owner?: string;
+  /**
+   * A running `dbtk serve` (its URL) to take databases from: one pool shared by every test process on the
+   * machine. Default: the server running on the local target's database server, when there is one (found by
+   * its `serve.json`); false: never (this process keeps a pool of its own).
+   */
+  poolServer?: string | false;
 }
 
 export interface TestDatabase extends EphemeralDatabase {
@@ -121,16 +131,7 @@ class Pool implements EphemeralDatabases {
 
   private wrap(db: EphemeralDatabase): TestDatabase {
     this.outstanding.add(db.id);
-    let released: Promise<void> | undefined;
-    return {
-      ...db,
-      url: databaseUrl(db.connection),
-      env: connectionEnv(db.connection),
-      release: () => {
-        released ??= this.target.destroy(db.id).then(() => void this.outstanding.delete(db.id));
-        return released;
-      },
-    };
+    return testDatabase(db, () => this.target.destroy(db.id).then(() => void this.outstanding.delete(db.id)));
   }
 
   async acquire(): Promise<TestDatabase> {
@@ -157,6 +158,51 @@ class Pool implements EphemeralDatabases {
   }
 }
 
+/** The caller's view of `db`; `release` runs once however often it is called. */
+function testDatabase(db: EphemeralDatabase, release: () => Promise<void>): TestDatabase {
+  let released: Promise<void> | undefined;
+  return { ...db, url: databaseUrl(db.connection), env: connectionEnv(db.connection), release: () => (released ??= release()) };
+}
+
+/** Databases from a running `dbtk serve`: released ones are recreated there (the server owns them). */
+class ServedPool implements EphemeralDatabases {
+  private readonly outstanding = new Map<string, () => Promise<void>>();
+  private closed = false;
+
+  constructor(
+    readonly target: Target,
+    readonly templateKey: string,
+    private readonly client: PoolServerClient,
+    private readonly hash: string,
+  ) {}
+
+  async acquire(): Promise<TestDatabase> {
+    if (this.closed) throw new Error("ephemeralDatabases: acquire() after close()");
+    const { db, giveBack } = await this.client.get(this.hash, this.target, this.templateKey);
+    const release = () => giveBack().then(() => void this.outstanding.delete(db.id));
+    this.outstanding.set(db.id, release);
+    return testDatabase(db, release);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const release of [...this.outstanding.values()]) await release().catch(() => undefined);
+    await this.target.close();
+  }
+}
+
+/** The pool server to use: the one asked for, else one running on the local target's server. */
+function poolServerUrl(opts: EphemeralDatabasesOptions): string | undefined {
+  if (opts.poolServer === false) return undefined;
+  if (opts.poolServer) return opts.poolServer;
+  if ((opts.target ?? "local") !== "local") return undefined;
+  const engine = opts.engine ?? "postgres";
+  const root = opts.rootDir ?? path.join(defaultServersDir(opts), engine === "mysql" ? "mariadb" : "postgres");
+  const found = findPoolServer(root);
+  return found && found.engine === engine ? found.url : undefined;
+}
+
 /**
  * Opens a target, builds (or reuses) the migrated template, and keeps `poolSize` clones ready. Each
  * `acquire()` hands one out and starts making the next in the background.
@@ -181,8 +227,16 @@ export async function ephemeralDatabases(opts: EphemeralDatabasesOptions = {}): 
   try {
     let key: string | undefined;
     const tpl = target.templates;
+    const served = opts.templates !== false && source.kind !== "none" ? poolServerUrl(opts) : undefined;
     if (tpl && opts.templates !== false && source.kind !== "none") {
       key = await sourceKey(source, (await tpl.version?.()) ?? target.engine);
+      if (served) {
+        // One template and one pool for every test process on the machine: the server's.
+        const client = new PoolServerClient(served);
+        const hash = `dbtk-${key}`;
+        await client.ensureTemplate(hash, target.engine, (conn) => applyMigrations(source, conn));
+        return new ServedPool(target, key as string, client, hash);
+      }
       await tpl.ensure(key as string, (conn) => applyMigrations(source, conn));
     }
     const pool = new Pool(target, key, source, opts.poolSize ?? 2, ttlMs, opts.owner);

@@ -10,14 +10,15 @@ import { serversDir, startLocalMariadb, startLocalPostgres, type ServerPhase, ty
 import { ownerLiveness } from "../targets/meta.js";
 import { directTarget, sqlServerFor } from "../targets/server.js";
 import { apiHandler } from "./http.js";
+import { SERVE_OWNER } from "./owner.js";
 import { removeStateFile, writeStateFile } from "./discovery.js";
 import { Templates, type TemplateStatus } from "./templates.js";
 
 export { findPoolServer, type PoolServerState } from "./discovery.js";
 export { templateKeyOf } from "./templates.js";
+export { SERVE_OWNER } from "./owner.js";
+export { PoolServerClient } from "./client.js";
 
-/** Who the clones of a pool server belong to (also how a later server finds a killed one's leftovers). */
-export const SERVE_OWNER = "dbtk-serve";
 
 export interface PoolServerOptions extends ToolkitDirs {
   /** `postgres` (default) or `mysql` (the local MariaDB). */
