@@ -70,6 +70,8 @@ export function apiHandler(templates: Templates, extras: ApiExtras): (req: Incom
     if (group === "templates" && hash === undefined && m === "POST") {
       const h = await hashFrom(req);
       const config = await templates.initialize(h);
+      // Nobody got the connection to migrate with: the build would only block the others until stop.
+      if (signal.aborted) return templates.discard(h);
       return send(res, 200, { database: { templateHash: h, config } });
     }
     if (group === "templates" && hash !== undefined && tests === undefined) {

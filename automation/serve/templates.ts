@@ -209,18 +209,19 @@ export class Templates {
   }
 
   /** Forgets every template and drops every test database (IntegreSQL's admin reset); the cache stays. */
-  async reset(): Promise<void> {
+  async reset(stopping = false): Promise<void> {
     const all = [...this.entries.values()];
     this.entries.clear();
     for (const e of all) {
-      e.finalized.reject(problems.discarded(e.hash));
-      await this.end(e, problems.discarded(e.hash), false);
+      const err = stopping ? problems.stopping() : problems.discarded(e.hash);
+      e.finalized.reject(err);
+      await this.end(e, err, false);
     }
   }
 
   /** Drops every test database and unfinished template; finalized templates stay in the cache. */
   async close(): Promise<void> {
-    await this.reset();
     this.closed = true;
+    await this.reset(true);
   }
 }

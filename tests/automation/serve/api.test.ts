@@ -164,6 +164,17 @@ describe("dbtk serve: IntegreSQL's API", () => {
     expect(templateStatus(hash)).toMatchObject({ leased: 0, handedOut: 0 });
   });
 
+  it("a client gone before its initialize answer leaves no build behind: the next worker initializes it", async () => {
+    const ac = new AbortController();
+    const pending = fetch(`${srv.url}/api/v1/templates`, { method: "POST", body: JSON.stringify({ hash: "gone-early" }), signal: ac.signal }).catch(() => undefined);
+    setTimeout(() => ac.abort(), 30);
+    await pending;
+    await until(() => !templateStatus("gone-early"), 10_000, () => JSON.stringify(templateStatus("gone-early")));
+    const next = await call("POST", "/templates", { hash: "gone-early" });
+    expect(next.status).toBe(200);
+    expect((await call("DELETE", "/templates/gone-early")).status).toBe(204);
+  });
+
   it("stop drops every test database and unfinished template; finalized ones stay cached for the next server", async () => {
     await template("leftovers");
     const held = await call("GET", "/templates/leftovers/tests");
