@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import mysql from "mysql2/promise";
 import pg from "pg";
+import { afterAll, beforeAll, expect } from "vitest";
 import { startLocalMariadb, startLocalPostgres } from "../../core/servers/index.ts";
 
 export const REPO = path.resolve(import.meta.dirname, "../..");
@@ -118,6 +119,31 @@ interface ServerState {
 
 function state(sb: Sandbox, kind: "postgres" | "mariadb"): ServerState {
   return JSON.parse(readFileSync(path.join(sb.serversDir, kind, "server.json"), "utf8")) as ServerState;
+}
+
+/**
+ * A sandbox whose local PostgreSQL is started by a first `dbtk run` (with `args` before `--`, e.g. to build
+ * a template) before the file's tests, with an admin client on it; both end after them.
+ */
+export function warmSandbox(prefix: string, args: string[] = []): { sb: Sandbox; admin: () => pg.Client } {
+  const sb = sandbox(prefix);
+  let client: pg.Client | undefined;
+  beforeAll(async () => {
+    const r = await dbtk(["run", ...args, "--", process.execPath, "-e", ""], sb.env);
+    expect(r.code, r.stderr).toBe(0);
+    client = await pgAdmin(sb);
+  });
+  afterAll(async () => {
+    await client?.end();
+    await sb.cleanup();
+  });
+  return {
+    sb,
+    admin: () => {
+      if (!client) throw new Error("warmSandbox: the admin client is made in beforeAll");
+      return client;
+    },
+  };
 }
 
 /** An admin client on the sandbox's local PostgreSQL (started by a previous dbtk call). */

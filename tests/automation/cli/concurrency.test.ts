@@ -3,23 +3,11 @@
 import { copyFileSync, existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type pg from "pg";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { dbtk, guardiansOf, inUse, pgAdmin, pgLeftovers, REPO, running, sandbox, sleep, startDbtk, until } from "../helpers.ts";
+import { expect, it } from "vitest";
+import { dbtk, guardiansOf, inUse, pgLeftovers, REPO, running, sleep, startDbtk, until, warmSandbox } from "../helpers.ts";
 
-const sb = sandbox("conc");
+const { sb, admin } = warmSandbox("conc");
 const sample = path.join(REPO, "examples/sample-app/migrations");
-let admin: pg.Client;
-
-beforeAll(async () => {
-  // Start the server first, so the runs race on the template, not on initdb.
-  expect((await dbtk(["run", "--", process.execPath, "-e", ""], sb.env)).code).toBe(0);
-  admin = await pgAdmin(sb);
-});
-
-afterAll(async () => {
-  await admin?.end();
-  await sb.cleanup();
-});
 
 it("8 concurrent runs on a new template: one build, 8 distinct databases, zero leftovers", async () => {
   const dir = sb.dir("migrations");
@@ -33,7 +21,7 @@ it("8 concurrent runs on a new template: one build, 8 distinct databases, zero l
   expect(new Set(summaries.map((s) => s.id)).size).toBe(8);
   expect(summaries.filter((s) => s.template.built)).toHaveLength(1);
   expect(runs.filter((r) => /built template/.test(r.stderr))).toHaveLength(1);
-  const left = await pgLeftovers(admin);
+  const left = await pgLeftovers(admin());
   expect(inUse(left)).toEqual({ databases: [], logins: [] });
   expect(left.templates).toHaveLength(1);
   expect(left.pooled.length).toBeLessThanOrEqual(2);
@@ -97,8 +85,8 @@ it("32 concurrent runs on a new template, a third SIGKILLed at random moments: 0
   let last = "";
   const ms = await until(
     async () => {
-      const left = await pgLeftovers(admin);
-      const { rows } = await admin.query("select datname from pg_database where datname like 'dbtk_tpl_%' and shobj_description(oid, 'pg_database') not like '%\"ready\"%'");
+      const left = await pgLeftovers(admin());
+      const { rows } = await admin().query("select datname from pg_database where datname like 'dbtk_tpl_%' and shobj_description(oid, 'pg_database') not like '%\"ready\"%'");
       const procs = groups.flatMap(groupMembers);
       last = JSON.stringify({ inUse: inUse(left), building: rows, procs, guardians: guardians.filter(running) });
       return inUse(left).databases.length === 0 && inUse(left).logins.length === 0 && rows.length === 0 && procs.length === 0 && !guardians.some(running);
@@ -107,7 +95,7 @@ it("32 concurrent runs on a new template, a third SIGKILLed at random moments: 0
     () => last,
   );
   process.stderr.write(`32 runs, ${killed.size} killed: clean ${ms} ms after the last one ended\n`);
-  const left = await pgLeftovers(admin);
+  const left = await pgLeftovers(admin());
   expect(left.templateLogins.filter((l) => !left.templates.includes(l))).toEqual([]);
   expect(left.pooled.length).toBeLessThanOrEqual(2 * left.templates.length);
 }, 180_000);

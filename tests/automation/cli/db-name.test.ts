@@ -2,23 +2,12 @@
 // run's id, so ls, reap, teardown and the guardian find the database under its fixed name.
 import path from "node:path";
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dbtk, guardiansOf, inUse, pgAdmin, pgLeftovers, REPO, running, sandbox, startDbtk, until } from "../helpers.ts";
+import { describe, expect, it } from "vitest";
+import { dbtk, guardiansOf, inUse, pgLeftovers, REPO, running, startDbtk, until, warmSandbox } from "../helpers.ts";
 
-const sb = sandbox("dbname");
-let admin: pg.Client;
+const { sb, admin } = warmSandbox("dbname");
 
-beforeAll(async () => {
-  expect((await dbtk(["run", "--", process.execPath, "-e", ""], sb.env)).code).toBe(0);
-  admin = await pgAdmin(sb);
-});
-
-afterAll(async () => {
-  await admin?.end();
-  await sb.cleanup();
-});
-
-const exists = async (name: string) => (await admin.query("select 1 from pg_database where datname = $1", [name])).rowCount === 1;
+const exists = async (name: string) => (await admin().query("select 1 from pg_database where datname = $1", [name])).rowCount === 1;
 
 /** Connects as the run's login to PGDATABASE, creates a table in it, then waits `ms`. */
 const suite = (ms = 0) => [
@@ -41,7 +30,7 @@ describe("--db-name", () => {
     expect(summary.connection.database).toBe("myapp_test");
     expect(summary.connection.user).toBe(summary.id);
     expect(await exists("myapp_test")).toBe(false);
-    expect(inUse(await pgLeftovers(admin))).toEqual({ databases: [], logins: [] });
+    expect(inUse(await pgLeftovers(admin()))).toEqual({ databases: [], logins: [] });
   });
 
   it("while it runs: ls lists it as ready; a second run asking for the same name fails (exit 2) and leaves nothing", async () => {
@@ -55,7 +44,7 @@ describe("--db-name", () => {
     const second = await dbtk(["run", "--db-name", "shared_name", "--", "true"], sb.env);
     expect(second.code).toBe(2);
     expect(second.stderr).toContain('--db-name: a database named "shared_name" already exists');
-    const left = await pgLeftovers(admin);
+    const left = await pgLeftovers(admin());
     // Only the first run's login is left under an id: its database goes by the fixed name.
     expect(inUse(left)).toEqual({ databases: [], logins: [listed[0]!.id] });
     expect(await exists("shared_name")).toBe(true);
@@ -68,7 +57,7 @@ describe("--db-name", () => {
     let last = "";
     await until(
       async () => {
-        const l = await pgLeftovers(admin);
+        const l = await pgLeftovers(admin());
         last = JSON.stringify({ named: await exists("shared_name"), inUse: inUse(l) });
         return !(await exists("shared_name")) && inUse(l).logins.length === 0 && !guardians.some(running);
       },
@@ -87,7 +76,7 @@ describe("--db-name", () => {
     const reap = await dbtk(["reap", "--dead"], sb.env);
     expect(reap.code, reap.stderr).toBe(0);
     expect(await exists("reaped_db")).toBe(false);
-    expect(inUse(await pgLeftovers(admin))).toEqual({ databases: [], logins: [] });
+    expect(inUse(await pgLeftovers(admin()))).toEqual({ databases: [], logins: [] });
   });
 
   it("refuses, before anything is made: MySQL targets, a dbtk_ name, a name PostgreSQL cannot take", async () => {

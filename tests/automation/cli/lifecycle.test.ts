@@ -3,29 +3,16 @@
 // command shows a password unless --show-secrets. (guardian.test.ts: the same kills with the guardian.)
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dbtk, inUse, pgAdmin, pgAdminUrl, pgLeftovers, REPO, sandbox, sleep, startDbtk, type CliResult } from "../helpers.ts";
+import { describe, expect, it } from "vitest";
+import { dbtk, inUse, pgAdminUrl, pgLeftovers, REPO, sleep, startDbtk, warmSandbox, type CliResult } from "../helpers.ts";
 
-const sb = sandbox("life");
 const sample = path.join(REPO, "examples/sample-app/migrations");
-let admin: pg.Client;
+const { sb, admin } = warmSandbox("life", ["--migrations", sample]);
 const nodeCmd = (code: string) => ["--", process.execPath, "-e", code];
-
-beforeAll(async () => {
-  const r = await dbtk(["run", "--migrations", sample, ...nodeCmd("")], sb.env);
-  expect(r.code).toBe(0);
-  admin = await pgAdmin(sb);
-});
-
-afterAll(async () => {
-  await admin?.end();
-  await sb.cleanup();
-});
 
 async function waitForQuery(text: string): Promise<void> {
   for (let i = 0; i < 600; i++) {
-    const { rows } = await admin.query("select 1 from pg_stat_activity where query like $1 and pid <> pg_backend_pid()", [`%${text}%`]);
+    const { rows } = await admin().query("select 1 from pg_stat_activity where query like $1 and pid <> pg_backend_pid()", [`%${text}%`]);
     if (rows.length) return;
     await sleep(50);
   }
@@ -40,9 +27,9 @@ async function reapAll(): Promise<CliResult> {
 
 /** Nothing but finished templates and (at most pool-size) ready pooled clones per template. */
 async function onlyCachePolicyLeft(): Promise<void> {
-  const left = await pgLeftovers(admin);
+  const left = await pgLeftovers(admin());
   expect(inUse(left)).toEqual({ databases: [], logins: [] });
-  const { rows } = await admin.query<{ n: string; m: string }>(
+  const { rows } = await admin().query<{ n: string; m: string }>(
     "select datname as n, shobj_description(oid, 'pg_database') as m from pg_database where datname like 'dbtk_tpl_%'",
   );
   for (const r of rows) expect(JSON.parse(r.m)).toMatchObject({ state: "ready" });
@@ -55,7 +42,7 @@ describe("SIGKILL in each phase without a guardian, then reap", () => {
   it("provision: a login and a half-made database are found and destroyed once expired", async () => {
     const p = startDbtk(["run", "--no-guardian", "--ttl", "1s", "--pool", "0", "--migrations", sample, ...nodeCmd("")], { ...sb.env, DBTK_PAUSE_AT: "create" });
     await p.waitFor("paused at create");
-    const half = inUse(await pgLeftovers(admin));
+    const half = inUse(await pgLeftovers(admin()));
     expect(half.logins).toHaveLength(1);
     p.child.kill("SIGKILL");
     await p.done;
@@ -70,14 +57,14 @@ describe("SIGKILL in each phase without a guardian, then reap", () => {
     writeFileSync(path.join(dir, "V1__slow.sql"), "SELECT pg_sleep(30);\nCREATE TABLE t (x int);\n");
     const p = startDbtk(["run", "--no-guardian", "--ttl", "1s", "--migrations", dir, ...nodeCmd("")], sb.env);
     await waitForQuery("pg_sleep(30)");
-    expect((await pgLeftovers(admin)).templates.length).toBeGreaterThan(0);
+    expect((await pgLeftovers(admin())).templates.length).toBeGreaterThan(0);
     p.child.kill("SIGKILL");
     await p.done;
     await sleep(1100);
     const r = await reapAll();
     expect(JSON.parse(r.stdout).templatesDropped).toHaveLength(1);
     await onlyCachePolicyLeft();
-    const { rows } = await admin.query("select count(*)::int as n from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()");
+    const { rows } = await admin().query("select count(*)::int as n from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()");
     expect(rows[0].n).toBe(0);
   });
 
@@ -93,7 +80,7 @@ describe("SIGKILL in each phase without a guardian, then reap", () => {
       // The orphaned command (ours: we started it) still holds the driver's stdout; end it too.
       process.kill(Number(readFileSync(pidFile, "utf8")), "SIGKILL");
       await p.done;
-      const id = inUse(await pgLeftovers(admin)).databases[0];
+      const id = inUse(await pgLeftovers(admin())).databases[0];
       expect(id).toBeDefined();
       if (mode === "dead") {
         const kept = await reapAll();
@@ -110,7 +97,7 @@ describe("SIGKILL in each phase without a guardian, then reap", () => {
         // Besides the run's database: at most a pool clone the killed run was making in the background.
         expect(would).toContainEqual(expect.objectContaining({ id, reason: "expired" }));
         for (const w of would.filter((x) => x.id !== id)) expect(["maker gone", "orphan"]).toContain(w.reason);
-        expect(inUse(await pgLeftovers(admin)).databases).toContain(id); // a dry run destroys nothing
+        expect(inUse(await pgLeftovers(admin())).databases).toContain(id); // a dry run destroys nothing
         await reapAll();
       }
       await onlyCachePolicyLeft();
@@ -122,7 +109,7 @@ describe("SIGKILL in each phase without a guardian, then reap", () => {
     await p.waitFor("paused at drop");
     p.child.kill("SIGKILL");
     await p.done;
-    const half = inUse(await pgLeftovers(admin));
+    const half = inUse(await pgLeftovers(admin()));
     expect(half.databases).toEqual([]);
     expect(half.logins).toHaveLength(1);
     const id = half.logins[0] as string;
@@ -157,7 +144,7 @@ describe("up, ls, down", () => {
     const down = await dbtk(["down", id], sb.env);
     expect(down.code).toBe(0);
     expect(down.stderr).toMatch(new RegExp(`dbtk: down ${id} \\d+ ms`));
-    expect(inUse(await pgLeftovers(admin)).databases).not.toContain(id);
+    expect(inUse(await pgLeftovers(admin())).databases).not.toContain(id);
     const again = await dbtk(["down", id], sb.env);
     expect(again.code).toBe(0);
     expect(again.stderr).toContain("not found on local (nothing to do)");
@@ -172,7 +159,7 @@ describe("up, ls, down", () => {
 });
 
 describe("secrets", () => {
-  it("no output of run/up/ls/reap/down shows a password (the database's or the admin's) unless --show-secrets", async () => {
+  it("no output of run/up/ls/reap/down shows a password (the database's or the admin()'s) unless --show-secrets", async () => {
     const adminUrl = pgAdminUrl(sb);
     const adminPassword = decodeURIComponent(new URL(adminUrl).password);
     const server = ["--target", "server", "--engine", "direct", "--server-url", adminUrl];
@@ -206,6 +193,6 @@ describe("secrets", () => {
         expect(o.stdout + o.stderr).not.toContain(pw);
       }
     }
-    expect(inUse(await pgLeftovers(admin))).toEqual({ databases: [], logins: [] });
+    expect(inUse(await pgLeftovers(admin()))).toEqual({ databases: [], logins: [] });
   });
 });

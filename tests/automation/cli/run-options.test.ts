@@ -2,28 +2,16 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dbtk, inUse, mysqlAdmin, mysqlLeftovers, pgAdmin, pgAdminUrl, pgLeftovers, REPO, running, sandbox } from "../helpers.ts";
+import { describe, expect, it } from "vitest";
+import { dbtk, inUse, mysqlAdmin, mysqlLeftovers, pgAdminUrl, pgLeftovers, REPO, running, warmSandbox } from "../helpers.ts";
 
-const sb = sandbox("run-options");
 const sample = path.join(REPO, "examples/sample-app/migrations");
-let admin: pg.Client;
+const { sb, admin } = warmSandbox("run-options", ["--migrations", sample]);
 
 const nodeCmd = (code: string) => ["--", process.execPath, "-e", code];
 
-beforeAll(async () => {
-  const r = await dbtk(["run", "--migrations", sample, ...nodeCmd("")], sb.env);
-  expect(r.code).toBe(0);
-  admin = await pgAdmin(sb);
-});
-
-afterAll(async () => {
-  await admin?.end();
-  await sb.cleanup();
-});
-
 async function nothingInUse(): Promise<void> {
-  expect(inUse(await pgLeftovers(admin))).toEqual({ databases: [], logins: [] });
+  expect(inUse(await pgLeftovers(admin()))).toEqual({ databases: [], logins: [] });
 }
 
 describe("--timeout", () => {
@@ -120,7 +108,7 @@ describe("privileges on request", () => {
     const r = await dbtk(["run", "--createdb", "--migrations", sample, ...nodeCmd(pgCreateDrop)], sb.env);
     expect(r.stderr).toMatch(/dbtk: login dbtk_\w+ may create and drop its own databases/);
     expect(r.code).toBe(0);
-    const { rows } = await admin.query("select datname from pg_database where datname like '%_kept'");
+    const { rows } = await admin().query("select datname from pg_database where datname like '%_kept'");
     expect(rows).toEqual([]);
     await nothingInUse();
   });
