@@ -3,7 +3,7 @@
 // locks) does not survive its transaction. Its files (config, and the login's password in a 0600 auth file)
 // live in a private folder removed at stop; its process is recorded by identity so a guardian can kill it.
 import { spawn } from "node:child_process";
-import { accessSync, chownSync, constants, existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, chownSync, constants, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -142,8 +142,7 @@ export async function startPgbouncer(db: DbTarget, opts: PoolerOptions): Promise
     await new Promise((r) => setTimeout(r, 25));
   }
   const connection: DbTarget = { ...db, host: "127.0.0.1", port };
-  let clientsMax = 0;
-  const console_ = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
+  const adminConsole = async <T>(fn: (c: pg.Client) => Promise<T>): Promise<T> => {
     const c = new pg.Client({ host: "127.0.0.1", port, user: db.user, password: db.password, database: "pgbouncer" });
     c.on("error", () => undefined);
     await c.connect();
@@ -153,14 +152,6 @@ export async function startPgbouncer(db: DbTarget, opts: PoolerOptions): Promise
       await c.end().catch(() => undefined);
     }
   };
-  const pools = (c: pg.Client) => c.query<Record<string, string>>("SHOW POOLS").then((r) => r.rows.filter((p) => p.database === db.database));
-  // The most clients at once: sampled while the command runs (the admin console keeps no maximum).
-  const sampler = setInterval(() => {
-    void console_(pools)
-      .then((ps) => (clientsMax = Math.max(clientsMax, ...ps.map((p) => Number(p.cl_active) + Number(p.cl_waiting)))))
-      .catch(() => undefined);
-  }, 250);
-  sampler.unref();
   let stopped = false;
   return {
     connection,
@@ -168,24 +159,22 @@ export async function startPgbouncer(db: DbTarget, opts: PoolerOptions): Promise
     dir,
     mode,
     stats: () =>
-      console_(async (c) => {
+      adminConsole(async (c) => {
         const st = (await c.query<Record<string, string>>("SHOW STATS")).rows.find((r) => r.database === db.database);
-        const ps = await pools(c);
+        const ps = (await c.query<Record<string, string>>("SHOW POOLS")).rows.filter((p) => p.database === db.database);
         const sum = (k: string): number => ps.reduce((a, p) => a + Number(p[k] ?? 0), 0);
-        clientsMax = Math.max(clientsMax, sum("cl_active") + sum("cl_waiting"));
         return {
           kind: "pgbouncer" as const,
           mode,
           transactions: Number(st?.total_xact_count ?? 0),
           queries: Number(st?.total_query_count ?? 0),
-          clientsMax,
+          clients: clientLogins(dir, db.database),
           servers: sum("sv_active") + sum("sv_idle") + sum("sv_used"),
           waitMs: Number(st?.total_wait_time ?? 0) / 1000,
           waiting: sum("cl_waiting"),
         };
       }),
     async stop() {
-      clearInterval(sampler);
       if (stopped) return;
       stopped = true;
       await stop();
@@ -193,7 +182,12 @@ export async function startPgbouncer(db: DbTarget, opts: PoolerOptions): Promise
   };
 }
 
-/** True when `dir` is a pooler folder this module made (the guardian removes only those). */
-export function isPoolerDir(dir: string): boolean {
-  return path.basename(dir).startsWith("dbtk-pgbouncer-") && existsSync(dir);
+/** Client connections the pooler let in for `database` (its log has a line for each; SHOW keeps no total). */
+function clientLogins(dir: string, database: string): number {
+  try {
+    const log = readFileSync(path.join(dir, "pgbouncer.log"), "utf8");
+    return log.split("\n").filter((l) => l.includes(`login attempt: db=${database} `)).length;
+  } catch {
+    return 0;
+  }
 }

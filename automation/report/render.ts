@@ -21,7 +21,7 @@ function figures(r: QueryReport): string[] {
   if (p) {
     out.push(
       `pooler: ${p.kind} (${p.mode} mode): ${p.transactions} transactions, ${p.queries} queries, ` +
-        `up to ${p.clientsMax} clients on ${p.servers} server connections, waited ${ms(p.waitMs)} ms`,
+        `${p.clients} client connections on ${p.servers} server connections, waited ${ms(p.waitMs)} ms`,
     );
   }
   return out;

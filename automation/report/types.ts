@@ -42,8 +42,8 @@ export interface PoolerFigures {
   /** Transactions and queries the pooler passed on. */
   transactions: number;
   queries: number;
-  /** Most client connections at once, and server connections open at the end. */
-  clientsMax: number;
+  /** Client connections made through the pooler, and server connections it held at the end. */
+  clients: number;
   servers: number;
   /** Time clients spent waiting for a server connection. */
   waitMs: number;
