@@ -6,9 +6,11 @@ import type { Command } from "commander";
 import { parseEnvMappings } from "../../core/connection.js";
 import { resolveSource } from "../../automation/driver/migrations.js";
 import type { RunRequest, RunSummary } from "../../automation/driver/run.js";
+import type { Progress } from "../../automation/driver/progress.js";
+import type { Target } from "../../automation/targets/types.js";
 import { parseDuration } from "../../automation/targets/meta.js";
 import { DbtkError } from "../../core/errors.js";
-import { cliTemplatePolicy, environment, guardianOptions, owner, pathEnv, stepSummaryFile, toolLocation } from "../environment.js";
+import { cliTemplatePolicy, environment, guardianOptions, owner, pathEnv, stepSummaryFile, toolkitDirs, toolLocation } from "../environment.js";
 import { interruptible } from "../interruptible.js";
 import { addPoolOptions, addSourceOptions, withTarget, type ProvisionFlags } from "./shared.js";
 import { addTargetOptions, poolSizeFrom, ttlFrom } from "./target-options.js";
@@ -29,6 +31,15 @@ interface RunFlags extends ProvisionFlags {
   maxQueryMs?: string;
   pooler?: string;
   poolerMode?: string;
+}
+
+/** With `dbtk serve` running on the local server, the run's database comes from its pool (not with --db-name). */
+async function servedTarget(target: Target, flags: RunFlags, progress: Progress): Promise<Target> {
+  if (flags.dbName !== undefined || flags.template === false) return target;
+  const { withRunningPoolServer } = await import("../../automation/serve/served-target.js");
+  const served = withRunningPoolServer(target, toolkitDirs());
+  if (served.url) progress.line(`template and database from dbtk serve at ${served.url}`);
+  return served.target;
 }
 
 /** Runs with SIGINT/SIGTERM handlers installed for exactly as long as the run. */
@@ -116,7 +127,7 @@ export function registerRun(program: Command): void {
       }),
       async (target, { source, ttlMs, poolSize, templatePolicy, timeoutMs, envMap, observe }, progress, secrets) => {
         const summary = await runInterruptible({
-          target,
+          target: await servedTarget(target, flags, progress),
           source,
           command,
           ttlMs,

@@ -1,7 +1,10 @@
 // `dbtk serve` as a command (compiled dist/: run `npm run build` first): --json prints the URL and the
-// clients' variable once listening, SIGTERM stops it with every test database dropped, bad flags exit 2.
+// clients' variable once listening, SIGTERM stops it with every test database dropped, bad flags exit 2;
+// `dbtk run` uses a running server.
+import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { dbtk, pgAdmin, pgLeftovers, sandbox, startDbtk } from "../helpers.ts";
+import { startPoolServer } from "../../../automation/serve/index.ts";
+import { dbtk, pgAdmin, pgLeftovers, REPO, sandbox, startDbtk } from "../helpers.ts";
 
 const sb = sandbox("serve-cli");
 afterAll(() => sb.cleanup());
@@ -30,6 +33,29 @@ describe("dbtk serve (CLI)", () => {
       expect(left.logins).toEqual([]);
     } finally {
       await admin.end();
+    }
+  });
+
+  it("dbtk run takes its template and database from a running dbtk serve, and gives the database back", async () => {
+    const srv = await startPoolServer({ serversDir: sb.serversDir, cacheDir: path.join(sb.root, "cache"), port: 0, poolSize: 1 });
+    try {
+      const check = `const pg = require(${JSON.stringify(path.join(REPO, "node_modules/pg"))});
+        const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
+        c.connect().then(() => c.query("select count(*) from users")).then(() => { console.log(process.env.PGDATABASE); return c.end(); }).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(4); });`;
+      const args = ["run", "--migrations", "examples/sample-app/migrations", "--", process.execPath, "-e", check];
+      const first = await dbtk(args, sb.env);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stderr).toContain(`from dbtk serve at ${srv.url}`);
+      const second = await dbtk(args, sb.env);
+      expect(second.code, second.stderr).toBe(0);
+      const served = srv.status().templates;
+      expect(served).toHaveLength(1);
+      expect(served[0]!.hash).toMatch(/^dbtk-[0-9a-f]+$/);
+      // Built once, handed out twice, given back both times (recreated on the server).
+      expect(served[0]).toMatchObject({ state: "ready", handedOut: 2, leased: 0 });
+      expect(first.stdout.trim()).not.toBe(second.stdout.trim());
+    } finally {
+      await srv.close();
     }
   });
 
