@@ -3,15 +3,7 @@
 import { DbtkError } from "../../core/errors.js";
 import type { DbTarget } from "../../core/connection.js";
 import type { EphemeralDatabase, Target } from "../targets/types.js";
-import { SERVE_OWNER } from "./owner.js";
-
-interface Config {
-  host: string;
-  port: number;
-  username: string;
-  password: string;
-  database: string;
-}
+import { SERVE_OWNER, type ConnectionConfig as Config } from "./wire.js";
 
 export class PoolServerClient {
   constructor(readonly url: string) {}

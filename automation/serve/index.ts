@@ -10,13 +10,13 @@ import { serversDir, startLocalMariadb, startLocalPostgres, type ServerPhase, ty
 import { ownerLiveness } from "../targets/meta.js";
 import { directTarget, sqlServerFor } from "../targets/server.js";
 import { apiHandler } from "./http.js";
-import { SERVE_OWNER } from "./owner.js";
+import { SERVE_OWNER } from "./wire.js";
 import { removeStateFile, writeStateFile } from "./discovery.js";
 import { Templates, type TemplateStatus } from "./templates.js";
 
 export { findPoolServer, type PoolServerState } from "./discovery.js";
 export { templateKeyOf } from "./templates.js";
-export { SERVE_OWNER } from "./owner.js";
+export { SERVE_OWNER, type ConnectionConfig } from "./wire.js";
 export { PoolServerClient } from "./client.js";
 
 

@@ -9,6 +9,7 @@ import type { Target } from "../targets/types.js";
 import { buildLock } from "../templates/support.js";
 import { TemplatePool, type PoolLimits, type PoolStats } from "./pool.js";
 import { problems, ServeProblem } from "./problem.js";
+import type { ConnectionConfig } from "./wire.js";
 
 /** Template key of a client's hash: namespaced, so it never meets a key `dbtk run` computes. */
 export function templateKeyOf(hash: string): string {
@@ -50,14 +51,6 @@ interface Entry {
 export interface TemplateStatus extends Partial<PoolStats> {
   hash: string;
   state: "building" | "ready";
-}
-
-export interface ConnectionConfig {
-  host: string;
-  port: number;
-  username: string;
-  password: string;
-  database: string;
 }
 
 export const configOf = (c: DbTarget): ConnectionConfig => ({ host: c.host, port: c.port, username: c.user, password: c.password, database: c.database });

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { findPoolServer, startPoolServer, type PoolServer } from "../../../automation/serve/index.ts";
+import { findPoolServer, startPoolServer, type ConnectionConfig, type PoolServer } from "../../../automation/serve/index.ts";
 import { pgAdmin, pgLeftovers, sandbox, sleep, until } from "../helpers.ts";
 
 const sb = sandbox("serve-api");
@@ -13,13 +13,7 @@ const dirs = { serversDir: sb.serversDir, cacheDir: path.join(sb.root, "cache") 
 let srv: PoolServer;
 let admin: pg.Client;
 
-interface Config {
-  host: string;
-  port: number;
-  username: string;
-  password: string;
-  database: string;
-}
+type Config = ConnectionConfig;
 
 async function call(method: string, p: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(`${srv.url}/api/v1${p}`, {

@@ -3,19 +3,13 @@
 import path from "node:path";
 import mysql from "mysql2/promise";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startPoolServer, type PoolServer } from "../../../automation/serve/index.ts";
+import { startPoolServer, type ConnectionConfig, type PoolServer } from "../../../automation/serve/index.ts";
 import { mysqlAdmin, mysqlLeftovers, sandbox } from "../helpers.ts";
 
 const sb = sandbox("serve-mariadb");
 let srv: PoolServer;
 
-interface Config {
-  host: string;
-  port: number;
-  username: string;
-  password: string;
-  database: string;
-}
+type Config = ConnectionConfig;
 
 const connect = (c: Config) => mysql.createConnection({ host: c.host, port: c.port, user: c.username, password: c.password, database: c.database, multipleStatements: true });
 
