@@ -1,5 +1,7 @@
 // Checks that depend on the component's arguments (regions, providers, keys), not on the spec alone;
 // validateSpec covers the spec's own rules. Pure, run before any resource is registered.
+import { awsKeyArnMessage } from "../spec/cloud-rules.js";
+import { isKnownString } from "../spec/inputs.js";
 import type { DatabaseSpec, SpecIssue } from "../spec/types.js";
 import type { AwsRegionalSettings } from "./args.js";
 import { replicaPlan } from "./mapping.js";
@@ -29,6 +31,21 @@ export function awsComponentIssues(spec: DatabaseSpec, ctx: AwsCheckContext): Sp
       spec.network.subnetIds,
       "RDS Proxy (pooling.enabled) needs subnets in at least two availability zones; set network.subnetIds or turn pooling off",
     );
+  }
+
+  // The security group would land in vpcId while the instance lands in the default VPC's subnets.
+  if (spec.network.vpcId !== undefined && subnets.length === 0) {
+    issue(
+      "network.subnetIds",
+      spec.network.subnetIds,
+      "network.vpcId is set without network.subnetIds: the security group would be created in that VPC and the instance in the default VPC, which RDS refuses; list two or more subnets of that VPC in network.subnetIds, or drop vpcId",
+    );
+  }
+  for (const [region, settings] of Object.entries(ctx.regionalSettings ?? {})) {
+    const arn = settings.kmsKeyArn;
+    if (isKnownString(arn) && !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/.test(arn)) {
+      issue(`regionalSettings["${region}"].kmsKeyArn`, arn, awsKeyArnMessage(arn));
+    }
   }
 
   const copyRegion = spec.backup.crossRegionCopy?.region;

@@ -32,6 +32,8 @@ export interface InstanceRefs {
   /** Customer key for storage and Performance Insights (cross-region replicas: the key there). */
   kmsKeyArn?: pulumi.Input<string>;
   monitoringRoleArn?: pulumi.Input<string>;
+  /** Primary only: final snapshot identifier (unique per instance). Default `<name>-final`. */
+  finalSnapshotIdentifier?: pulumi.Input<string>;
 }
 
 export interface InstanceBehaviour extends EnvironmentBehaviour {
@@ -120,7 +122,7 @@ export function primaryInstanceArgs(
     ...(spec.backup.window ? { backupWindow: spec.backup.window } : {}),
     deleteAutomatedBackups: behaviour.deleteAutomatedBackups,
     skipFinalSnapshot: !finalSnapshot,
-    ...(finalSnapshot ? { finalSnapshotIdentifier: finalSnapshotIdentifier(spec.name) } : {}),
+    ...(finalSnapshot ? { finalSnapshotIdentifier: refs.finalSnapshotIdentifier ?? finalSnapshotIdentifier(spec.name) } : {}),
     allowMajorVersionUpgrade: spec.allowMajorVersionUpgrade ?? true,
     ...(spec.blueGreenUpdates ? { blueGreenUpdate: { enabled: true } } : {}),
     ...restore,

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseSpec } from "../spec/types.js";
 import type { AwsRegionalSettings } from "./args.js";
-import { awsManagedRdsKeyAliasArn } from "./mapping-iam.js";
+import { AWS_MANAGED_RDS_KEY_ALIAS } from "./mapping-iam.js";
 
 /** A region other than the primary's, and the provider to reach it (if the caller gave one). */
 export interface RegionTarget {
@@ -84,8 +84,22 @@ export class KeyRing {
       ? pulumi.output(given)
       : this.creates
         ? this.createKey(target)
-        : instanceArn.apply((a) => awsManagedRdsKeyAliasArn(a, target.region));
+        : this.awsManagedKeyArn(target, instanceArn);
     this.regional.set(target.region, arn);
     return arn;
+  }
+
+  /**
+   * The key ARN behind `alias/aws/rds` in `target`'s region. RDS reads a key back as its key ARN and
+   * kms_key_id forces replacement, so an alias ARN would plan a replacement on every later `up`.
+   * DescribeKey on an AWS alias creates the AWS managed key when the region has none yet
+   * (https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html).
+   */
+  private awsManagedKeyArn(target: RegionTarget, instanceArn: pulumi.Output<string>): pulumi.Output<string> {
+    const { parent } = this.ctx;
+    // After the primary exists, so a failed look-up never blocks the primary's own creation.
+    const keyId = instanceArn.apply(() => AWS_MANAGED_RDS_KEY_ALIAS);
+    const invoke = target.provider ? { parent, provider: target.provider } : { parent };
+    return aws.kms.getKeyOutput({ keyId, ...(target.provider ? {} : { region: target.region }) }, invoke).arn;
   }
 }

@@ -107,10 +107,17 @@ export function rdsConnectPolicyDocument(
 }
 
 /**
- * ARN of the AWS-managed RDS key alias in another region of the same account, for cross-region
- * replicas and backup replication of databases encrypted with the provider-managed key.
+ * Alias of the AWS-managed RDS key. Cross-region replicas and backup replication of databases under the
+ * provider-managed key resolve it to the key ARN in the destination region (keys.ts): RDS reads back the
+ * key ARN, never the alias.
+ */
+export const AWS_MANAGED_RDS_KEY_ALIAS = "alias/aws/rds";
+
+/**
+ * ARN of the AWS-managed RDS key alias in another region of the same account.
+ * @deprecated RDS reads back the key ARN; pass the key ARN (KeyRing resolves the alias), never this.
  */
 export function awsManagedRdsKeyAliasArn(instanceArn: string, region: string): string {
   const { partition, account } = parseArn(instanceArn);
-  return `arn:${partition}:kms:${region}:${account}:alias/aws/rds`;
+  return `arn:${partition}:kms:${region}:${account}:${AWS_MANAGED_RDS_KEY_ALIAS}`;
 }

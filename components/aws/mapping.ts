@@ -192,9 +192,13 @@ export function maintenanceWindow(window: MaintenanceWindow | undefined): string
   return `${capitalize(window.day)}:${hhmm(window.hour * 60)}-${capitalize(endDay)}:${hhmm(end % 1440)}`;
 }
 
-/** Deterministic final snapshot identifier, so a deleted stack's last snapshot is easy to find. */
-export function finalSnapshotIdentifier(name: string): string {
-  return `${name}-final`;
+/**
+ * Final snapshot identifier `<name>-final-<suffix>`: the snapshot outlives the instance, so a name without a
+ * per-instance suffix makes the next destroy of a re-created instance fail (DBSnapshotAlreadyExists). The
+ * component's suffix is random and kept in state; without one the name is `<name>-final`.
+ */
+export function finalSnapshotIdentifier(name: string, suffix?: string): string {
+  return suffix ? `${name}-final-${suffix}` : `${name}-final`;
 }
 
 export interface RestoreArgs {

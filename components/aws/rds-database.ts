@@ -2,6 +2,7 @@
 // credentials, replicas, monitoring, alarms and optional RDS Proxy. Mapping rules live in mapping*.ts.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { resolveComponentSpec } from "../spec/component-args.js";
 import { managedDatabaseOutputs, type ManagedDatabase } from "../spec/managed-database.js";
 import type { DatabaseSpec, Engine, Environment } from "../spec/types.js";
@@ -17,6 +18,7 @@ import {
   ENGINE_PORT,
   RDS_ENGINE,
   environmentBehaviour,
+  finalSnapshotIdentifier,
   initialDatabase,
   instanceClass,
   replicaPlan,
@@ -152,7 +154,12 @@ export class AwsRdsDatabase extends pulumi.ComponentResource implements ManagedD
     this.monitoringRole =
       spec.observability.enhancedMonitoringSeconds > 0 ? createMonitoringRole(this, name, tags) : undefined;
 
+    // Kept in state: a re-created instance gets a new suffix, so its final snapshot never collides.
+    const snapshotSuffix = spec.backup.finalSnapshot
+      ? new random.RandomString(`${name}-final-snapshot`, { length: 8, special: false, upper: false }, { parent: this })
+      : undefined;
     const refs = {
+      ...(snapshotSuffix ? { finalSnapshotIdentifier: snapshotSuffix.result.apply((s) => finalSnapshotIdentifier(spec.name, s)) } : {}),
       parameterGroupName: this.parameterGroup.name,
       securityGroupIds: [this.securityGroup.id],
       ...(this.subnetGroup ? { subnetGroupName: this.subnetGroup.name } : {}),

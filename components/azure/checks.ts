@@ -1,8 +1,9 @@
 // Azure checks that need the component (which engine it serves) or its arguments; spec-only rules live in
 // components/spec/validate.ts. Pure: returns issues, never throws.
+import type { SpecWarning } from "../shared/warnings.js";
 import type { DatabaseSpec, SpecIssue } from "../spec/types.js";
 import type { AzureFlexibleServerArgs, AzureSqlDatabaseArgs } from "./args.js";
-import { flexibleSku } from "./flexible-mapping.js";
+import { autoGrow, flexibleSku } from "./flexible-mapping.js";
 
 const components = {
   sql: { engine: "sqlserver", name: "AzureSqlDatabase (provisioning:azure:SqlDatabase)" },
@@ -15,6 +16,23 @@ type Component = keyof typeof components;
 function isIpv4Cidr(cidr: string): boolean {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(cidr);
   return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255) && (m[5] === undefined || Number(m[5]) <= 32);
+}
+
+/** Why a private server without a subnet is unreachable, with the fix; undefined when it is reachable. */
+function unreachable(spec: DatabaseSpec, component: Component): string | undefined {
+  if (!spec.network.private || spec.network.subnetIds?.length) return undefined;
+  const where = component === "sql" ? "a subnet for the server's private endpoint" : `a subnet delegated to Microsoft.DBfor${component === "postgres" ? "PostgreSQL" : "MySQL"}/flexibleServers, with network.privateDnsZoneId`;
+  return `network.private without a subnet gives a server nothing can reach (public access off, no private endpoint): set network.subnetIds to ${where}, or set network.private false with network.allowedCidrs.`;
+}
+
+/**
+ * What dev and ci stacks are told instead of refused: a private server without a subnet there is often
+ * reached through a private endpoint made outside the component.
+ */
+export function azureComponentWarnings(spec: DatabaseSpec, args: AzureSqlDatabaseArgs | AzureFlexibleServerArgs, component: Component): SpecWarning[] {
+  const message = unreachable(spec, component);
+  const strict = args.environment === "staging" || args.environment === "prod";
+  return message && !strict ? [{ path: "network.subnetIds", message: `${message} (refused in staging and prod)` }] : [];
 }
 
 export function azureComponentIssues(spec: DatabaseSpec, args: AzureSqlDatabaseArgs | AzureFlexibleServerArgs, component: Component): SpecIssue[] {
@@ -54,6 +72,10 @@ export function azureComponentIssues(spec: DatabaseSpec, args: AzureSqlDatabaseA
       if (!isIpv4Cidr(cidr)) issues.push({ path: "network.allowedCidrs", value: cidr, cloud, message: `${cidr} is not an IPv4 CIDR; Azure firewall rules take IPv4 ranges (e.g. 203.0.113.0/24).` });
     }
   }
+  const unreachableMessage = unreachable(spec, component);
+  if (unreachableMessage && (args.environment === "staging" || args.environment === "prod")) {
+    issues.push({ path: "network.subnetIds", value: undefined, cloud, message: unreachableMessage });
+  }
   const tenant = spec.auth.entraAdmin?.tenantId ?? args.tenantId;
   if (spec.auth.entraAdmin && component !== "sql" && !tenant) {
     issues.push({ path: "auth.entraAdmin.tenantId", value: undefined, cloud, message: "flexible servers need the Entra tenant of the administrator: set auth.entraAdmin.tenantId or the component's tenantId." });
@@ -64,6 +86,15 @@ export function azureComponentIssues(spec: DatabaseSpec, args: AzureSqlDatabaseA
       issues.push({ path: "replicas", value: total, cloud, message: `Azure SQL Database allows 4 geo-secondaries per database, ${total} asked: reduce replicas[].count to 4 in total.` });
     }
     return issues;
+  }
+  // Azure keeps storage auto-grow on for HA servers and refuses to turn it off there.
+  if (component === "mysql" && spec.highAvailability && !autoGrow(spec)) {
+    issues.push({
+      path: "storage.maxSizeGb",
+      value: spec.storage.maxSizeGb,
+      cloud,
+      message: `high availability on Azure MySQL flexible server needs storage auto-grow: set storage.maxSizeGb above storage.sizeGb (${spec.storage.sizeGb}), or set highAvailability false.`,
+    });
   }
   const sku = flexibleSku(spec.size);
   const burstable = sku.startsWith("B_");

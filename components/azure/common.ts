@@ -10,7 +10,8 @@ import { isKnownString } from "../spec/inputs.js";
 import type { DatabaseSpec, ResourceRef } from "../spec/types.js";
 import { SpecValidationError, validateSpec } from "../spec/validate.js";
 import type { AzureFlexibleServerArgs, AzureSqlDatabaseArgs } from "./args.js";
-import { azureComponentIssues } from "./checks.js";
+import { azureComponentIssues, azureComponentWarnings } from "./checks.js";
+import { reportWarnings } from "../shared/warnings.js";
 
 type AnyArgs = AzureSqlDatabaseArgs | AzureFlexibleServerArgs;
 
@@ -24,6 +25,11 @@ export function checkedSpec(args: AnyArgs, component: "sql" | "postgres" | "mysq
   if (issues.length > 0) throw new SpecValidationError(issues);
   if (own.length > 0) throw new SpecValidationError(own);
   return spec;
+}
+
+/** Log what the spec asks that the component honours only in part (after the component is registered). */
+export function reportAzureWarnings(parent: pulumi.Resource, spec: DatabaseSpec, args: AnyArgs, component: "sql" | "postgres" | "mysql"): void {
+  reportWarnings(parent, azureComponentWarnings(spec, args, component));
 }
 
 /** A Key Vault key id without its version, so a server follows rotations; Outputs are trimmed once known. */
@@ -172,25 +178,34 @@ export interface AlertMetrics {
   namespace: string;
   /** Metric counting client connections or sessions. */
   connections: string;
-  /** Replication-lag metric in seconds and the replicas it is read on (flexible servers). */
-  lag?: { metric: string; scopes: pulumi.Input<string>[] };
+  /** Replication-lag metric in seconds and the replicas (with their regions) it is read on (flexible servers). */
+  lag?: { metric: string; scopes: { id: pulumi.Input<string>; location: string }[] };
 }
 
 /**
  * Metric alerts for spec.observability.alarms: CPU and storage always, connections when maxConnections is
  * set, replica lag when replicas exist (same metric names on SQL Database and flexible servers for CPU/storage).
+ * Azure takes a multi-resource alert only over resources of one type in one region: one lag alert per region
+ * (https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-metric-multiple-time-series-single-rule).
  */
 export function metricAlerts(c: Ctx, scope: pulumi.Input<string>, m: AlertMetrics): azure.monitoring.MetricAlert[] {
   const asked = c.spec.observability.alarms;
   if (!asked.enabled) return [];
   const a = alarmThresholds(asked);
   const actions = asked.notificationTarget ? [{ actionGroupId: asked.notificationTarget }] : [];
-  const rules: { key: string; metricName: string; threshold: number; scopes: pulumi.Input<string>[] }[] = [
-    { key: "cpu", metricName: "cpu_percent", threshold: a.cpuPercent, scopes: [scope] },
-    { key: "storage", metricName: "storage_percent", threshold: 100 - a.freeStoragePercent, scopes: [scope] },
+  const here = c.args.location;
+  const rules: { key: string; metricName: string; threshold: number; scopes: pulumi.Input<string>[]; location: string }[] = [
+    { key: "cpu", metricName: "cpu_percent", threshold: a.cpuPercent, scopes: [scope], location: here },
+    { key: "storage", metricName: "storage_percent", threshold: 100 - a.freeStoragePercent, scopes: [scope], location: here },
   ];
-  if (a.maxConnections !== undefined) rules.push({ key: "connections", metricName: m.connections, threshold: a.maxConnections, scopes: [scope] });
-  if (m.lag && m.lag.scopes.length > 0) rules.push({ key: "replica-lag", metricName: m.lag.metric, threshold: a.replicaLagSeconds, scopes: m.lag.scopes });
+  if (a.maxConnections !== undefined) rules.push({ key: "connections", metricName: m.connections, threshold: a.maxConnections, scopes: [scope], location: here });
+  const lag = m.lag;
+  for (const location of [...new Set(lag?.scopes.map((s) => s.location) ?? [])]) {
+    // The primary's region keeps the alert's original name, so upgrading stacks do not replace it.
+    const key = location === here ? "replica-lag" : `replica-lag-${location}`;
+    const scopes = lag!.scopes.filter((s) => s.location === location).map((s) => s.id);
+    rules.push({ key, metricName: lag!.metric, threshold: a.replicaLagSeconds, scopes, location });
+  }
   return rules.map(
     (r) =>
       new azure.monitoring.MetricAlert(
@@ -199,7 +214,7 @@ export function metricAlerts(c: Ctx, scope: pulumi.Input<string>, m: AlertMetric
           resourceGroupName: c.args.resourceGroupName,
           scopes: r.scopes,
           // Alerts over several resources need their type and region spelled out.
-          ...(r.scopes.length > 1 ? { targetResourceType: m.namespace, targetResourceLocation: c.args.location } : {}),
+          ...(r.scopes.length > 1 ? { targetResourceType: m.namespace, targetResourceLocation: r.location } : {}),
           description: `${c.spec.name}: ${r.metricName} above ${r.threshold}`,
           severity: 2,
           frequency: "PT1M",

@@ -1,7 +1,7 @@
 // Pure mapping from a DatabaseSpec to Azure Database for PostgreSQL / MySQL flexible server arguments.
 // Argument names follow node_modules/@pulumi/azure/{postgresql,mysql}/flexibleServer.d.ts.
 import { replicaInstances } from "../spec/replicas.js";
-import type { DatabaseSpec, MaintenanceWindow, Size, SizeTier } from "../spec/types.js";
+import type { DatabaseSpec, MaintenanceWindow, ResourceRef, Size, SizeTier } from "../spec/types.js";
 
 const skus: Record<SizeTier, string> = {
   dev: "B_Standard_B1ms",
@@ -47,8 +47,14 @@ export function autoGrow(spec: DatabaseSpec): boolean {
   return spec.storage.maxSizeGb !== undefined && spec.storage.maxSizeGb > spec.storage.sizeGb;
 }
 
-export function postgresServerArgs(spec: DatabaseSpec) {
+/**
+ * `tenantId` is the component's tenant (db:tenantId) when the Entra administrator names none: the provider
+ * requires it whenever activeDirectoryAuthEnabled is true (and refuses it otherwise).
+ */
+export function postgresServerArgs(spec: DatabaseSpec, tenantId?: ResourceRef) {
   const admin = spec.auth.entraAdmin;
+  const entra = spec.auth.iamAuthentication || admin !== undefined;
+  const tenant = admin?.tenantId ?? tenantId;
   return {
     ...common(spec),
     version: spec.engineVersion,
@@ -58,13 +64,13 @@ export function postgresServerArgs(spec: DatabaseSpec) {
     publicNetworkAccessEnabled: !spec.network.private,
     authentication: {
       passwordAuthEnabled: true,
-      activeDirectoryAuthEnabled: spec.auth.iamAuthentication || admin !== undefined,
-      ...(admin?.tenantId ? { tenantId: admin.tenantId } : {}),
+      activeDirectoryAuthEnabled: entra,
+      ...(entra && tenant ? { tenantId: tenant } : {}),
     },
   };
 }
 
-export function mysqlServerArgs(spec: DatabaseSpec) {
+export function mysqlServerArgs(spec: DatabaseSpec, _tenantId?: ResourceRef) {
   return {
     ...common(spec),
     version: mysqlFlexibleVersion(spec.engineVersion),
@@ -85,6 +91,15 @@ export function flexibleRestoreArgs(spec: DatabaseSpec) {
 }
 
 export const flexibleRestoreIgnoreChanges = ["createMode", "sourceServerId", "pointInTimeRestoreTimeInUtc"];
+
+/**
+ * With autogrow on, Azure grows the disk; the stale size would then plan a decrease, which replaces the
+ * server ("Scaling down storageMb forces a new PostgreSQL Flexible Server"; MySQL: "Decreasing sizeGb
+ * forces a new resource"). Ignored on the primary and its replicas (which grow with it).
+ */
+export function flexibleStorageIgnoreChanges(spec: DatabaseSpec, storageField: string): string[] {
+  return autoGrow(spec) ? [storageField] : [];
+}
 
 export interface ServerParameter {
   name: string;

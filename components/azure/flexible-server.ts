@@ -7,9 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { managedDatabaseOutputs, type ManagedDatabase } from "../spec/managed-database.js";
 import type { DatabaseSpec, Engine, ResourceRef } from "../spec/types.js";
 import type { AzureFlexibleServerArgs, ConnectionInfo } from "./args.js";
-import { adminPassword, checkedSpec, cidrToRange, customerKey, deleteLock, diagnostics, enginePorts, metricAlerts } from "./common.js";
+import { adminPassword, checkedSpec, cidrToRange, customerKey, deleteLock, diagnostics, enginePorts, metricAlerts, reportAzureWarnings } from "./common.js";
 import type { CustomerKey } from "./common.js";
-import { flexibleRestoreIgnoreChanges, flexibleSku, planFlexibleReplicas } from "./flexible-mapping.js";
+import { flexibleRestoreIgnoreChanges, flexibleSku, flexibleStorageIgnoreChanges, planFlexibleReplicas } from "./flexible-mapping.js";
 import type { ServerParameter } from "./flexible-mapping.js";
 
 /** A created flexible server, whichever engine. */
@@ -29,8 +29,10 @@ export interface FlexibleEngine {
   namespace: string;
   /** Replica lag metric (seconds) read on the replicas. */
   lagMetric: string;
-  /** Plain server arguments from the spec. */
-  serverArgs(spec: DatabaseSpec): Record<string, unknown>;
+  /** Plain server arguments from the spec; `tenantId` is the component's Entra tenant. */
+  serverArgs(spec: DatabaseSpec, tenantId?: ResourceRef): Record<string, unknown>;
+  /** The storage size input (ignoreChanges path) Azure's autogrow changes. */
+  storageField: string;
   /** Replica storage arguments (same size as the primary). */
   replicaStorage(spec: DatabaseSpec): Record<string, unknown>;
   parameters(spec: DatabaseSpec): ServerParameter[];
@@ -75,6 +77,7 @@ export abstract class FlexibleServerBase extends pulumi.ComponentResource implem
   protected constructor(type: string, engine: FlexibleEngine, name: string, args: AzureFlexibleServerArgs, opts?: pulumi.ComponentResourceOptions) {
     const spec = checkedSpec(args, engine.kind);
     super(type, name, {}, opts);
+    reportAzureWarnings(this, spec, args, engine.kind);
     this.spec = spec;
     this.engine = spec.engine;
     this.databaseName = spec.databaseName;
@@ -90,7 +93,8 @@ export abstract class FlexibleServerBase extends pulumi.ComponentResource implem
     const keyArgs = encryptionArgs(key, geoKey, adminIdentity);
     const grants = [...(key?.grants ?? []), ...(geoKey?.grants ?? [])];
 
-    const base = engine.serverArgs(spec);
+    const base = engine.serverArgs(spec, admin?.tenantId ?? args.tenantId);
+    const grown = flexibleStorageIgnoreChanges(spec, engine.storageField);
     const ha = base["highAvailability"] as Record<string, unknown> | undefined;
     const server = engine.server(
       name,
@@ -110,7 +114,7 @@ export abstract class FlexibleServerBase extends pulumi.ComponentResource implem
         dependsOn: grants,
         additionalSecretOutputs: ["administratorPassword"],
         // Azure moves the primary to the standby's zone on failover; following it back is not a change we want.
-        ignoreChanges: ["zone", "highAvailability.standbyAvailabilityZone", ...(spec.restore ? flexibleRestoreIgnoreChanges : [])],
+        ignoreChanges: ["zone", "highAvailability.standbyAvailabilityZone", ...grown, ...(spec.restore ? flexibleRestoreIgnoreChanges : [])],
       },
     );
     this.server = server.resource;
@@ -139,7 +143,8 @@ export abstract class FlexibleServerBase extends pulumi.ComponentResource implem
       );
     }
 
-    const replicas = planFlexibleReplicas(spec, args.location).map((p) => {
+    const planned = planFlexibleReplicas(spec, args.location);
+    const replicas = planned.map((p) => {
       const sameRegion = p.location === args.location;
       return engine.server(
         `${name}-${p.suffix}`,
@@ -155,15 +160,15 @@ export abstract class FlexibleServerBase extends pulumi.ComponentResource implem
           ...keyArgs,
           tags: { ...spec.tags, "dbtk-replica-of": spec.name },
         },
-        { parent, dependsOn: afterParameters },
+        { parent, dependsOn: afterParameters, ...(grown.length > 0 ? { ignoreChanges: grown } : {}) },
       );
     });
     this.replicas = replicas.map((r) => r.resource);
 
     diagnostics(c, "server", server.id, [{ categoryGroup: "allLogs" }], ["AllMetrics"]);
     deleteLock(c, "server", server.id);
-    const replicaIds = replicas.map((r) => r.id);
-    metricAlerts(c, server.id, { namespace: engine.namespace, connections: "active_connections", lag: { metric: engine.lagMetric, scopes: replicaIds } });
+    const replicaScopes = replicas.map((r, i) => ({ id: r.id, location: planned[i]!.location }));
+    metricAlerts(c, server.id, { namespace: engine.namespace, connections: "active_connections", lag: { metric: engine.lagMetric, scopes: replicaScopes } });
 
     const port = enginePorts[spec.engine];
     this.serverId = server.id;

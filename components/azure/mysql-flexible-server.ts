@@ -10,6 +10,7 @@ export const mysqlEngine: FlexibleEngine = {
   kind: "mysql",
   lagMetric: "replication_lag",
   namespace: "Microsoft.DBforMySQL/flexibleServers",
+  storageField: "storage.sizeGb",
   serverArgs: mysqlServerArgs,
   replicaStorage: (spec) => ({ storage: { sizeGb: spec.storage.sizeGb, ioScalingEnabled: true } }),
   parameters: mysqlParameters,

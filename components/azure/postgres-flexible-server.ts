@@ -12,6 +12,7 @@ export const postgresEngine: FlexibleEngine = {
   kind: "postgres",
   lagMetric: "physical_replication_delay_in_seconds",
   namespace: "Microsoft.DBforPostgreSQL/flexibleServers",
+  storageField: "storageMb",
   serverArgs: postgresServerArgs,
   replicaStorage: (spec) => ({ storageMb: spec.storage.sizeGb * 1024 }),
   parameters: postgresParameters,

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { managedDatabaseOutputs, type ManagedDatabase } from "../spec/managed-database.js";
 import type { DatabaseSpec, Engine, ResourceRef } from "../spec/types.js";
 import type { AzureSqlDatabaseArgs, ConnectionInfo } from "./args.js";
-import { adminPassword, checkedSpec, cidrToRange, customerKey, deleteLock, diagnostics, metricAlerts } from "./common.js";
+import { adminPassword, checkedSpec, cidrToRange, customerKey, deleteLock, diagnostics, metricAlerts, reportAzureWarnings } from "./common.js";
 import type { CustomerKey } from "./common.js";
 import {
   automaticTuningParameters,
@@ -61,6 +61,7 @@ export class AzureSqlDatabase extends pulumi.ComponentResource implements Manage
   constructor(name: string, args: AzureSqlDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     const spec = checkedSpec(args, "sql");
     super(AzureSqlDatabase.type, name, {}, opts);
+    reportAzureWarnings(this, spec, args, "sql");
     this.spec = spec;
     this.engine = spec.engine;
     this.databaseName = spec.databaseName;

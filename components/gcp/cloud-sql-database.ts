@@ -3,6 +3,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { URL_SAFE_PASSWORD, generatedPassword } from "../shared/password.js";
+import { reportWarnings } from "../shared/warnings.js";
 import { resolveComponentSpec } from "../spec/component-args.js";
 import { managedDatabaseOutputs, type ManagedDatabase } from "../spec/managed-database.js";
 import type { DatabaseSpec, Engine } from "../spec/types.js";
@@ -19,6 +20,7 @@ import {
   gcpReplicaSettings,
   gcpRestoreArgs,
   gcpRestoreIgnoreChanges,
+  gcpSpecWarnings,
   planReplicas,
 } from "./mapping.js";
 
@@ -63,6 +65,7 @@ export class GcpCloudSqlDatabase extends pulumi.ComponentResource implements Man
   constructor(name: string, args: GcpCloudSqlDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     const spec = checkedSpec(args);
     super(GcpCloudSqlDatabase.type, name, {}, opts);
+    reportWarnings(this, gcpSpecWarnings(spec));
     this.spec = spec;
     this.engine = spec.engine;
     this.databaseName = spec.databaseName;
@@ -82,11 +85,9 @@ export class GcpCloudSqlDatabase extends pulumi.ComponentResource implements Man
 
     const settings = gcpPrimarySettings(spec, args.requireClientCertificates);
     const restore = gcpRestoreArgs(spec);
-    const ignoreChanges = [
-      ...(spec.restore ? gcpRestoreIgnoreChanges : []),
-      // Autoresize grows the disk; a stale diskSize would otherwise try to shrink (replace) it.
-      ...(settings.diskAutoresize ? ["settings.diskSize"] : []),
-    ];
+    // Autoresize grows the disk (replicas' too); a stale diskSize would otherwise try to shrink (replace) it.
+    const grown = settings.diskAutoresize ? ["settings.diskSize"] : [];
+    const ignoreChanges = [...(spec.restore ? gcpRestoreIgnoreChanges : []), ...grown];
     this.instance = new gcp.sql.DatabaseInstance(
       name,
       {
@@ -142,7 +143,7 @@ export class GcpCloudSqlDatabase extends pulumi.ComponentResource implements Man
             ...(keys ? { encryptionKeyName: keys.keyFor(p.region ?? args.region) } : {}),
             settings: gcpReplicaSettings(spec, p.replica, p.role, args.requireClientCertificates),
           },
-          { parent, dependsOn: keys?.grants ?? [] },
+          { parent, dependsOn: keys?.grants ?? [], ...(grown.length > 0 ? { ignoreChanges: grown } : {}) },
         ),
     );
 

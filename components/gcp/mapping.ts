@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isKnownString } from "../spec/inputs.js";
 import { replicaInstances } from "../spec/replicas.js";
+import type { SpecWarning } from "../shared/warnings.js";
 import type { DatabaseSpec, Engine, ReplicaSpec, Size, SizeTier } from "../spec/types.js";
 
 export { enginePorts } from "../spec/limits.js";
@@ -144,6 +145,31 @@ export function gcpBackupConfiguration(spec: DatabaseSpec, tier: string) {
     ...(pitr ? { transactionLogRetentionDays: transactionLogRetentionDays(spec, tier) } : {}),
     ...(backup.crossRegionCopy ? { location: backup.crossRegionCopy.region } : {}),
   };
+}
+
+/**
+ * What Cloud SQL honours differently from the spec, for pulumi.log.warn: backups stored (not copied) in the
+ * crossRegionCopy region, and point-in-time recovery shorter than backup.retentionDays on ENTERPRISE.
+ */
+export function gcpSpecWarnings(spec: DatabaseSpec): SpecWarning[] {
+  const warnings: SpecWarning[] = [];
+  const tier = gcpTier(spec.size, spec.engine);
+  const copy = spec.backup.crossRegionCopy;
+  if (copy && spec.backup.retentionDays > 0) {
+    warnings.push({
+      path: "backup.crossRegionCopy",
+      message: `Cloud SQL stores the automated backups in ${copy.region} instead of copying them there (settings.backupConfiguration.location): none stay in the primary's region. Add a cross-region replica for a second copy.`,
+    });
+  }
+  const backups = gcpBackupConfiguration(spec, tier);
+  const kept = "transactionLogRetentionDays" in backups ? backups.transactionLogRetentionDays : undefined;
+  if (kept !== undefined && kept < spec.backup.retentionDays) {
+    warnings.push({
+      path: "backup.retentionDays",
+      message: `${spec.backup.retentionDays} days of backups are kept, but point-in-time recovery reaches back ${kept} days only: Cloud SQL ${gcpEdition(tier)} keeps transaction logs ${kept} days at most. Use an ENTERPRISE_PLUS tier (size.instanceClass db-perf-optimized-N-*) for up to 35.`,
+    });
+  }
+  return warnings;
 }
 
 /** Days a final backup outlives the instance: at least 30, at most Cloud SQL's 365. */

@@ -180,6 +180,14 @@ function tagChecks(c: RuleContext, add: Add): void {
   }
 }
 
+/** Why `value` is refused as an RDS key, with the fix; shared with the regionalSettings check. */
+export function awsKeyArnMessage(value: unknown): string {
+  const alias = typeof value === "string" && /:alias\//.test(value);
+  return alias
+    ? `${show(value)} is an alias ARN; AWS RDS stores and reads back the key ARN, so every later \`up\` would plan a replacement. Use the key ARN: aws kms describe-key --key-id ${value} --query KeyMetadata.Arn`
+    : `${show(value)} is not an AWS KMS key ARN, which RDS needs; use "arn:aws:kms:<region>:<account>:key/<id>" (aws kms describe-key --key-id <alias or id> --query KeyMetadata.Arn)`;
+}
+
 function awsRules(c: RuleContext, add: Add): void {
   const { spec, limits } = c;
   const product = limits?.product ?? "AWS RDS";
@@ -219,10 +227,10 @@ function awsRules(c: RuleContext, add: Add): void {
     add("pooling.idleClientTimeoutSeconds", idle, `${idle} is above the ${awsProxyIdleTimeoutMax} s (8 h) RDS Proxy allows on AWS; use ${awsProxyIdleTimeoutMax} or less`);
   }
   const key = spec.encryption.atRest;
-  // RDS (kmsKeyId) and AWS Backup (kmsKeyArn) take ARNs only: a bare key id or "alias/name" fails at deploy.
-  if (key.type === "customer-key" && "keyId" in key && malformed(key.keyId, /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/.+$/)) {
-    add("encryption.atRest.keyId", key.keyId,
-      `${show(key.keyId)} is not an AWS KMS key ARN, which RDS needs; use "arn:aws:kms:<region>:<account>:key/<id>" (or the alias's ARN, "arn:aws:kms:<region>:<account>:alias/<name>")`);
+  // RDS (kmsKeyId) and AWS Backup (kmsKeyArn) take ARNs only: a bare key id or "alias/name" fails at deploy,
+  // and an alias ARN is read back as the key ARN, so kmsKeyId (which forces replacement) would differ forever.
+  if (key.type === "customer-key" && "keyId" in key && malformed(key.keyId, /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/.+$/)) {
+    add("encryption.atRest.keyId", key.keyId, awsKeyArnMessage(key.keyId));
   }
   if (key.type === "customer-key" && "rotationDays" in key && key.rotationDays !== undefined &&
     (key.rotationDays < awsKmsRotationDays.min || key.rotationDays > awsKmsRotationDays.max)) {
@@ -271,6 +279,12 @@ function gcpRules(c: RuleContext, add: Add): void {
   const duration = spec.maintenanceWindow?.durationMinutes;
   if (duration !== undefined && duration !== fixedMaintenanceMinutes) {
     add("maintenanceWindow.durationMinutes", duration, `${duration}: maintenance windows on GCP Cloud SQL last one hour; omit it or use 60`);
+  }
+  // Cloud SQL keeps one set of backups (stored in the copy region): a second retention cannot be honoured.
+  const copyDays = spec.backup.crossRegionCopy?.retentionDays;
+  if (copyDays !== undefined && copyDays !== spec.backup.retentionDays) {
+    add("backup.crossRegionCopy.retentionDays", copyDays,
+      `${copyDays}: GCP Cloud SQL keeps one set of backups, stored in crossRegionCopy.region and kept backup.retentionDays (${spec.backup.retentionDays}); remove it or set it to ${spec.backup.retentionDays}`);
   }
   for (const { path, value } of instanceClasses(spec)) {
     // Enterprise Plus tiers carry an upper-case series letter: db-perf-optimized-N-4.

@@ -64,6 +64,9 @@ describe("Pulumi.gcp-dev.yaml", () => {
   });
 });
 
+// SQL Database takes a plain subnet for its private endpoint (a private prod server without one is refused).
+const sqlEndpointSubnet = "/subscriptions/s/resourceGroups/rg-network-prod/providers/Microsoft.Network/virtualNetworks/vnet-prod-weu/subnets/snet-orders-sql";
+
 describe("Pulumi.azure-prod.yaml", () => {
   it("deploys a zone-redundant PostgreSQL flexible server with a customer key, replica, lock and diagnostics", async () => {
     const out = await runStack(stackConfig("azure-prod"));
@@ -102,7 +105,7 @@ describe("Pulumi.azure-prod.yaml", () => {
   });
 
   it("picks Azure SQL Database for sqlserver", async () => {
-    const config: Record<string, string> = { ...stackConfig("azure-prod"), "db:engine": "sqlserver", "db:subnetIds": "[]" };
+    const config: Record<string, string> = { ...stackConfig("azure-prod"), "db:engine": "sqlserver", "db:subnetIds": JSON.stringify([sqlEndpointSubnet]) };
     const overrides = JSON.parse(config["db:overrides"]!) as Record<string, any>;
     delete overrides["network"];
     delete overrides["auth"]["iamAuthentication"];
@@ -115,7 +118,7 @@ describe("Pulumi.azure-prod.yaml", () => {
 
   it("db:regions gives a SQL Database geo-secondary its private-endpoint subnet", async () => {
     const subnet = "/subscriptions/s/resourceGroups/rg-network-prod/providers/Microsoft.Network/virtualNetworks/vnet-prod-neu/subnets/snet-orders-sql";
-    const config: Record<string, string> = { ...stackConfig("azure-prod"), "db:engine": "sqlserver", "db:subnetIds": "[]" };
+    const config: Record<string, string> = { ...stackConfig("azure-prod"), "db:engine": "sqlserver", "db:subnetIds": JSON.stringify([sqlEndpointSubnet]) };
     const overrides = JSON.parse(config["db:overrides"]!) as Record<string, any>;
     delete overrides["network"];
     delete overrides["auth"]["iamAuthentication"];
@@ -124,7 +127,7 @@ describe("Pulumi.azure-prod.yaml", () => {
     config["db:overrides"] = JSON.stringify(overrides);
     await runStack({ ...config, "db:regions": JSON.stringify({ northeurope: { subnetIds: [subnet] } }) });
     const endpoints = ofType("azure:privatelink/endpoint:Endpoint").map((r) => plain<Record<string, any>>(r.inputs));
-    expect(endpoints.map((e) => [e["location"], e["subnetId"]])).toEqual([["northeurope", subnet]]);
+    expect(endpoints.map((e) => [e["location"], e["subnetId"]])).toEqual([["westeurope", sqlEndpointSubnet], ["northeurope", subnet]]);
   });
 
   it("a spec Azure refuses is reported in configuration terms, before any resource", async () => {

@@ -63,7 +63,7 @@ describe("stacks", () => {
     expect(rec("orders-prod-replica-1")).toMatchObject({ replicateSourceDb: "orders-prod", instanceClass: "db.r7g.xlarge" });
     expect(one(T.backupReplication).provider).toContain("::aws-us-west-2::");
     expect(plain(one(T.backupReplication).inputs)).toMatchObject({ retentionPeriod: 14 });
-    expect(rec("orders-prod-instance")).toMatchObject({ multiAz: true, instanceClass: "db.r7g.xlarge", finalSnapshotIdentifier: "orders-prod-final" });
+    expect(rec("orders-prod-instance")).toMatchObject({ multiAz: true, instanceClass: "db.r7g.xlarge", finalSnapshotIdentifier: "orders-prod-final-k3x9m2qa" });
     expect(rec("orders-prod-alarm-cpu")["alarmActions"]).toEqual(["arn:aws:sns:us-east-1:210987654321:orders-db-alarms"]);
     expect(rec("orders-prod-alarm-replica-lag-orders-prod-us-west-2-1")["alarmActions"]).toEqual(["arn:aws:sns:us-west-2:210987654321:orders-db-alarms"]);
     expect(ofType(T.proxy)).toHaveLength(1);

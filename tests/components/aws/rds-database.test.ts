@@ -74,7 +74,7 @@ describe("presets", () => {
     expect(inputs(T.instance)).toMatchObject({
       instanceClass: "db.t4g.medium",
       skipFinalSnapshot: false,
-      finalSnapshotIdentifier: "orders-final",
+      finalSnapshotIdentifier: "orders-final-k3x9m2qa",
       deletionProtection: true,
       copyTagsToSnapshot: true,
       performanceInsightsEnabled: true,
@@ -110,7 +110,7 @@ describe("presets", () => {
       deleteAutomatedBackups: false,
       applyImmediately: false,
       maintenanceWindow: "Sun:03:00-Sun:04:00",
-      finalSnapshotIdentifier: "orders-final",
+      finalSnapshotIdentifier: "orders-final-k3x9m2qa",
     });
     expect(plain(named("orders-replica-1").inputs)).toMatchObject({
       identifier: "orders-replica-1",

@@ -121,11 +121,11 @@ describe("replicas", () => {
     expect((named("orders-instance").provider ?? "").startsWith(eu)).toBe(false);
   });
 
-  it("cross region without a provider: the resource-level region argument, AWS-managed key alias there", async () => {
+  it("cross region without a provider: the resource-level region argument, the AWS-managed key there by its key ARN", async () => {
     await render({ replicas: [{ region: "ap-southeast-2", count: 1 }] }, "staging");
     expect(rec("orders-ap-southeast-2-1")).toMatchObject({
       region: "ap-southeast-2",
-      kmsKeyId: "arn:aws:kms:ap-southeast-2:123456789012:alias/aws/rds",
+      kmsKeyId: "arn:aws:kms:ap-southeast-2:123456789012:key/mrk-alias-aws-rds",
     });
     expect(rec("orders-ap-southeast-2-1")).not.toHaveProperty("performanceInsightsKmsKeyId");
     expect(rec("orders-params-postgres17-ap-southeast-2")["region"]).toBe("ap-southeast-2");

@@ -13,16 +13,23 @@ const PG_CONFIG = "azure:postgresql/flexibleServerConfiguration:FlexibleServerCo
 const MY = "azure:mysql/flexibleServer:FlexibleServer";
 const MY_CONFIG = "azure:mysql/flexibleServerConfiguration:FlexibleServerConfiguration";
 const place = { resourceGroupName: "rg-db", location: "westeurope", keyVaultId: "/vaults/kv", tenantId: "22222222-2222-2222-2222-222222222222" };
+// A private server needs its delegated subnet (refused without one in staging and prod).
+const delegated = (engine: "postgres" | "mysql") => ({
+  network: {
+    subnetIds: [`/subscriptions/s/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/${engine}`],
+    privateDnsZoneId: `/subscriptions/s/resourceGroups/net/providers/Microsoft.Network/privateDnsZones/db.${engine}.database.azure.com`,
+  },
+});
 
 async function pg(input: Partial<DatabaseSpecInput>, environment: Environment = "dev", extra: Record<string, unknown> = {}, opts: pulumi.ComponentResourceOptions = {}) {
   const tracker = new Tracker();
-  const db = new AzurePostgresFlexibleServer("orders", { environment, ...place, input: { name: "orders", engine: "postgres", ...input } as DatabaseSpecInput, ...extra }, { ...opts, transformations: [tracker.transformation] });
+  const db = new AzurePostgresFlexibleServer("orders", { environment, ...place, input: { name: "orders", engine: "postgres", ...(environment === "dev" ? {} : delegated("postgres")), ...input } as DatabaseSpecInput, ...extra }, { ...opts, transformations: [tracker.transformation] });
   await tracker.settle();
   return { db, tracker };
 }
 async function my(input: Partial<DatabaseSpecInput>, environment: Environment = "dev", extra: Record<string, unknown> = {}) {
   const tracker = new Tracker();
-  const db = new AzureMysqlFlexibleServer("shop", { environment, ...place, input: { name: "shop", engine: "mysql", ...input } as DatabaseSpecInput, ...extra }, { transformations: [tracker.transformation] });
+  const db = new AzureMysqlFlexibleServer("shop", { environment, ...place, input: { name: "shop", engine: "mysql", ...(environment === "dev" ? {} : delegated("mysql")), ...input } as DatabaseSpecInput, ...extra }, { transformations: [tracker.transformation] });
   await tracker.settle();
   return { db, tracker };
 }

@@ -15,7 +15,9 @@ const place = { resourceGroupName: "rg-db", location: "westeurope", keyVaultId: 
 
 async function render(input: Partial<DatabaseSpecInput>, environment: Environment = "dev", extra: Record<string, unknown> = {}, opts: pulumi.ComponentResourceOptions = {}) {
   const tracker = new Tracker();
-  const db = new AzureSqlDatabase("orders", { environment, ...place, input: { name: "orders", engine: "sqlserver", ...input } as DatabaseSpecInput, ...extra }, { ...opts, transformations: [tracker.transformation] });
+  // A private server needs a subnet for its private endpoint (refused without one in staging and prod).
+  const endpoint = environment === "dev" ? {} : { network: { subnetIds: ["/subscriptions/s/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/sql"] } };
+  const db = new AzureSqlDatabase("orders", { environment, ...place, input: { name: "orders", engine: "sqlserver", ...endpoint, ...input } as DatabaseSpecInput, ...extra }, { ...opts, transformations: [tracker.transformation] });
   await tracker.settle();
   return { db, tracker };
 }

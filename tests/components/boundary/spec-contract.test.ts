@@ -45,9 +45,9 @@ interface Component {
 const components: Record<string, Component> = {
   AwsRdsDatabase: { cloud: "aws", input: awsInput, make: (common) => new AwsRdsDatabase("orders", { region: "us-east-1", ...common } as never) },
   GcpCloudSqlDatabase: { cloud: "gcp", input: { name: "orders", engine: "postgres", network }, make: (common) => new GcpCloudSqlDatabase("orders", { region: "europe-west1", ...common } as never) },
-  AzureSqlDatabase: { cloud: "azure", input: { name: "orders", engine: "sqlserver" }, make: (common) => new AzureSqlDatabase("orders", { ...azure, ...common } as never) },
-  AzurePostgresFlexibleServer: { cloud: "azure", input: { name: "orders", engine: "postgres" }, make: (common) => new AzurePostgresFlexibleServer("orders", { ...azure, ...common } as never) },
-  AzureMysqlFlexibleServer: { cloud: "azure", input: { name: "orders", engine: "mysql" }, make: (common) => new AzureMysqlFlexibleServer("orders", { ...azure, ...common } as never) },
+  AzureSqlDatabase: { cloud: "azure", input: { name: "orders", engine: "sqlserver", network: { subnetIds: ["/subnets/sql"] } }, make: (common) => new AzureSqlDatabase("orders", { ...azure, ...common } as never) },
+  AzurePostgresFlexibleServer: { cloud: "azure", input: { name: "orders", engine: "postgres", network: { subnetIds: ["/subnets/pg"], privateDnsZoneId: "/zones/o.postgres.database.azure.com" } }, make: (common) => new AzurePostgresFlexibleServer("orders", { ...azure, ...common } as never) },
+  AzureMysqlFlexibleServer: { cloud: "azure", input: { name: "orders", engine: "mysql", network: { subnetIds: ["/subnets/my"], privateDnsZoneId: "/zones/o.mysql.database.azure.com" } }, make: (common) => new AzureMysqlFlexibleServer("orders", { ...azure, ...common } as never) },
 };
 const each = Object.entries(components);
 

@@ -27,17 +27,23 @@ function placed(cloud: Cloud, input: DatabaseSpecInput): DatabaseSpecInput {
     network.subnetIds ??= ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"];
   }
   if (cloud === "gcp") network.vpcId ??= "projects/acme/global/networks/main";
-  if (cloud === "azure") observability.logAnalyticsWorkspaceId ??= AZURE_WORKSPACE;
+  if (cloud === "azure") {
+    observability.logAnalyticsWorkspaceId ??= AZURE_WORKSPACE;
+    // A private server's subnet: delegated (flexible, with its DNS zone) or for the private endpoint (SQL).
+    if (network.private !== false && !network.subnetIds) {
+      const kind = input.engine === "postgres" ? "postgres" : input.engine === "mysql" ? "mysql" : "sql";
+      network.subnetIds = [`/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/v/subnets/${kind}`];
+      if (kind !== "sql") network.privateDnsZoneId ??= `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/net/providers/Microsoft.Network/privateDnsZones/db.${kind}.database.azure.com`;
+    }
+  }
   return { ...input, network, observability };
 }
 
-/** Construct the cloud's component for `input`; throws (before registering anything) when the spec is refused. */
-export function construct(cloud: Cloud, environment: Environment, input: DatabaseSpecInput, tracker?: Tracker): { spec: DatabaseSpec; connection: pulumi.Output<unknown> } {
-  const name = `${input.name}-${cloud}`;
-  const opts = tracker ? { transformations: [tracker.transformation] } : {};
+/** The component (its class name) and args the suite renders `input` with on `cloud` (also used by tests/provider). */
+export function componentArgs(cloud: Cloud, environment: Environment, input: DatabaseSpecInput) {
   const full = placed(cloud, input);
-  if (cloud === "aws") return new AwsRdsDatabase(name, { environment, region: "us-east-1", input: full }, opts);
-  if (cloud === "gcp") return new GcpCloudSqlDatabase(name, { environment, region: "europe-west1", input: full }, opts);
+  if (cloud === "aws") return { component: "AwsRdsDatabase", args: { environment, region: "us-east-1", input: full } } as const;
+  if (cloud === "gcp") return { component: "GcpCloudSqlDatabase", args: { environment, region: "europe-west1", input: full } } as const;
   const args = {
     environment,
     resourceGroupName: "rg-db",
@@ -45,9 +51,20 @@ export function construct(cloud: Cloud, environment: Environment, input: Databas
     keyVaultId: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-db/providers/Microsoft.KeyVault/vaults/kv-db",
     input: full,
   };
-  if (input.engine === "sqlserver") return new AzureSqlDatabase(name, args, opts);
-  if (input.engine === "postgres") return new AzurePostgresFlexibleServer(name, args, opts);
-  return new AzureMysqlFlexibleServer(name, args, opts);
+  const component = input.engine === "sqlserver" ? "AzureSqlDatabase" : input.engine === "postgres" ? "AzurePostgresFlexibleServer" : "AzureMysqlFlexibleServer";
+  return { component, args } as const;
+}
+
+/** Construct the cloud's component for `input`; throws (before registering anything) when the spec is refused. */
+export function construct(cloud: Cloud, environment: Environment, input: DatabaseSpecInput, tracker?: Tracker): { spec: DatabaseSpec; connection: pulumi.Output<unknown> } {
+  const name = `${input.name}-${cloud}`;
+  const opts = tracker ? { transformations: [tracker.transformation] } : {};
+  const c = componentArgs(cloud, environment, input);
+  if (c.component === "AwsRdsDatabase") return new AwsRdsDatabase(name, c.args, opts);
+  if (c.component === "GcpCloudSqlDatabase") return new GcpCloudSqlDatabase(name, c.args, opts);
+  if (c.component === "AzureSqlDatabase") return new AzureSqlDatabase(name, c.args, opts);
+  if (c.component === "AzurePostgresFlexibleServer") return new AzurePostgresFlexibleServer(name, c.args, opts);
+  return new AzureMysqlFlexibleServer(name, c.args, opts);
 }
 
 export async function render(cloud: Cloud, environment: Environment, input: DatabaseSpecInput): Promise<Rendered> {

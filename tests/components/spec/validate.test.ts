@@ -193,7 +193,7 @@ describe("validateSpec: prod rules", () => {
 
   it("passes the prod preset and a prod spec with an existing key", () => {
     expect(validateSpec(base({}, "prod"), { cloud: "aws", environment: "prod" })).toEqual([]);
-    const byKey = base({ encryption: { atRest: { type: "customer-key", keyId: "arn:aws:kms:us-east-1:123456789012:alias/orders" } } }, "prod");
+    const byKey = base({ encryption: { atRest: { type: "customer-key", keyId: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" } } }, "prod");
     expect(validateSpec(byKey, { cloud: "aws", environment: "prod" })).toEqual([]);
   });
 });

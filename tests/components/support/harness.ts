@@ -109,6 +109,8 @@ function computedState(r: Registered): Record<string, unknown> {
       return stacks.get(String(inputs["name"])) ?? { outputs: {}, secretOutputNames: [] };
     case "random:index/randomPassword:RandomPassword":
       return { result: `${MOCK_PASSWORD_PREFIX}${name}`, bcryptHash: "$2a$10$mock" };
+    case "random:index/randomString:RandomString":
+      return { result: "k3x9m2qa" };
     case "gcp:sql/databaseInstance:DatabaseInstance": {
       const project = str("project") ?? "mock-project";
       return {
@@ -162,6 +164,16 @@ function computedState(r: Registered): Record<string, unknown> {
   }
 }
 
+/** Results of data sources the components read (KMS's DescribeKey answers an alias with the key's ARN). */
+function computedCall(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+  if (args.token === "aws:kms/getKey:getKey") {
+    const region = regionOf({ inputs: args.inputs as Record<string, unknown>, ...(args.provider ? { provider: args.provider } : {}) });
+    const id = `mrk-${String(args.inputs["keyId"]).replace(/[^a-z0-9]+/gi, "-")}`;
+    return { id, arn: `arn:aws:kms:${region}:${ACCOUNT}:key/${id}` };
+  }
+  return {};
+}
+
 let installed = false;
 
 /** Install the mocks once per test file, before importing modules that create resources. */
@@ -186,7 +198,7 @@ export function installMocks(project = "dbtk", stack = "test"): void {
         return { id, state };
       },
       call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
-        return args.inputs as Record<string, unknown>;
+        return { ...(args.inputs as Record<string, unknown>), ...computedCall(args) };
       },
     },
     project,
