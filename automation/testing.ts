@@ -179,7 +179,11 @@ class ServedPool implements EphemeralDatabases {
   async acquire(): Promise<TestDatabase> {
     if (this.closed) throw new Error("ephemeralDatabases: acquire() after close()");
     const { db, giveBack } = await this.client.get(this.hash, this.target, this.templateKey);
-    const release = () => giveBack().then(() => void this.outstanding.delete(db.id));
+    // A server gone meanwhile cannot take it back: drop it here instead.
+    const release = () =>
+      giveBack()
+        .catch(() => this.target.destroy(db.id))
+        .then(() => void this.outstanding.delete(db.id));
     this.outstanding.set(db.id, release);
     return testDatabase(db, release);
   }

@@ -106,7 +106,8 @@ export async function startPoolServer(opts: PoolServerOptions = {}): Promise<Poo
     minLifetimeMs: opts.minLifetimeMs ?? 250,
     getTimeoutMs: opts.getTimeoutMs ?? 60_000,
     finalizeTimeoutMs: opts.finalizeTimeoutMs ?? 60_000,
-    ttlMs: 86_400_000,
+    // Reap never takes a live owner's database; once this server is gone, its clones expire soon after.
+    ttlMs: 600_000,
     owner: SERVE_OWNER,
   });
   const host = opts.host ?? "127.0.0.1";

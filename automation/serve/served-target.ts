@@ -23,10 +23,10 @@ export function withRunningPoolServer(target: Target, opts: ServedTargetOptions 
   const base = target.templates;
   const hashOf = (key: string): string => `dbtk-${key}`;
   // Handed out by the server: given back there (recreated) rather than dropped here.
-  const served = new Map<string, () => Promise<void>>();
+  const served = new Map<string, { dbId: string; giveBack(): Promise<void> }>();
   const take = async (key: string, meta: EphemeralMeta): Promise<EphemeralDatabase> => {
     const { db, giveBack } = await client.get(hashOf(key), target, key);
-    served.set(db.id, giveBack);
+    served.set(db.id, { dbId: db.id, giveBack });
     const out: EphemeralDatabase = { ...meta, id: db.id, template: key, state: "ready", connection: db.connection };
     // The run's record (owner, lease), so listings and reap treat it as the run's while it holds it.
     await target.renew?.(out);
@@ -39,14 +39,15 @@ export function withRunningPoolServer(target: Target, opts: ServedTargetOptions 
       const { engine: _engine, template, ...meta } = req;
       const db = await take(template, meta);
       // The caller knows it by the id it asked for: giving that back gives back this one.
-      served.set(req.id, served.get(db.id) as () => Promise<void>);
+      served.set(req.id, served.get(db.id) as { dbId: string; giveBack(): Promise<void> });
       return db;
     },
     async destroy(id) {
-      const giveBack = served.get(id);
-      if (!giveBack) return target.destroy(id);
-      for (const [k, v] of served) if (v === giveBack) served.delete(k);
-      await giveBack();
+      const entry = served.get(id);
+      if (!entry) return target.destroy(id);
+      for (const [k, v] of served) if (v.dbId === entry.dbId) served.delete(k);
+      // A server gone meanwhile cannot take it back: drop it here instead.
+      await entry.giveBack().catch(() => target.destroy(entry.dbId));
     },
     templates: {
       ...base,

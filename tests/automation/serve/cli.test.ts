@@ -3,7 +3,7 @@
 // `dbtk run` uses a running server.
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startPoolServer } from "../../../automation/serve/index.ts";
+import { findPoolServer, startPoolServer } from "../../../automation/serve/index.ts";
 import { dbtk, pgAdmin, pgLeftovers, REPO, sandbox, startDbtk } from "../helpers.ts";
 
 const sb = sandbox("serve-cli");
@@ -32,6 +32,31 @@ describe("dbtk serve (CLI)", () => {
       expect(left.databases).toEqual([]);
       expect(left.logins).toEqual([]);
     } finally {
+      await admin.end();
+    }
+  });
+
+  it("a server killed with SIGKILL leaks nothing for long: the next one drops its clones and its unfinished build", async () => {
+    const p = startDbtk(["serve", "--port", "0", "--json", "--pool-size", "2"], sb.env);
+    await p.waitFor(/"url"/, "stdout");
+    const { url } = JSON.parse(p.stdout().trim().split("\n")[0] as string) as { url: string };
+    const api = (path: string, method = "GET", body?: unknown) => fetch(`${url}/api/v1${path}`, { method, ...(body ? { body: JSON.stringify(body) } : {}) });
+    await api("/templates", "POST", { hash: "k9" });
+    await api("/templates/k9", "PUT");
+    expect((await api("/templates/k9/tests")).status).toBe(200);
+    expect((await api("/templates", "POST", { hash: "k9-building" })).status).toBe(200);
+    p.child.kill("SIGKILL");
+    await p.done;
+    const root = path.join(sb.serversDir, "postgres");
+    expect(findPoolServer(root)).toBeUndefined();
+    const admin = await pgAdmin(sb);
+    const next = await startPoolServer({ serversDir: sb.serversDir, cacheDir: path.join(sb.root, "cache"), port: 0 });
+    try {
+      expect((await pgLeftovers(admin)).databases).toEqual([]);
+      const again = await fetch(`${next.url}/api/v1/templates`, { method: "POST", body: JSON.stringify({ hash: "k9-building" }) });
+      expect(again.status).toBe(200);
+    } finally {
+      await next.close();
       await admin.end();
     }
   });
