@@ -86,3 +86,25 @@ export function pathEnv(): { path?: string } {
   const p = env().PATH;
   return p ? { path: p } : {};
 }
+
+/**
+ * Credentials and endpoint overrides for cloud restore points, by provider. AWS: AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_ENDPOINT_URL_RDS (else AWS_ENDPOINT_URL). Google Cloud:
+ * a bearer token in DBTK_GCP_ACCESS_TOKEN, else CLOUDSDK_AUTH_ACCESS_TOKEN or GOOGLE_OAUTH_ACCESS_TOKEN
+ * (`gcloud auth print-access-token`), DBTK_GCP_SQLADMIN_ENDPOINT. Azure: DBTK_AZURE_ACCESS_TOKEN, else
+ * AZURE_ACCESS_TOKEN (`az account get-access-token --query accessToken -o tsv`), DBTK_AZURE_ENDPOINT.
+ */
+export function cloudCredentials(provider: "aws" | "gcp" | "azure"): {
+  endpoint?: string;
+  token?: string;
+  aws?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+} {
+  const e = env();
+  const endpoint = provider === "aws" ? (e.AWS_ENDPOINT_URL_RDS ?? e.AWS_ENDPOINT_URL) : provider === "gcp" ? e.DBTK_GCP_SQLADMIN_ENDPOINT : e.DBTK_AZURE_ENDPOINT;
+  const token = provider === "gcp" ? (e.DBTK_GCP_ACCESS_TOKEN ?? e.CLOUDSDK_AUTH_ACCESS_TOKEN ?? e.GOOGLE_OAUTH_ACCESS_TOKEN) : provider === "azure" ? (e.DBTK_AZURE_ACCESS_TOKEN ?? e.AZURE_ACCESS_TOKEN) : undefined;
+  const aws =
+    provider === "aws" && e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY
+      ? { accessKeyId: e.AWS_ACCESS_KEY_ID, secretAccessKey: e.AWS_SECRET_ACCESS_KEY, ...(e.AWS_SESSION_TOKEN ? { sessionToken: e.AWS_SESSION_TOKEN } : {}) }
+      : undefined;
+  return { ...(endpoint ? { endpoint } : {}), ...(token ? { token } : {}), ...(aws ? { aws } : {}) };
+}

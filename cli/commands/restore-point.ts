@@ -2,9 +2,11 @@
 // the database taken before a migration, swapped back under the same name when it fails.
 import type { Command } from "commander";
 import { parseDatabaseUrl, redactedUrl, type DbTarget } from "../../core/connection.js";
+import { DbtkError } from "../../core/errors.js";
 import type { MigrateResult, RunnerOptions } from "../../migrations/runner/types.js";
 import type { GuardedMigrateOutcome, RestorePoint, RestorePointOptions } from "../../automation/restore-point/index.js";
-import { environment } from "../environment.js";
+import type { CloudAccess, CloudRestorePoint } from "../../automation/restore-point/cloud/index.js";
+import { cloudCredentials, environment } from "../environment.js";
 import { usage, warnUrlFlag } from "./usage.js";
 
 export interface RestorePointFlags {
@@ -105,6 +107,7 @@ export function restorePointJson(err: unknown): { restorePoint?: GuardedMigrateO
 
 interface Flags extends RestorePointFlags {
   url?: string;
+  resource?: string;
   json?: boolean;
   sizes?: boolean;
   migrations?: string;
@@ -156,6 +159,36 @@ function action<A extends unknown[]>(run: (flags: Flags, ...args: A) => Promise<
 }
 
 const lib = () => import("../../automation/restore-point/index.js");
+const cloudLib = () => import("../../automation/restore-point/cloud/index.js");
+
+const CREDENTIALS = {
+  aws: "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary credentials)",
+  gcp: "set DBTK_GCP_ACCESS_TOKEN (e.g. $(gcloud auth print-access-token))",
+  azure: "set DBTK_AZURE_ACCESS_TOKEN (e.g. $(az account get-access-token --query accessToken -o tsv))",
+};
+
+/** The cloud resource's provider and its credentials from the environment (a usage error when missing). */
+async function cloud(resource: string): Promise<{ access: CloudAccess; lib: Awaited<ReturnType<typeof cloudLib>> }> {
+  const m = await cloudLib();
+  let provider: "aws" | "gcp" | "azure";
+  try {
+    provider = m.cloudResource(resource).name;
+  } catch (err) {
+    throw usage((err as Error).message.replace("options.resource", "--resource"));
+  }
+  const access = cloudCredentials(provider);
+  if (provider === "aws" ? !access.aws : !access.token) throw usage(`no credentials for ${resource}: ${CREDENTIALS[provider]}`);
+  return { access, lib: m };
+}
+
+function cloudTable(points: CloudRestorePoint[]): string {
+  const head = ["ID", "Taken", "Status", "Way back (the components' restore input)"];
+  const rows = points.map((p) => [p.id, p.createdAt?.replace("T", " ").slice(0, 19) ?? "", p.status, JSON.stringify(p.wayBack)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+}
+
+const RESOURCE_HELP = "a cloud database instead of --url: an AwsRdsDatabase's arn, a GcpCloudSqlDatabase's connectionName, an AzureSqlDatabase's databaseId or a flexible server's serverId";
 
 export function registerRestorePoint(program: Command): void {
   const rp = program
@@ -167,12 +200,19 @@ export function registerRestorePoint(program: Command): void {
         `(taken under table locks: writers wait while it runs), views, routines and triggers into a new schema. Restoring swaps the copy in under ` +
         `the database's name and drops what it replaced: every write made since the point was taken is LOST.\n${SESSIONS_HELP}.`,
     );
-  const common = (c: Command) => c.option("--url <url>", "database URL (default: $DATABASE_URL)").option("--json", "machine-readable output on stdout");
+  const common = (c: Command) =>
+    c.option("--url <url>", "database URL (default: $DATABASE_URL)").option("--resource <id>", RESOURCE_HELP).option("--json", "machine-readable output on stdout");
 
   common(rp.command("ls").description("list the database's restore points (and leftovers of interrupted ones)"))
     .option("--sizes", "show each one's size (slower)")
     .action(
       action(async (flags) => {
+        if (flags.resource) {
+          const { access, lib: m } = await cloud(flags.resource);
+          const points = await m.listCloudRestorePoints(flags.resource, access);
+          print(flags, { ok: true, resource: flags.resource, restorePoints: points }, points.length ? cloudTable(points) : `no restore points of ${flags.resource}`);
+          return;
+        }
         const t = target(flags);
         const points = await (await lib()).listRestorePoints(t, { sizes: !!flags.sizes });
         print(flags, { ok: true, database: t.database, restorePoints: points }, points.length ? table(points, !!flags.sizes) : `no restore points of ${t.database}`);
@@ -184,8 +224,15 @@ export function registerRestorePoint(program: Command): void {
     .option("--migrations <dir>", "migrations directory, to record the version (default: ./migrations when present)")
     .action(
       action(async (flags) => {
-        const t = target(flags);
         const keep = keepCount(flags);
+        if (flags.resource) {
+          const { access, lib: c } = await cloud(flags.resource);
+          const p = await c.createCloudRestorePoint(flags.resource, access);
+          const pruned = keep !== undefined ? await c.pruneCloudRestorePoints(flags.resource, keep, access) : [];
+          print(flags, { ok: true, restorePoint: p, pruned }, `restore point ${p.id} of ${flags.resource} requested (${p.status}); way back: ${c.wayBackText(p)}`);
+          return;
+        }
+        const t = target(flags);
         const m = await lib();
         const { info } = await import("../../migrations/runner/admin.js");
         const version = await info({ target: t, dir: flags.migrations ?? "./migrations" }).then(
@@ -202,6 +249,17 @@ export function registerRestorePoint(program: Command): void {
     .argument("<id>", "the restore point (see dbtk restore-point ls)")
     .action(
       action(async (flags, id: string) => {
+        if (flags.resource) {
+          // A cloud snapshot comes back as a new database, made by the components from their restore input.
+          const { access, lib: c } = await cloud(flags.resource);
+          const p = (await c.listCloudRestorePoints(flags.resource, access)).find((x) => x.id === id || x.name === id);
+          if (!p) throw new DbtkError(`no restore point "${id}" of ${flags.resource}; list them with \`dbtk restore-point ls --resource ${flags.resource}\``);
+          const how =
+            `dbtk does not overwrite a cloud database in place: create a new one from ${p.id} with the component's restore input\n` +
+            `  ${c.wayBackText(p)}\n(a new resource name or stack), \`pulumi up\`, check it, then point the application at it.`;
+          print(flags, { ok: true, restorePoint: p, restore: p.wayBack }, how);
+          return;
+        }
         const t = target(flags);
         const r = await (await lib()).restoreRestorePoint(t, id, sessionOptions(flags));
         print(flags, { ok: true, restored: r }, `restored ${r.database} from ${r.id} (taken ${r.createdAt}, version ${r.versionBefore ?? "none"}) in ${Math.round(r.ms)} ms`);
@@ -212,6 +270,12 @@ export function registerRestorePoint(program: Command): void {
     .argument("<id>", "the restore point (see dbtk restore-point ls)")
     .action(
       action(async (flags, id: string) => {
+        if (flags.resource) {
+          const { access, lib: c } = await cloud(flags.resource);
+          const p = await c.dropCloudRestorePoint(flags.resource, id, access);
+          print(flags, { ok: true, dropped: p }, `dropped restore point ${p.id} of ${flags.resource}`);
+          return;
+        }
         const t = target(flags);
         const p = await (await lib()).dropRestorePoint(t, id);
         print(flags, { ok: true, dropped: p }, `dropped restore point ${p.id} of ${p.source}`);
