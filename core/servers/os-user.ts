@@ -1,6 +1,6 @@
 // Database servers refuse to run as root; as root we run them as a dedicated OS user.
 import { execFileSync } from "node:child_process";
-import { chownSync, mkdirSync } from "node:fs";
+import { chownSync, mkdirSync, readFileSync } from "node:fs";
 
 export interface OsUser {
   uid: number;
@@ -8,7 +8,23 @@ export interface OsUser {
   name: string;
 }
 
+/** The user's line in /etc/passwd (no process to start: this runs on every command that needs a server). */
+function fromPasswd(name: string): OsUser | undefined {
+  try {
+    for (const line of readFileSync("/etc/passwd", "utf8").split("\n")) {
+      const [user, , uid, gid] = line.split(":");
+      if (user === name && uid && gid) return { uid: Number(uid), gid: Number(gid), name };
+    }
+  } catch {
+    // No readable passwd file: ask `id` below.
+  }
+  return undefined;
+}
+
 function lookup(name: string): OsUser | undefined {
+  const local = fromPasswd(name);
+  if (local) return local;
+  // Users from other sources (NSS: LDAP, …).
   try {
     const uid = Number(execFileSync("id", ["-u", name], { encoding: "utf8" }).trim());
     const gid = Number(execFileSync("id", ["-g", name], { encoding: "utf8" }).trim());
