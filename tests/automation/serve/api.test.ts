@@ -144,6 +144,36 @@ describe("dbtk serve: IntegreSQL's API", () => {
     }
   });
 
+  it("at --max the oldest handed-out database is recycled, as IntegreSQL recycles its oldest dirty one", async () => {
+    const small = await startPoolServer({ ...dirs, port: 0, poolSize: 1, max: 2, minLifetimeMs: 0 });
+    try {
+      const at = (p: string, method = "GET", body?: unknown) => fetch(`${small.url}/api/v1${p}`, { method, ...(body ? { body: JSON.stringify(body) } : {}) });
+      const init = (await (await at("/templates", "POST", { hash: "max" })).json()) as { database: { config: Config } };
+      await sql(init.database.config, "create table t (x int)");
+      await at("/templates/max", "PUT");
+      const ids: number[] = [];
+      for (let i = 0; i < 3; i++) ids.push(((await (await at("/templates/max/tests")).json()) as { id: number }).id);
+      expect(new Set(ids).size).toBe(3);
+      const oldest = await at(`/templates/max/tests/${ids[0]}/unlock`, "POST");
+      expect(oldest.status).toBe(404);
+      expect(((await oldest.json()) as { message: string }).message).toMatch(/recycled to make room: the pool reached its maximum of 2/);
+      expect((await at(`/templates/max/tests/${ids[2]}/unlock`, "POST")).status).toBe(204);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it("a request waiting for a template that is discarded meanwhile gets 410", async () => {
+    const init = await call("POST", "/templates", { hash: "discarded" });
+    expect(init.status).toBe(200);
+    const waiting = call("GET", "/templates/discarded/tests");
+    await sleep(200);
+    expect((await call("DELETE", "/templates/discarded")).status).toBe(204);
+    const r = await waiting;
+    expect(r.status).toBe(410);
+    expect(r.json).toMatchObject({ error: "template_discarded", message: expect.stringMatching(/template discarded was discarded/) });
+  });
+
   it("a client killed while waiting for a database leaks nothing: the database goes back to the pool", async () => {
     const hash = "killed";
     const init = await call("POST", "/templates", { hash });
