@@ -25,6 +25,7 @@ import {
 } from "./mapping.js";
 import { createNetwork } from "./network.js";
 import { createAlarms, createMonitoringRole } from "./observability.js";
+import { createAwsDashboard } from "./dashboard.js";
 import { createParameterGroup } from "./parameter-group.js";
 import { createProxy, type ProxyResources } from "./proxy.js";
 import { createBackupReplication, createReplicas, regionTarget, type CrossRegionContext } from "./replicas.js";
@@ -83,6 +84,10 @@ export class AwsRdsDatabase extends pulumi.ComponentResource implements ManagedD
   readonly secret: aws.secretsmanager.Secret | undefined;
   readonly monitoringRole: aws.iam.Role | undefined;
   readonly alarms: aws.cloudwatch.MetricAlarm[];
+  /** CloudWatch dashboard of the primary and replicas; undefined with spec.observability.dashboard false. */
+  readonly dashboard: aws.cloudwatch.Dashboard | undefined;
+  /** The dashboard in the CloudWatch console; undefined without one. */
+  readonly dashboardUrl: pulumi.Output<string | undefined>;
   readonly proxy: ProxyResources | undefined;
   readonly backupReplication: aws.rds.InstanceAutomatedBackupsReplication | undefined;
   /** AWS Backup vault, plan and selection for spec.backup.longTermRetention; undefined without it. */
@@ -253,6 +258,9 @@ export class AwsRdsDatabase extends pulumi.ComponentResource implements ManagedD
       },
       alarmDefinitions(spec, instanceClass(spec.size, spec.engine), plans),
     );
+    const dashboard = createAwsDashboard({ parent: this, name, spec, primaryRegion, primary: instance, plans, replicas: replicaMap });
+    this.dashboard = dashboard?.dashboard;
+    this.dashboardUrl = dashboard ? dashboard.url : pulumi.output(undefined);
 
     this.proxy = spec.pooling.enabled
       ? createProxy({
@@ -295,6 +303,7 @@ export class AwsRdsDatabase extends pulumi.ComponentResource implements ManagedD
       proxyEndpoint: this.proxyEndpoint,
       arn: this.arn,
       resourceId: this.resourceId,
+      dashboardUrl: this.dashboardUrl,
     });
   }
 }

@@ -11,6 +11,7 @@ import { adminPassword, checkedSpec, cidrToRange, customerKey, deleteLock, diagn
 import type { CustomerKey } from "./common.js";
 import { flexibleRestoreIgnoreChanges, flexibleSku, flexibleStorageIgnoreChanges, planFlexibleReplicas } from "./flexible-mapping.js";
 import type { ServerParameter } from "./flexible-mapping.js";
+import { createAzureDashboard, type AzureMetricNamespace } from "./dashboard.js";
 
 /** A created flexible server, whichever engine. */
 export interface FlexibleServerHandle {
@@ -73,6 +74,10 @@ export abstract class FlexibleServerBase extends pulumi.ComponentResource implem
   readonly connection: pulumi.Output<Required<ConnectionInfo>>;
   /** Host names of the read replicas. */
   readonly replicaHosts: pulumi.Output<string[]>;
+  /** Portal dashboard of the server and replicas; undefined with spec.observability.dashboard false. */
+  readonly dashboard: azure.portal.PortalDashboard | undefined;
+  /** The dashboard in the Azure portal; undefined without one. */
+  readonly dashboardUrl: pulumi.Output<string | undefined>;
 
   protected constructor(type: string, engine: FlexibleEngine, name: string, args: AzureFlexibleServerArgs, opts?: pulumi.ComponentResourceOptions) {
     const spec = checkedSpec(args, engine.kind);
@@ -169,6 +174,14 @@ export abstract class FlexibleServerBase extends pulumi.ComponentResource implem
     deleteLock(c, "server", server.id);
     const replicaScopes = replicas.map((r, i) => ({ id: r.id, location: planned[i]!.location }));
     metricAlerts(c, server.id, { namespace: engine.namespace, connections: "active_connections", lag: { metric: engine.lagMetric, scopes: replicaScopes } });
+    const dashboard = createAzureDashboard({
+      ...c,
+      namespace: engine.namespace as AzureMetricNamespace,
+      charts: { cpu: "cpu_percent", memory: "memory_percent", storage: "storage_percent", connections: "active_connections", lag: engine.lagMetric },
+      resources: [{ id: server.id, location: args.location, role: "primary" }, ...replicaScopes.map((r) => ({ ...r, role: "replica" as const }))],
+    });
+    this.dashboard = dashboard?.dashboard;
+    this.dashboardUrl = dashboard ? dashboard.url : pulumi.output(undefined);
 
     const port = enginePorts[spec.engine];
     this.serverId = server.id;
@@ -189,7 +202,7 @@ export abstract class FlexibleServerBase extends pulumi.ComponentResource implem
         engine: spec.engine,
       })),
     );
-    this.registerOutputs({ ...managedDatabaseOutputs(this), serverId: this.serverId, replicaHosts: this.replicaHosts });
+    this.registerOutputs({ ...managedDatabaseOutputs(this), serverId: this.serverId, replicaHosts: this.replicaHosts, dashboardUrl: this.dashboardUrl });
   }
 }
 

@@ -8,6 +8,8 @@ import type { DatabaseSpec, Engine, ResourceRef } from "../spec/types.js";
 import type { AzureSqlDatabaseArgs, ConnectionInfo } from "./args.js";
 import { adminPassword, checkedSpec, cidrToRange, customerKey, deleteLock, diagnostics, metricAlerts, reportAzureWarnings } from "./common.js";
 import type { CustomerKey } from "./common.js";
+import { entraOnly, protectSqlServer } from "./sql-protection.js";
+import { createAzureDashboard, isDtuSku } from "./dashboard.js";
 import {
   automaticTuningParameters,
   automaticTuningSettings,
@@ -35,6 +37,10 @@ export class AzureSqlDatabase extends pulumi.ComponentResource implements Manage
   readonly automaticTuning: azure.core.ResourceGroupTemplateDeployment[];
   readonly serverId: pulumi.Output<string>;
   readonly databaseId: pulumi.Output<string>;
+  /** Portal dashboard of the database and its geo-secondaries; undefined with spec.observability.dashboard false. */
+  readonly dashboard: azure.portal.PortalDashboard | undefined;
+  /** The dashboard in the Azure portal; undefined without one. */
+  readonly dashboardUrl: pulumi.Output<string | undefined>;
   readonly engine: Engine;
   readonly databaseName: string;
   /** Server host name, `<server>.database.windows.net`. */
@@ -119,6 +125,15 @@ export class AzureSqlDatabase extends pulumi.ComponentResource implements Manage
     }
 
     this.automaticTuning = this.tuning(name, tuned);
+    const locations = [args.location, ...planSecondaries(spec, args.location).map((p) => p.location)];
+    const dashboard = createAzureDashboard({
+      ...c,
+      namespace: "Microsoft.Sql/servers/databases",
+      charts: { cpu: "cpu_percent", storage: "storage_percent", connections: "sessions_count", ...(isDtuSku(sqlSku(spec.size)) ? { dtu: "dtu_consumption_percent" } : {}) },
+      resources: tuned.map((t, n) => ({ id: t.database.id, location: locations[n] ?? args.location, role: n === 0 ? ("primary" as const) : ("replica" as const) })),
+    });
+    this.dashboard = dashboard?.dashboard;
+    this.dashboardUrl = dashboard ? dashboard.url : pulumi.output(undefined);
 
     this.serverId = this.server.id;
     this.databaseId = this.database.id;
@@ -138,7 +153,7 @@ export class AzureSqlDatabase extends pulumi.ComponentResource implements Manage
         engine: spec.engine,
       })),
     );
-    this.registerOutputs({ ...managedDatabaseOutputs(this), serverId: this.serverId, databaseId: this.databaseId });
+    this.registerOutputs({ ...managedDatabaseOutputs(this), serverId: this.serverId, databaseId: this.databaseId, dashboardUrl: this.dashboardUrl });
   }
 
   /** A logical server with its TDE protector, network access and delete lock. */
@@ -148,7 +163,7 @@ export class AzureSqlDatabase extends pulumi.ComponentResource implements Manage
     const server = new azure.mssql.Server(
       `${name}-${suffix}`,
       {
-        ...sqlServerArgs(spec),
+        ...sqlServerArgs(spec, entraOnly(args, spec)),
         resourceGroupName: args.resourceGroupName,
         location,
         administratorLoginPassword: this.password,
@@ -194,6 +209,7 @@ export class AzureSqlDatabase extends pulumi.ComponentResource implements Manage
       );
     }
     deleteLock({ name, spec, args, parent }, suffix, server.id);
+    protectSqlServer({ name, spec, args, parent }, suffix, server, suffix === "primary");
     return { server, ready };
   }
 

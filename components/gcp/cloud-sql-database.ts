@@ -9,6 +9,7 @@ import { managedDatabaseOutputs, type ManagedDatabase } from "../spec/managed-da
 import type { DatabaseSpec, Engine } from "../spec/types.js";
 import { SpecValidationError, validateSpec } from "../spec/validate.js";
 import { createAlertPolicy } from "./alerts.js";
+import { createGcpDashboard } from "./dashboard.js";
 import type { ConnectionInfo, GcpCloudSqlDatabaseArgs } from "./args.js";
 import { gcpComponentIssues } from "./checks.js";
 import { createCloudSqlKeys, existingCloudSqlKeys } from "./kms.js";
@@ -61,6 +62,10 @@ export class GcpCloudSqlDatabase extends pulumi.ComponentResource implements Man
   /** Host, port, user, password and database of the primary; secret. */
   readonly connection: pulumi.Output<Required<ConnectionInfo>>;
   readonly replicaConnectionNames: pulumi.Output<string[]>;
+  /** Cloud Monitoring dashboard of the primary and replicas; undefined with spec.observability.dashboard false. */
+  readonly dashboard: gcp.monitoring.Dashboard | undefined;
+  /** The dashboard in the Cloud console; undefined without one. */
+  readonly dashboardUrl: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: GcpCloudSqlDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
     const spec = checkedSpec(args);
@@ -148,6 +153,9 @@ export class GcpCloudSqlDatabase extends pulumi.ComponentResource implements Man
     );
 
     createAlertPolicy({ name, spec, ...project, primary: this.instance, replicas: this.replicas, parent });
+    const dashboard = createGcpDashboard({ name, spec, ...project, primary: this.instance, replicas: this.replicas, parent });
+    this.dashboard = dashboard?.dashboard;
+    this.dashboardUrl = dashboard ? dashboard.url : pulumi.output(undefined);
 
     const port = enginePorts[spec.engine];
     this.connectionName = this.instance.connectionName;
@@ -175,6 +183,7 @@ export class GcpCloudSqlDatabase extends pulumi.ComponentResource implements Man
       ...managedDatabaseOutputs(this),
       connectionName: this.connectionName,
       privateIp: this.privateIp,
+      dashboardUrl: this.dashboardUrl,
       replicaConnectionNames: this.replicaConnectionNames,
     });
   }

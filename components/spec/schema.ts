@@ -148,6 +148,7 @@ export const databaseSpecSchema = z.strictObject({
       maxConnections: positive.optional(),
       replicaLagSeconds: positive.optional(),
     }),
+    dashboard: z.boolean().optional(),
     logAnalyticsWorkspaceId: reference().optional(),
   }),
   pooling: z.strictObject({

@@ -141,6 +141,11 @@ export interface ObservabilitySpec {
   /** Load pg_stat_statements (PostgreSQL). Default true. */
   pgStatStatements?: boolean;
   alarms: AlarmSpec;
+  /**
+   * A dashboard of the database and its replicas in the cloud's console (CloudWatch, Cloud Monitoring, an
+   * Azure portal dashboard); its URL is the component's `dashboardUrl`. @default true
+   */
+  dashboard?: boolean;
   /** Azure Log Analytics workspace id for diagnostics and auditing. */
   logAnalyticsWorkspaceId?: ResourceRef;
 }

@@ -30,10 +30,10 @@ const types = () => registered.filter((r) => r.type !== T.provider).map((r) => r
 beforeEach(reset);
 
 describe("presets", () => {
-  it("dev: instance, TLS parameter group, network, generated password in Secrets Manager; nothing else", async () => {
+  it("dev: instance, TLS parameter group, network, generated password in Secrets Manager, a dashboard; nothing else", async () => {
     await render({});
     expect(types()).toEqual(
-      [T.component, T.securityGroup, T.ingress, T.subnetGroup, T.parameterGroup, T.password, T.instance, T.secret, T.secretVersion].sort(),
+      [T.component, T.securityGroup, T.ingress, T.subnetGroup, T.parameterGroup, T.password, T.instance, T.secret, T.secretVersion, "aws:cloudwatch/dashboard:Dashboard"].sort(),
     );
     expect(inputs(T.instance)).toMatchObject({
       identifier: "orders",

@@ -27,7 +27,7 @@ const settings = (r: { inputs: Record<string, unknown> }) => plain<Record<string
 beforeEach(reset);
 
 describe("GcpCloudSqlDatabase: dev preset", () => {
-  it("registers the instance, database, user, password secret and nothing for keys or replicas", async () => {
+  it("registers the instance, database, user, password secret, a dashboard, and nothing for keys or replicas", async () => {
     await render({});
     expect(registered.map((r) => r.type).sort()).toEqual(
       [
@@ -38,6 +38,7 @@ describe("GcpCloudSqlDatabase: dev preset", () => {
         INSTANCE,
         "gcp:sql/database:Database",
         "gcp:sql/user:User",
+        "gcp:monitoring/dashboard:Dashboard",
       ].sort(),
     );
     const instance = one(INSTANCE);
@@ -47,7 +48,11 @@ describe("GcpCloudSqlDatabase: dev preset", () => {
       tier: "db-custom-1-3840",
       edition: "ENTERPRISE",
       ipConfiguration: { ipv4Enabled: false, privateNetwork: vpc, sslMode: "ENCRYPTED_ONLY" },
-      databaseFlags: [{ name: "log_min_duration_statement", value: "500" }],
+      databaseFlags: [
+        { name: "log_connections", value: "on" },
+        { name: "log_disconnections", value: "on" },
+        { name: "log_min_duration_statement", value: "500" },
+      ],
     });
     expect(one("gcp:sql/database:Database").inputs).toMatchObject({ name: "app", instance: "orders-a1b2c3" });
     expect(one("gcp:sql/user:User").inputs).toMatchObject({ name: "dbadmin", instance: "orders-a1b2c3" });
