@@ -125,7 +125,6 @@ export class TemplatePool {
       slot = this.slots.get(id) as Slot;
       this.fill();
     } else {
-      this.makeRoom();
       slot = await this.wait(signal);
     }
     if (signal?.aborted) {
@@ -149,6 +148,8 @@ export class TemplatePool {
           : `all ${this.limits.max} databases the pool may hold are handed out; return them (unlock / recreate) or start the server with a higher max`;
         reject(problems.timeout(this.hash, this.limits.getTimeoutMs, why));
       }, this.limits.getTimeoutMs);
+      // At the limit, a handed-out database may come of age for recycling while this request waits.
+      const room = setInterval(() => this.makeRoom(), Math.max(this.limits.minLifetimeMs, 50));
       const onAbort = (): void => {
         done();
         reject(signal?.reason);
@@ -166,6 +167,7 @@ export class TemplatePool {
       };
       const done = (): void => {
         clearTimeout(timeout);
+        clearInterval(room);
         signal?.removeEventListener("abort", onAbort);
         const i = this.waiters.indexOf(waiter);
         if (i >= 0) this.waiters.splice(i, 1);
@@ -173,6 +175,7 @@ export class TemplatePool {
       signal?.addEventListener("abort", onAbort, { once: true });
       this.lastError = undefined;
       this.waiters.push(waiter);
+      this.makeRoom();
       this.fill();
     });
   }
@@ -182,7 +185,8 @@ export class TemplatePool {
    * (as IntegreSQL recycles its oldest dirty one), so callers that never return databases cannot stall.
    */
   private makeRoom(): void {
-    if (this.slots.size + this.making < this.limits.max) return;
+    // Room is needed only at the limit, and only for waiters no clone being made will serve.
+    if (this.slots.size + this.making < this.limits.max || this.making >= this.waiters.length) return;
     const cutoff = Date.now() - this.limits.minLifetimeMs;
     let oldest: Slot | undefined;
     for (const s of this.slots.values()) {
