@@ -225,7 +225,6 @@ export async function myRestore(target: DbTarget, id: string, opts: RestorePoint
     await createLike(c, db, id);
     const current = await objects(c, db);
     const copy = await objects(c, id);
-    await opts.onStep?.("swapping");
     // A resumed restore whose tables already moved only re-creates the other objects.
     if (!(resuming && copy.tables.length === 0)) {
       // Triggers cannot move across schemas: the current ones go (they are replaced anyway).
@@ -233,6 +232,8 @@ export async function myRestore(target: DbTarget, id: string, opts: RestorePoint
       const moves = [...current.tables.map((t) => `${q(db)}.${q(t)} TO ${q(aside!)}.${q(t)}`), ...copy.tables.map((t) => `${q(id)}.${q(t)} TO ${q(db)}.${q(t)}`)];
       if (moves.length > 0) await c.query(`RENAME TABLE ${moves.join(", ")}`);
     }
+    // A crash from here leaves the tables in place and the rest to re-create: restoring again finishes it.
+    await opts.onStep?.("swapping");
     await recreate(c, db, stored);
     await c.query(`DROP DATABASE ${q(aside)}`);
     await c.query(`DROP DATABASE ${q(id)}`);

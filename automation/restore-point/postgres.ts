@@ -203,7 +203,6 @@ export async function pgRestore(target: DbTarget, id: string, opts: RestorePoint
     const started = performance.now();
     opts.onProgress?.(`restoring ${db} from ${id} (taken ${p.createdAt}, version ${p.versionBefore ?? "none"})`);
     await whenAlone(c, [db, id], opts, async () => {
-      await opts.onStep?.("swapping");
       await c.query("BEGIN");
       try {
         if (present) {
@@ -212,6 +211,8 @@ export async function pgRestore(target: DbTarget, id: string, opts: RestorePoint
         }
         await c.query(`ALTER DATABASE ${ident(id)} RENAME TO ${ident(db)}`);
         await c.query(`COMMENT ON DATABASE ${ident(db)} IS ${original ? lit(original) : "NULL"}`);
+        // A crash from here to COMMIT rolls both renames back: the database and its restore point stay.
+        await opts.onStep?.("swapping");
         await c.query("COMMIT");
       } catch (err) {
         await c.query("ROLLBACK").catch(() => undefined);

@@ -67,7 +67,18 @@ function sessionOptions(flags: RestorePointFlags): RestorePointOptions {
     if (!Number.isFinite(s) || s < 0) throw usage(`--session-wait "${flags.sessionWait}" is not a number of seconds: use e.g. --session-wait 60`);
     waitMs = s * 1000;
   }
+  const pause = /^restore-point:(copying|swapping)$/.exec(environment().DBTK_PAUSE_AT ?? "")?.[1];
   return {
+    // Crash tests: DBTK_PAUSE_AT=restore-point:copying|swapping holds the process there until killed.
+    ...(pause
+      ? {
+          onStep: async (step: string) => {
+            if (step !== pause) return;
+            process.stderr.write(`dbtk: paused at ${step} (DBTK_PAUSE_AT)\n`);
+            await new Promise<never>(() => setInterval(() => undefined, 60_000));
+          },
+        }
+      : {}),
     sessions: flags.terminateSessions ? "terminate" : "wait",
     ...(waitMs !== undefined ? { waitMs } : {}),
     onProgress: (m) => process.stderr.write(`dbtk: ${wording(m)}\n`),
