@@ -4,6 +4,7 @@
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { findPoolServer, startPoolServer } from "../../../automation/serve/index.ts";
+import { cacheDir, dirsFromEnv } from "../../../core/servers/paths.ts";
 import { dbtk, pgAdmin, pgLeftovers, REPO, sandbox, startDbtk } from "../helpers.ts";
 
 const sb = sandbox("serve-cli");
@@ -81,6 +82,23 @@ describe("dbtk serve (CLI)", () => {
       expect(first.stdout.trim()).not.toBe(second.stdout.trim());
     } finally {
       await srv.close();
+    }
+  });
+
+  it("serve -- <command>: the command runs with INTEGRESQL_CLIENT_BASE_URL (here the Python client's flow), then the server stops", async () => {
+    const python = path.join(cacheDir(dirsFromEnv(process.env)), "bin", "integresql-python");
+    const script = path.join(REPO, "tests/automation/serve/fixtures/integresql_flow.py");
+    const r = await dbtk(["serve", "--port", "0", "--", python, script, path.join(REPO, "examples/sample-app/migrations")], sb.env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.trim()) as { migrated: boolean }).toMatchObject({ migrated: true });
+    expect(r.stderr).toMatch(/stopped in /);
+    const failing = await dbtk(["serve", "--port", "0", "--", process.execPath, "-e", "process.exit(3)"], sb.env);
+    expect(failing.code).toBe(3);
+    const admin = await pgAdmin(sb);
+    try {
+      expect((await pgLeftovers(admin)).databases).toEqual([]);
+    } finally {
+      await admin.end();
     }
   });
 
