@@ -80,7 +80,7 @@ export const COMMANDS: readonly CommandModule[] = [
     load: async () => (await import("./commands/server.js")).registerServer,
   },
   {
-    commands: { serve: ["serve [options]", "a local pool server speaking IntegreSQL's HTTP API: migrated test databases for parallel test workers"] },
+    commands: { serve: ["serve [options] [command...]", "a local pool server speaking IntegreSQL's HTTP API: migrated test databases for parallel test workers"] },
     load: async () => (await import("./commands/serve.js")).registerServe,
   },
   {
