@@ -1,8 +1,11 @@
 // Shared steps of the restore-point tests: the state compared before and after (catalog snapshot, rows,
 // history), and a migrations folder whose second migration fails half-way after a non-transactional step.
+import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import type { DbTarget } from "../../../core/connection.ts";
+import { migrate } from "../../../migrations/index.ts";
 import { snapshotSchema, snapshotToJson } from "../../../migrations/schema/index.ts";
-import { query } from "../runner/helpers.ts";
+import { query, startServer, writeMigrations, type TestServer } from "../runner/helpers.ts";
 
 export interface State {
   schema: string;
@@ -36,3 +39,26 @@ export const V2_FAILING = {
   postgres: "CREATE INDEX CONCURRENTLY items_name ON items (name);\nINSERT INTO items VALUES (3, 'three');\nINSERT INTO items VALUES (4, NULL);",
   mysql: "ALTER TABLE items ADD COLUMN extra INT;\nINSERT INTO items (id, name) VALUES (3, 'three');\nINSERT INTO items (id, name) VALUES (4, NULL);",
 };
+
+/**
+ * A server for the enclosing describe (started in beforeAll, stopped in afterAll), migration folders on
+ * it, and `atV1()`: a fresh database at V1 with the folder whose V2 fails half-way.
+ */
+export function serverForSuite(engine: DbTarget["engine"], prefix: string) {
+  let srv: TestServer | undefined;
+  beforeAll(async () => {
+    srv = await startServer(engine, prefix);
+  });
+  afterAll(async () => {
+    await srv?.stop();
+  });
+  let n = 0;
+  const server = (): TestServer => srv as TestServer;
+  const dir = (files: Record<string, string>) => writeMigrations(path.join(server().root, "migrations", String(++n)), files);
+  const atV1 = async (): Promise<{ t: DbTarget; d: string }> => {
+    const t = await server().database();
+    await migrate({ target: t, dir: dir({ "V1__init.sql": V1[engine] }) });
+    return { t, d: dir({ "V1__init.sql": V1[engine], "V2__fail_half_way.sql": V2_FAILING[engine] }) };
+  };
+  return { server, dir, atV1 };
+}

@@ -1,8 +1,7 @@
 // Restore points on a real MariaDB (Debian's, tools/install-mariadb.sh): DDL is not transactional, so a
 // migration failing after an ALTER TABLE leaves it applied; the copy (tables, rows, auto-increment,
 // foreign keys, generated columns, views, routines, triggers) is swapped back under the same name.
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   dropRestorePoint,
   listRestorePoints,
@@ -13,28 +12,14 @@ import {
   type GuardedFailure,
 } from "../../../automation/restore-point/index.ts";
 import type { DbTarget } from "../../../core/connection.ts";
-import { migrate } from "../../../migrations/index.ts";
-import { mariadbInstalled, query, requireMariadbInCi, startServer, writeMigrations, type TestServer } from "../runner/helpers.ts";
-import { state, V1, V2_FAILING } from "./helpers.ts";
+import { mariadbInstalled, query, requireMariadbInCi } from "../runner/helpers.ts";
+import { serverForSuite, state } from "./helpers.ts";
 
 requireMariadbInCi();
 
 describe.skipIf(!mariadbInstalled)("restore points on MariaDB", () => {
-  let srv: TestServer;
-  beforeAll(async () => {
-    srv = await startServer("mysql", "rp-maria");
-  });
-  afterAll(async () => {
-    await srv?.stop();
-  });
-  let n = 0;
-  const dir = (files: Record<string, string>) => writeMigrations(path.join(srv.root, "migrations", String(++n)), files);
-
-  async function atV1(): Promise<{ t: DbTarget; d: string }> {
-    const t = await srv.database();
-    await migrate({ target: t, dir: dir({ "V1__init.sql": V1.mysql }) });
-    return { t, d: dir({ "V1__init.sql": V1.mysql, "V2__alter_then_fail.sql": V2_FAILING.mysql }) };
-  }
+  const { server, atV1 } = serverForSuite("mysql", "rp-maria");
+  const srv = { database: () => server().database() };
 
   /** What the catalog snapshot leaves out: the next auto-increment value, and objects' behaviour. */
   const behaviour = async (t: DbTarget) => ({
@@ -49,7 +34,7 @@ describe.skipIf(!mariadbInstalled)("restore points on MariaDB", () => {
     const { t, d } = await atV1();
     const before = { ...(await state(t)), ...(await behaviour(t)) };
     const err = (await migrateWithRestorePoint({ target: t, dir: d }, { restoreOnFailure: true }).catch((e: unknown) => e)) as Error & GuardedFailure;
-    expect(err.message).toMatch(/V2__alter_then_fail\.sql/);
+    expect(err.message).toMatch(/V2__fail_half_way\.sql/);
     expect(err.restorePointOutcome.restored).toMatchObject({ database: t.database, versionBefore: "1" });
     expect({ ...(await state(t)), ...(await behaviour(t)) }).toEqual(before);
     // The trigger is back and fires; the foreign key still holds.

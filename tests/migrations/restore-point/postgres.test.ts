@@ -1,8 +1,7 @@
 // Restore points on a real (embedded) PostgreSQL: a migration failing half-way after CREATE INDEX
 // CONCURRENTLY is undone by swapping the copy back; retention, ls/drop, sessions and bad input.
-import path from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   dropRestorePoint,
   listRestorePoints,
@@ -14,27 +13,20 @@ import {
 } from "../../../automation/restore-point/index.ts";
 import type { DbTarget } from "../../../core/connection.ts";
 import { migrate } from "../../../migrations/index.ts";
-import { query, startServer, writeMigrations, type TestServer } from "../runner/helpers.ts";
-import { state, V1, V2_FAILING } from "./helpers.ts";
+import { query } from "../runner/helpers.ts";
+import { serverForSuite, state, V1 } from "./helpers.ts";
 
 describe("restore points on PostgreSQL", () => {
-  let srv: TestServer;
-  beforeAll(async () => {
-    srv = await startServer("postgres", "rp-pg");
-  });
-  afterAll(async () => {
-    await srv?.stop();
-  });
-  let n = 0;
-  const dir = (files: Record<string, string>) => writeMigrations(path.join(srv.root, "migrations", String(++n)), files);
+  const suite = serverForSuite("postgres", "rp-pg");
+  const srv = { database: () => suite.server().database() };
+  const dir = suite.dir;
 
-  /** A database at V1, its V1+V2 folder, and its state before V2. */
+  /** A database at V1 with database-level settings, grants and a comment, and its V1+V2 folder. */
   async function atV1(): Promise<{ t: DbTarget; d: string }> {
-    const t = await srv.database();
-    await migrate({ target: t, dir: dir({ "V1__init.sql": V1.postgres }) });
+    const { t, d } = await suite.atV1();
     await query(t, `ALTER DATABASE "${t.database}" SET search_path = app, "$user", public`);
     await query(t, `REVOKE ALL ON DATABASE "${t.database}" FROM PUBLIC; COMMENT ON DATABASE "${t.database}" IS 'orders'`);
-    return { t, d: dir({ "V1__init.sql": V1.postgres, "V2__index_then_fail.sql": V2_FAILING.postgres }) };
+    return { t, d };
   }
 
   /** Database-level settings, grants and comment: what a template copy does not carry by itself. */
@@ -54,7 +46,7 @@ describe("restore points on PostgreSQL", () => {
     const err = (await migrateWithRestorePoint({ target: t, dir: d }, { restoreOnFailure: true, restorePoint: { onProgress: (m) => progress.push(m) } }).catch(
       (e: unknown) => e,
     )) as Error & GuardedFailure;
-    expect(err.message).toMatch(/V2__index_then_fail\.sql/);
+    expect(err.message).toMatch(/V2__fail_half_way\.sql/);
     const o = err.restorePointOutcome;
     expect(o.restorePoint?.versionBefore).toBe("1");
     expect(o.restored).toMatchObject({ id: o.restorePoint?.id, database: t.database, versionBefore: "1" });
