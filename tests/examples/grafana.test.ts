@@ -70,7 +70,10 @@ const ruleList = rules.groups.flatMap((g) => g.rules);
 const dashboardMetrics = new Set([...dashboardExprs.flatMap(metricNames), ...variableMetrics]);
 const ruleMetrics = new Set(ruleList.flatMap((r) => metricNames(r.expr)));
 
-/** Families with samples only where replication runs (standbys, replicas): served, but empty on a lone server. */
+/**
+ * Families with samples only where replication runs: served, but empty on a lone server. The PostgreSQL ones
+ * are checked with a real streaming standby in tests/core/metrics/replication.test.ts.
+ */
 const REPLICATION_ONLY = ["pg_stat_replication_replay_lag_seconds", "pg_stat_replication_lag_bytes", "mysql_replica_lag_seconds", "mysql_replica_running"];
 
 let servers: Servers;
