@@ -143,7 +143,7 @@ describe("up, ls, down", () => {
     expect(text.stdout).toMatch(new RegExp(`^${id}\\s+ready\\s+ci-job-42\\s+`, "m"));
     const down = await dbtk(["down", id], sb.env);
     expect(down.code).toBe(0);
-    expect(down.stderr).toMatch(new RegExp(`dbtk: down ${id} \\d+ ms`));
+    expect(down.stderr).toMatch(new RegExp(`dbtk: down ${id} [\\d.]+ m?s`));
     expect(inUse(await pgLeftovers(admin())).databases).not.toContain(id);
     const again = await dbtk(["down", id], sb.env);
     expect(again.code).toBe(0);

@@ -28,7 +28,7 @@ describe("--timeout", () => {
     expect(Date.now() - t0).toBeLessThan(20_000);
     expect(r.stderr).toMatch(/dbtk: timeout after 1(\.0)? s: SIGTERM to the command's process group \(SIGKILL in 3(\.0)? s\), then tearing down/);
     expect(r.stderr).toMatch(/dbtk: test exit 124 in/);
-    expect(r.stderr).toMatch(/dbtk: teardown \d+ ms/);
+    expect(r.stderr).toMatch(/dbtk: teardown [\d.]+ m?s/);
     const pid = Number(readFileSync(pidFile, "utf8"));
     expect(running(pid)).toBe(false);
     await nothingInUse();

@@ -45,7 +45,7 @@ describe("the README's first command", () => {
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     const code = await new Promise<number | null>((r) => child.once("close", r));
-    expect(err).toMatch(/^dbtk: provision \d+ ms/m);
+    expect(err).toMatch(/^dbtk: provision [\d.]+ m?s/m);
     expect(code).toBe(0);
     expect(out).toMatch(/# pass 5\b/);
     expect(out).toMatch(/# fail 0\b/);
@@ -70,11 +70,11 @@ describe("run", () => {
     expect(env.PGDATABASE).toMatch(/^dbtk_[0-9a-z]{8,}_[0-9a-z]{10}$/);
     const lines = r.stderr.trim().split("\n");
     expect(lines).toEqual([
-      expect.stringMatching(/^dbtk: migrate \d+ ms \(3 migrations, template [0-9a-f]{8} reused\)$/),
-      expect.stringMatching(new RegExp(`^dbtk: provision \\d+ ms \\(${env.PGDATABASE} on local, (pre-made clone|clone) in \\d+ ms\\)$`)),
+      expect.stringMatching(/^dbtk: migrate [\d.]+ m?s \(3 migrations, template [0-9a-f]{8} reused\)$/),
+      expect.stringMatching(new RegExp(`^dbtk: provision [\\d.]+ m?s \\(${env.PGDATABASE} on local, (pre-made clone|clone) in [\\d.]+ m?s\\)$`)),
       "dbtk: env DATABASE_URL JDBC_DATABASE_URL JDBC_DATABASE_USERNAME JDBC_DATABASE_PASSWORD PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE",
       expect.stringMatching(/^dbtk: test exit 7 in \d+(\.\d)? m?s$/),
-      expect.stringMatching(/^dbtk: teardown \d+ ms$/),
+      expect.stringMatching(/^dbtk: teardown [\d.]+ m?s$/),
     ]);
     expect(r.stderr + r.stdout).not.toContain(env.PGPASSWORD);
     await nothingInUse();
@@ -98,7 +98,7 @@ describe("run", () => {
   it("--no-template migrates in place (and still tears down)", async () => {
     const r = await dbtk(["run", "--no-template", "--migrations", sample, ...nodeCmd("")], sb.env);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^dbtk: provision \d+ ms \(dbtk_\w+ on local\)\ndbtk: migrate \d+ ms \(3 migrations\)$/m);
+    expect(r.stderr).toMatch(/^dbtk: provision [\d.]+ m?s \(dbtk_\w+ on local\)\ndbtk: migrate [\d.]+ m?s \(3 migrations\)$/m);
     await nothingInUse();
   });
 
@@ -122,7 +122,7 @@ describe("run", () => {
       const c = new pg.Client({ connectionString: process.env.DATABASE_URL });
       c.connect().then(() => c.query("select count(*)::int as n from people")).then(() => c.end()).then(() => process.exit(0), () => process.exit(4));`);
     const first = await dbtk(["run", "--tool", "dbmate", "--project", project, ...check], sb.env);
-    expect(first.stderr).toMatch(/dbtk: migrate \d+ ms \(built template [0-9a-f]{8}\)/);
+    expect(first.stderr).toMatch(/dbtk: migrate [\d.]+ m?s \(built template [0-9a-f]{8}\)/);
     expect(first.code).toBe(0);
     const second = await dbtk(["run", "--tool", "dbmate", "--project", project, ...check], sb.env);
     expect(second.stderr).toMatch(/template [0-9a-f]{8} reused/);
@@ -147,7 +147,7 @@ describe("run", () => {
       expect(r.code).toBe(code);
       expect(readFileSync(marker, "utf8")).toBe("yes");
       expect(r.stderr).toMatch(new RegExp(`dbtk: ${sig}: forwarding to the command, then tearing down`));
-      expect(r.stderr).toMatch(/dbtk: teardown \d+ ms/);
+      expect(r.stderr).toMatch(/dbtk: teardown [\d.]+ m?s/);
       await nothingInUse();
     });
   }
@@ -212,7 +212,7 @@ describe("bad input: a clear message, non-zero exit, nothing left behind", () =>
     const r = await dbtk(["run", "--migrations", sample, "--", "no-such-command-xyz", "--flag"], sb.env);
     expect(r.code).toBe(127);
     expect(r.stderr).toContain("command not found: no-such-command-xyz. Check the command after `--` (is it installed and on PATH?)");
-    expect(r.stderr).toMatch(/dbtk: teardown \d+ ms/);
+    expect(r.stderr).toMatch(/dbtk: teardown [\d.]+ m?s/);
     await nothingInUse();
   });
 

@@ -45,7 +45,7 @@ afterAll(async () => {
 describe("local MariaDB", () => {
   it("--target local --engine mysql: MYSQL_* variables, migrated schema, nothing left", async () => {
     const r = await dbtk(["run", "--target", "local", "--engine", "mysql", "--migrations", mysqlMigrations, ...mysqlCheck()], sb.env);
-    expect(r.stderr).toMatch(/dbtk: migrate \d+ ms \(2 migrations, built template/);
+    expect(r.stderr).toMatch(/dbtk: migrate [\d.]+ m?s \(2 migrations, built template/);
     expect(r.code).toBe(0);
     myRoot = await mysqlAdmin(sb);
     expect(inUse(await mysqlLeftovers(myRoot))).toEqual({ databases: [], logins: [] });
@@ -114,7 +114,7 @@ describe.runIf(havePulumi)("an existing server through the Pulumi engine (the de
     const adminPassword = decodeURIComponent(new URL(url).password);
     const r = await dbtk(["run", "--target", "server", "--server-url", url, "--migrations", sample, "--", "node", "--test", "examples/sample-app/test/"], sb.env);
     expect(r.stderr).toMatch(/dbtk: provision .* on server/);
-    expect(r.stderr).toMatch(/dbtk: migrate \d+ ms \(3 migrations\)/);
+    expect(r.stderr).toMatch(/dbtk: migrate [\d.]+ m?s \(3 migrations\)/);
     expect(r.code).toBe(0);
     expect(r.stdout + r.stderr).not.toContain(adminPassword);
     const ls = await dbtk(["ls", "--json", "--target", "server", "--server-url", url], sb.env);

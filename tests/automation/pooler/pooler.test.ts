@@ -74,7 +74,7 @@ describe.skipIf(!ready)("dbtk run --pooler pgbouncer", () => {
     const before = poolers().length;
     const pooled = await dbtk(["run", "--pooler", "pgbouncer", ...sessionState()], env);
     expect(pooled.code).toBe(1);
-    expect(pooled.stderr).toMatch(/^dbtk: pooler pgbouncer \(transaction mode\) on 127\.0\.0\.1:\d+ in \d+ ms$/m);
+    expect(pooled.stderr).toMatch(/^dbtk: pooler pgbouncer \(transaction mode\) on 127\.0\.0\.1:\d+ in [\d.]+ m?s$/m);
     expect(pooled.stderr).toMatch(/session-state bug: prepared statement "lookup" does not exist|session-state bug: app\.tenant is/);
     const session = await dbtk(["run", "--pooler", "pgbouncer", "--pooler-mode", "session", ...sessionState()], env);
     expect(session.code, session.stderr).toBe(0);

@@ -26,7 +26,7 @@ describe("dbtk restore-point (CLI, PostgreSQL)", () => {
     expect(out).toMatchObject({ ok: false, error: { code: "MIGRATION_FAILED", script: "V2__index_then_fail.sql" } });
     expect(out.restorePoint.restored.id).toBe(out.restorePoint.restorePoint.id);
     expect(r.stderr).toMatch(/dbtk: taking restore point dbtk_rp_\w+ of t_\d+_\d+/);
-    expect(r.stderr).toMatch(/dbtk: restored t_\d+_\d+ from dbtk_rp_\w+ in \d+ ms \(version 1\)/);
+    expect(r.stderr).toMatch(/dbtk: restored t_\d+_\d+ from dbtk_rp_\w+ in [\d.]+ m?s \(version 1\)/);
     expect(await state(t)).toEqual(before);
   });
 
@@ -35,7 +35,7 @@ describe("dbtk restore-point (CLI, PostgreSQL)", () => {
     const d = dir("b", { "V1__init.sql": V1.postgres });
     const first = await dbtkCli(t, ["migrate", "--migrations", d, "--restore-point"]);
     expect(first.code).toBe(0);
-    expect(first.stderr).toMatch(/restore point dbtk_rp_\w+ taken in \d+ ms/);
+    expect(first.stderr).toMatch(/restore point dbtk_rp_\w+ taken in [\d.]+ m?s/);
     const before = await state(t);
     const failed = await dbtkCli(t, ["migrate", "--migrations", dir("b2", { "V1__init.sql": V1.postgres, "V2__f.sql": V2_FAILING.postgres }), "--restore-point"]);
     expect(failed.code).toBe(1);
@@ -50,7 +50,7 @@ describe("dbtk restore-point (CLI, PostgreSQL)", () => {
     expect(human.stdout).toMatch(/^ID\s+Database\s+Taken\s+Version before\s+State\n/);
     const restored = await dbtkCli(t, ["restore-point", "restore", kept!]);
     expect(restored.code).toBe(0);
-    expect(restored.stdout).toMatch(new RegExp(`^restored ${t.database} from ${kept} \\(taken .*, version 1\\) in \\d+ ms`));
+    expect(restored.stdout).toMatch(new RegExp(`^restored ${t.database} from ${kept} \\(taken .*, version 1\\) in [\\d.]+ m?s`));
     expect(await state(t)).toEqual(before);
     const older = ls.restorePoints[1]!.id;
     expect((await dbtkCli(t, ["restore-point", "drop", older])).stdout).toBe(`dropped restore point ${older} of ${t.database}\n`);
