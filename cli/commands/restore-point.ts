@@ -15,6 +15,8 @@ export interface RestorePointFlags {
   restoreOnFailure?: boolean;
   terminateSessions?: boolean;
   sessionWait?: string;
+  /** A cloud database (a component's output): its restore point is a snapshot through the provider's API. */
+  resource?: string;
 }
 
 const SESSIONS_HELP =
@@ -37,7 +39,8 @@ export function addRestorePointOptions(cmd: Command): Command {
       .option(
         "--restore-on-failure",
         "with --restore-point: when the run fails, put the restore point back. Writes made to the database since it was taken are LOST",
-      ),
+      )
+      .option("--resource <id>", "with --restore-point: snapshot this cloud database through its provider's API instead (an RDS arn, a Cloud SQL connectionName, an Azure flexible serverId)"),
   ).addHelpText("after", `\nRestore points: ${SESSIONS_HELP}. See \`dbtk restore-point --help\`.`);
 }
 
@@ -90,7 +93,19 @@ export function guarded(flags: RestorePointFlags): boolean {
   if (!flags.restorePoint) {
     const stray = flags.keep !== undefined ? "--keep" : flags.restoreOnFailure ? "--restore-on-failure" : flags.terminateSessions ? "--terminate-sessions" : undefined;
     if (stray) throw usage(`${stray} needs --restore-point: add it, e.g. dbtk migrate --restore-point ${stray}`);
+    if (flags.resource) throw usage("--resource needs --restore-point: add it, e.g. dbtk migrate --restore-point --resource <id>");
     return false;
+  }
+  if (flags.resource && flags.restoreOnFailure) {
+    throw usage(
+      "--restore-on-failure cannot put a cloud snapshot back in place: drop it; a failed run prints the components' restore input for a new database",
+    );
+  }
+  if (flags.resource && /\/Microsoft\.Sql\//i.test(flags.resource)) {
+    throw usage(
+      "an Azure SQL database copy is consistent as of when it completes, so a migration must not run meanwhile: take it first with " +
+        "`dbtk restore-point create --resource <databaseId>`, wait until `dbtk restore-point ls --resource <databaseId>` shows it Online, then migrate",
+    );
   }
   keepCount(flags);
   sessionOptions(flags);
@@ -98,9 +113,37 @@ export function guarded(flags: RestorePointFlags): boolean {
 }
 
 /** migrate with a restore point; a failure carries `restorePointOutcome` for the JSON error. */
-export async function migrateGuarded(opts: RunnerOptions, flags: RestorePointFlags): Promise<MigrateResult & { restorePointOutcome: GuardedMigrateOutcome }> {
-  const { migrateWithRestorePoint } = await import("../../automation/restore-point/index.js");
+/** What a cloud-guarded run did: the snapshot it requested and those `--keep` dropped. */
+export interface CloudOutcome {
+  cloudRestorePoint?: CloudRestorePoint;
+  pruned: CloudRestorePoint[];
+}
+
+/** migrate after a cloud snapshot (when anything is pending); a failure names the components' restore input. */
+async function migrateAfterSnapshot(opts: RunnerOptions, resource: string, keep: number | undefined): Promise<MigrateResult & { restorePointOutcome: CloudOutcome }> {
+  const { info } = await import("../../migrations/runner/admin.js");
+  const { migrate } = await import("../../migrations/runner/migrate.js");
+  const outcome: CloudOutcome = { pruned: [] };
+  const { onProgress: _quiet, ...quiet } = opts;
+  if (opts.dryRun || (await info(quiet)).pending === 0) return { ...(await migrate(opts)), restorePointOutcome: outcome };
+  const { access, lib: c } = await cloud(resource);
+  const p = await c.createCloudRestorePoint(resource, access);
+  outcome.cloudRestorePoint = p;
+  process.stderr.write(`dbtk: restore point ${p.id} of ${resource} requested (${p.status})\n`);
+  if (keep !== undefined) outcome.pruned = await c.pruneCloudRestorePoints(resource, keep, access);
+  try {
+    return { ...(await migrate(opts)), restorePointOutcome: outcome };
+  } catch (err) {
+    process.stderr.write(`dbtk: restore point ${p.id} kept; the way back is a new database from the components' ${c.wayBackText(p)}\n`);
+    if (err !== null && typeof err === "object") Object.assign(err, { restorePointOutcome: outcome });
+    throw err;
+  }
+}
+
+export async function migrateGuarded(opts: RunnerOptions, flags: RestorePointFlags): Promise<MigrateResult & { restorePointOutcome: GuardedMigrateOutcome | CloudOutcome }> {
   const keep = keepCount(flags);
+  if (flags.resource) return migrateAfterSnapshot(opts, flags.resource, keep);
+  const { migrateWithRestorePoint } = await import("../../automation/restore-point/index.js");
   return reworded(
     migrateWithRestorePoint(opts, {
       ...(keep !== undefined ? { keep } : {}),
@@ -111,8 +154,8 @@ export async function migrateGuarded(opts: RunnerOptions, flags: RestorePointFla
 }
 
 /** What a failed guarded run did with its restore point, for the JSON error (empty when unguarded). */
-export function restorePointJson(err: unknown): { restorePoint?: GuardedMigrateOutcome } {
-  const o = (err as { restorePointOutcome?: GuardedMigrateOutcome } | undefined)?.restorePointOutcome;
+export function restorePointJson(err: unknown): { restorePoint?: GuardedMigrateOutcome | CloudOutcome } {
+  const o = (err as { restorePointOutcome?: GuardedMigrateOutcome | CloudOutcome } | undefined)?.restorePointOutcome;
   return o ? { restorePoint: o } : {};
 }
 

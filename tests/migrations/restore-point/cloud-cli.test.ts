@@ -6,6 +6,9 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseUrl } from "../../../core/connection.ts";
+import { startServer, writeMigrations, type TestServer } from "../runner/helpers.ts";
+import { V1, V2_FAILING } from "./helpers.ts";
 
 const run = promisify(execFile);
 const BIN = path.resolve(import.meta.dirname, "../../../bin/dbtk.mjs");
@@ -64,5 +67,37 @@ describe("dbtk restore-point --resource (CLI, fake RDS)", () => {
     const bad = await dbtk(["restore-point", "ls", "--resource", "orders"], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--resource "orders" is not a database the components make/);
+  });
+});
+
+describe("dbtk migrate --restore-point --resource (fake RDS, embedded PostgreSQL)", () => {
+  let pgSrv: TestServer;
+  beforeAll(async () => {
+    pgSrv = await startServer("postgres", "rp-cloud-cli");
+  });
+  afterAll(async () => {
+    await pgSrv?.stop();
+  });
+
+  it("requests a snapshot only when something is pending; a failed run names the components' restore input", async () => {
+    const t = await pgSrv.database();
+    const url = { DATABASE_URL: databaseUrl(t) };
+    const dir = (name: string, files: Record<string, string>) => writeMigrations(path.join(pgSrv.root, name), files);
+    const ok = dir("ok", { "V1__init.sql": V1.postgres });
+    bodies.length = 0;
+    const first = await dbtk(["migrate", "--migrations", ok, "--restore-point", "--resource", ARN], { ...env, ...url });
+    expect(first.code).toBe(0);
+    expect(first.stderr).toMatch(/restore point dbtk-rp-[0-9a-z-]+ of arn:aws:rds:.* requested \(available\)/);
+    expect(bodies.filter((b) => b.includes("Action=CreateDBSnapshot"))).toHaveLength(1);
+    expect((await dbtk(["migrate", "--migrations", ok, "--restore-point", "--resource", ARN], { ...env, ...url })).code).toBe(0);
+    expect(bodies.filter((b) => b.includes("Action=CreateDBSnapshot"))).toHaveLength(1);
+    const failing = dir("failing", { "V1__init.sql": V1.postgres, "V2__fail.sql": V2_FAILING.postgres });
+    const failed = await dbtk(["migrate", "--migrations", failing, "--restore-point", "--resource", ARN, "--json"], { ...env, ...url });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/kept; the way back is a new database from the components' restore: \{"mode":"snapshot","snapshotId":"dbtk-rp-/);
+    expect(JSON.parse(failed.stdout)).toMatchObject({ ok: false, restorePoint: { cloudRestorePoint: { provider: "aws-rds" } } });
+    const refused = await dbtk(["migrate", "--migrations", failing, "--restore-point", "--resource", ARN, "--restore-on-failure"], { ...env, ...url });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--restore-on-failure cannot put a cloud snapshot back in place/);
   });
 });
