@@ -8,6 +8,7 @@ import type { DatabaseSpec, Engine, ResourceRef } from "../spec/types.js";
 import type { AzureSqlDatabaseArgs, ConnectionInfo } from "./args.js";
 import { adminPassword, checkedSpec, cidrToRange, customerKey, deleteLock, diagnostics, metricAlerts, reportAzureWarnings } from "./common.js";
 import type { CustomerKey } from "./common.js";
+import { entraOnly, protectSqlServer } from "./sql-protection.js";
 import { createAzureDashboard, isDtuSku } from "./dashboard.js";
 import {
   automaticTuningParameters,
@@ -162,7 +163,7 @@ export class AzureSqlDatabase extends pulumi.ComponentResource implements Manage
     const server = new azure.mssql.Server(
       `${name}-${suffix}`,
       {
-        ...sqlServerArgs(spec),
+        ...sqlServerArgs(spec, entraOnly(args, spec)),
         resourceGroupName: args.resourceGroupName,
         location,
         administratorLoginPassword: this.password,
@@ -208,6 +209,7 @@ export class AzureSqlDatabase extends pulumi.ComponentResource implements Manage
       );
     }
     deleteLock({ name, spec, args, parent }, suffix, server.id);
+    protectSqlServer({ name, spec, args, parent }, suffix, server, suffix === "primary");
     return { server, ready };
   }
 

@@ -109,11 +109,16 @@ describe("AzureSqlDatabase: prod preset", () => {
 
   it("auditing and diagnostics to Log Analytics, with Query Store statistics as the slow-query record", async () => {
     await render({ observability: { logAnalyticsWorkspaceId: workspace } }, "prod");
-    expect(one("azure:mssql/serverExtendedAuditingPolicy:ServerExtendedAuditingPolicy").inputs).toMatchObject({ enabled: true, logMonitoringEnabled: true });
+    // Auditing on the geo-secondary server too, so a failover keeps it.
+    const audits = ofType("azure:mssql/serverExtendedAuditingPolicy:ServerExtendedAuditingPolicy");
+    expect(audits.map((a) => a.name).sort()).toEqual(["orders-secondary-0-server-audit", "orders-server-audit"]);
+    for (const a of audits) expect(a.inputs).toMatchObject({ enabled: true, logMonitoringEnabled: true });
     expect(one("azure:mssql/databaseExtendedAuditingPolicy:DatabaseExtendedAuditingPolicy").inputs).toMatchObject({ logMonitoringEnabled: true });
     const diags = ofType("azure:monitoring/diagnosticSetting:DiagnosticSetting");
-    expect(diags.map((d) => d.inputs["targetResourceId"])).toEqual([expect.stringMatching(/databases\/master$/), expect.stringMatching(/databases\/app$/)]);
-    const categories = plain<{ category: string }[]>(diags[1]!.inputs["enabledLogs"]).map((l) => l.category);
+    const targets = diags.map((d) => String(d.inputs["targetResourceId"]));
+    expect(targets.filter((t) => t.endsWith("databases/master"))).toHaveLength(2);
+    const app = diags.find((d) => String(d.inputs["targetResourceId"]).endsWith("databases/app"))!;
+    const categories = plain<{ category: string }[]>(app.inputs["enabledLogs"]).map((l) => l.category);
     expect(categories).toContain("QueryStoreRuntimeStatistics");
     for (const d of diags) expect(d.inputs["logAnalyticsWorkspaceId"]).toBe(workspace);
   });

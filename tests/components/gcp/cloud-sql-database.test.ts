@@ -48,7 +48,11 @@ describe("GcpCloudSqlDatabase: dev preset", () => {
       tier: "db-custom-1-3840",
       edition: "ENTERPRISE",
       ipConfiguration: { ipv4Enabled: false, privateNetwork: vpc, sslMode: "ENCRYPTED_ONLY" },
-      databaseFlags: [{ name: "log_min_duration_statement", value: "500" }],
+      databaseFlags: [
+        { name: "log_connections", value: "on" },
+        { name: "log_disconnections", value: "on" },
+        { name: "log_min_duration_statement", value: "500" },
+      ],
     });
     expect(one("gcp:sql/database:Database").inputs).toMatchObject({ name: "app", instance: "orders-a1b2c3" });
     expect(one("gcp:sql/user:User").inputs).toMatchObject({ name: "dbadmin", instance: "orders-a1b2c3" });
