@@ -146,6 +146,8 @@ export function replicaInstanceArgs(
     identifier: plan.identifier,
     replicateSourceDb: source,
     multiAz: false,
+    // A cross-region replica is the DR copy: it keeps automated backups, so it is protected once promoted.
+    ...(plan.region ? { backupRetentionPeriod: spec.backup.retentionDays, ...(spec.backup.window ? { backupWindow: spec.backup.window } : {}) } : {}),
     // RDS refuses a final snapshot of a replica.
     skipFinalSnapshot: true,
   };

@@ -144,6 +144,9 @@ export function dbParameters(spec: DatabaseSpec): RdsParameter[] {
   switch (spec.engine) {
     case "postgres":
       values.set("rds.force_ssl", tls ? "1" : "0");
+      // Who connected and when, for audit (CIS PostgreSQL 3.1.20/3.1.21).
+      values.set("log_connections", "1");
+      values.set("log_disconnections", "1");
       if (slowMs !== undefined) values.set("log_min_duration_statement", String(slowMs));
       if (spec.observability.pgStatStatements !== false) {
         values.set("shared_preload_libraries", "pg_stat_statements");

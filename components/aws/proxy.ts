@@ -62,8 +62,9 @@ export function createProxy(ctx: ProxyContext): ProxyResources {
         {
           authScheme: "SECRETS",
           secretArn: ctx.secretArn,
-          // IAM auth applies to direct connections; through the proxy clients use the password.
-          iamAuth: "DISABLED",
+          // With IAM database authentication the proxy requires IAM tokens too, so the proxy is not a
+          // password-only side door; without it clients use the password.
+          iamAuth: spec.auth.iamAuthentication ? "REQUIRED" : "DISABLED",
           clientPasswordAuthType: proxyClientAuthType(spec.engine, spec.engineVersion),
           description: `${spec.name} master user`,
         },

@@ -41,7 +41,27 @@ export type AzureSqlDatabaseArgs = AzureCommonArgs &
      * databases inherit it. Default: on, creating indexes and forcing the last good plan, not dropping indexes.
      */
     automaticTuning?: AzureSqlAutomaticTuning;
+    /** Microsoft Defender for SQL on every logical server. Default: on in prod. */
+    defender?: AzureSqlDefender;
+    /**
+     * Entra-only authentication (`azureadAuthenticationOnly`): SQL logins, the admin password included, are
+     * refused. Needs `auth.entraAdmin`. Default: true in prod when an Entra administrator is given, else false.
+     */
+    entraOnlyAuthentication?: boolean;
   };
+
+/** Microsoft Defender for SQL: threat detection alerts and vulnerability assessment scans. */
+export interface AzureSqlDefender {
+  /** Turn Defender for SQL on. @default true in prod, false elsewhere */
+  enabled?: boolean;
+  /**
+   * Blob container URL (`https://<account>.blob.core.windows.net/<container>`) for vulnerability
+   * assessment scan results; without it no assessment is configured (and prod warns).
+   */
+  vulnerabilityAssessmentStorageContainerPath?: pulumi.Input<string>;
+  /** Addresses that receive threat alerts and scan reports, besides the subscription admins. @default [] */
+  emailAddresses?: string[];
+}
 
 /**
  * Azure SQL automatic tuning, set on the logical servers through an ARM deployment (the classic provider

@@ -32,7 +32,15 @@ function unreachable(spec: DatabaseSpec, component: Component): string | undefin
 export function azureComponentWarnings(spec: DatabaseSpec, args: AzureSqlDatabaseArgs | AzureFlexibleServerArgs, component: Component): SpecWarning[] {
   const message = unreachable(spec, component);
   const strict = args.environment === "staging" || args.environment === "prod";
-  return message && !strict ? [{ path: "network.subnetIds", message: `${message} (refused in staging and prod)` }] : [];
+  const warnings: SpecWarning[] = message && !strict ? [{ path: "network.subnetIds", message: `${message} (refused in staging and prod)` }] : [];
+  const sql = args as AzureSqlDatabaseArgs;
+  if (component === "sql" && (sql.defender?.enabled ?? args.environment === "prod") && !sql.defender?.vulnerabilityAssessmentStorageContainerPath) {
+    warnings.push({
+      path: "defender.vulnerabilityAssessmentStorageContainerPath",
+      message: "Defender for SQL is on without a storage container, so no vulnerability assessment scans run: set it to a blob container URL.",
+    });
+  }
+  return warnings;
 }
 
 export function azureComponentIssues(spec: DatabaseSpec, args: AzureSqlDatabaseArgs | AzureFlexibleServerArgs, component: Component): SpecIssue[] {
@@ -79,6 +87,9 @@ export function azureComponentIssues(spec: DatabaseSpec, args: AzureSqlDatabaseA
   const tenant = spec.auth.entraAdmin?.tenantId ?? args.tenantId;
   if (spec.auth.entraAdmin && component !== "sql" && !tenant) {
     issues.push({ path: "auth.entraAdmin.tenantId", value: undefined, cloud, message: "flexible servers need the Entra tenant of the administrator: set auth.entraAdmin.tenantId or the component's tenantId." });
+  }
+  if (component === "sql" && (args as AzureSqlDatabaseArgs).entraOnlyAuthentication && !spec.auth.entraAdmin) {
+    issues.push({ path: "entraOnlyAuthentication", value: true, cloud, message: "Entra-only authentication needs an Entra administrator: set auth.entraAdmin { login, objectId }, or entraOnlyAuthentication false." });
   }
   if (component === "sql") {
     const total = spec.replicas.reduce((n, r) => n + r.count, 0);

@@ -107,13 +107,19 @@ export interface ServerParameter {
 }
 
 /**
- * PostgreSQL server parameters: TLS enforced with TLS 1.2 minimum, slow statements logged, pg_stat_statements
+ * PostgreSQL server parameters: TLS enforced with TLS 1.2 minimum, connections, disconnections and checkpoints
+ * logged, connection throttling on, slow statements logged, pg_stat_statements
  * preloaded and allow-listed, Query Store on with query insights; `spec.parameters` win.
  */
 export function postgresParameters(spec: DatabaseSpec): ServerParameter[] {
   const p = new Map<string, string>();
   p.set("require_secure_transport", spec.encryption.inTransitRequired ? "on" : "off");
   p.set("ssl_min_protocol_version", "TLSv1.2");
+  // Connections, disconnections and checkpoints logged, failed logins throttled (CIS Azure 4.3.2–4.3.5).
+  p.set("log_connections", "on");
+  p.set("log_disconnections", "on");
+  p.set("log_checkpoints", "on");
+  p.set("connection_throttle.enable", "on");
   if (spec.observability.slowQueryMs !== undefined) p.set("log_min_duration_statement", String(spec.observability.slowQueryMs));
   if (spec.observability.pgStatStatements !== false) {
     p.set("shared_preload_libraries", "pg_stat_statements");

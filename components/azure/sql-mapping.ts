@@ -42,7 +42,7 @@ export function backupStorageType(spec: DatabaseSpec): "Geo" | "Zone" | "Local" 
 }
 
 /** Server arguments that are plain data (identity, key and password are wired by the component). */
-export function sqlServerArgs(spec: DatabaseSpec) {
+export function sqlServerArgs(spec: DatabaseSpec, entraOnly = false) {
   const admin = spec.auth.entraAdmin;
   return {
     version: "12.0",
@@ -55,8 +55,8 @@ export function sqlServerArgs(spec: DatabaseSpec) {
             loginUsername: admin.login,
             objectId: admin.objectId,
             ...(admin.tenantId ? { tenantId: admin.tenantId } : {}),
-            // Keep SQL authentication: the admin password in Key Vault stays usable.
-            azureadAuthenticationOnly: false,
+            // Entra-only refuses SQL logins; otherwise the admin password in Key Vault stays usable.
+            azureadAuthenticationOnly: entraOnly,
           },
         }
       : {}),

@@ -62,6 +62,9 @@ export function gcpDatabaseFlags(spec: DatabaseSpec): DatabaseFlag[] {
   const flags = new Map<string, string>();
   const slowMs = spec.observability.slowQueryMs;
   if (spec.engine === "postgres") {
+    // Who connected and when, for audit (CIS GCP 6.2.2/6.2.3).
+    flags.set("log_connections", "on");
+    flags.set("log_disconnections", "on");
     if (slowMs !== undefined) flags.set("log_min_duration_statement", String(slowMs));
     if (spec.auth.iamAuthentication) flags.set("cloudsql.iam_authentication", "on");
   }

@@ -31,6 +31,8 @@ describe("Pulumi.gcp-dev.yaml", () => {
       userLabels: { team: "orders", environment: "dev", "cost-center": "cc-4521" },
     });
     expect(instance["settings"]["databaseFlags"]).toEqual([
+      { name: "log_connections", value: "on" },
+      { name: "log_disconnections", value: "on" },
       { name: "log_min_duration_statement", value: "500" },
       { name: "cloudsql.iam_authentication", value: "on" },
     ]);

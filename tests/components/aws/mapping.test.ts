@@ -73,6 +73,8 @@ describe("engines, ports and classes", () => {
 describe("parameters", () => {
   it("postgres: forces TLS, logs slow statements, preloads pg_stat_statements after a reboot", () => {
     expect(dbParameters(spec({ observability: { slowQueryMs: 250 } }))).toEqual([
+      { name: "log_connections", value: "1", applyMethod: "immediate" },
+      { name: "log_disconnections", value: "1", applyMethod: "immediate" },
       { name: "log_min_duration_statement", value: "250", applyMethod: "immediate" },
       { name: "rds.force_ssl", value: "1", applyMethod: "immediate" },
       { name: "shared_preload_libraries", value: "pg_stat_statements", applyMethod: "pending-reboot" },

@@ -134,6 +134,10 @@ describe("azure flexible mapping", () => {
     expect(postgresParameters(spec({}, "prod"))).toEqual([
       { name: "require_secure_transport", value: "on" },
       { name: "ssl_min_protocol_version", value: "TLSv1.2" },
+      { name: "log_connections", value: "on" },
+      { name: "log_disconnections", value: "on" },
+      { name: "log_checkpoints", value: "on" },
+      { name: "connection_throttle.enable", value: "on" },
       { name: "log_min_duration_statement", value: "200" },
       { name: "shared_preload_libraries", value: "pg_stat_statements" },
       { name: "azure.extensions", value: "PG_STAT_STATEMENTS" },

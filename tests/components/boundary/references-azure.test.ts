@@ -108,7 +108,7 @@ describe("Azure components with Output references", () => {
     expect(endpoints.get("northeurope")?.["subnetId"]).toBe("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/north/subnets/db");
     const tdes = inputsOf("azure:mssql/serverTransparentDataEncryption:ServerTransparentDataEncryption");
     expect(tdes.map((t) => t["keyVaultKeyId"])).toEqual([`${vault}/cmk/0123456789abcdef0123456789abcdef`, `${vault}/cmk/0123456789abcdef0123456789abcdef`]);
-    expect(inputsOf("azure:monitoring/diagnosticSetting:DiagnosticSetting").map((d) => d["logAnalyticsWorkspaceId"])).toEqual(["logs-id", "logs-id"]);
+    expect(inputsOf("azure:monitoring/diagnosticSetting:DiagnosticSetting").map((d) => d["logAnalyticsWorkspaceId"])).toEqual(["logs-id", "logs-id", "logs-id"]);
   });
 
   it("counts Output subnets: two are refused (Azure takes one subnet)", () => {

@@ -128,6 +128,8 @@ describe("gcp mapping: flags and insights", () => {
   it("PostgreSQL logs slow statements in ms and enables IAM login", () => {
     const flags = gcpDatabaseFlags(spec({ auth: { iamAuthentication: true }, parameters: { work_mem: "65536" } }));
     expect(flags).toEqual([
+      { name: "log_connections", value: "on" },
+      { name: "log_disconnections", value: "on" },
       { name: "log_min_duration_statement", value: "500" },
       { name: "cloudsql.iam_authentication", value: "on" },
       { name: "work_mem", value: "65536" },
@@ -143,7 +145,8 @@ describe("gcp mapping: flags and insights", () => {
   });
   it("parameters override the toolkit's flags", () => {
     const flags = gcpDatabaseFlags(spec({ parameters: { log_min_duration_statement: "1000" } }));
-    expect(flags).toEqual([{ name: "log_min_duration_statement", value: "1000" }]);
+    expect(flags).toContainEqual({ name: "log_min_duration_statement", value: "1000" });
+    expect(flags.filter((f) => f.name === "log_min_duration_statement")).toHaveLength(1);
   });
   it("SQL Server records slow queries through Query Insights", () => {
     expect(gcpDatabaseFlags(spec({ engine: "sqlserver" }))).toEqual([]);
