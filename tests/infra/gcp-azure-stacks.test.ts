@@ -66,6 +66,21 @@ describe("Pulumi.gcp-dev.yaml", () => {
   });
 });
 
+describe("Pulumi.gcp-prod.yaml", () => {
+  it("deploys the prod preset: regional, CMEK per region, DR replica, deletion protection, connections logged", async () => {
+    const out = await runStack(stackConfig("gcp-prod"));
+    expect(out.environment).toBe("prod");
+    const instances = ofType("gcp:sql/databaseInstance:DatabaseInstance").map((r) => plain<Record<string, any>>(r.inputs));
+    const primary = instances.find((i) => !i["masterInstanceName"])!;
+    expect(primary).toMatchObject({ region: "europe-west1", project: "acme-orders-prod", deletionProtection: true });
+    expect(primary["settings"]).toMatchObject({ availabilityType: "REGIONAL", deletionProtectionEnabled: true, ipConfiguration: { ipv4Enabled: false, sslMode: "ENCRYPTED_ONLY" } });
+    expect(primary["settings"]["databaseFlags"]).toEqual(expect.arrayContaining([{ name: "log_connections", value: "on" }, { name: "log_disconnections", value: "on" }]));
+    expect(instances.map((i) => i["region"]).sort()).toEqual(["europe-west1", "europe-west1", "europe-west4"]);
+    for (const i of instances) expect(String(i["encryptionKeyName"])).toContain(`/locations/${i["region"]}/`);
+    expect(ofType("gcp:kms/cryptoKey:CryptoKey").length).toBe(2);
+  });
+});
+
 // SQL Database takes a plain subnet for its private endpoint (a private prod server without one is refused).
 const sqlEndpointSubnet = "/subscriptions/s/resourceGroups/rg-network-prod/providers/Microsoft.Network/virtualNetworks/vnet-prod-weu/subnets/snet-orders-sql";
 
