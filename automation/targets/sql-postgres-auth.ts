@@ -61,3 +61,19 @@ export const LIST_RUNS = `
     from pg_roles r full join (select * from dbs where id is not null) dbs on dbs.id = r.rolname
    where coalesce(r.rolname, dbs.id) ~ $1
    order by 1`;
+
+/** The shared catalogs a database and its login touch. */
+const SHARED_CATALOGS = ["pg_shdepend", "pg_database", "pg_authid", "pg_auth_members", "pg_shdescription"];
+
+/**
+ * Each clone copies the template's rows of pg_shdepend (≈50 for 25 tables: their objects belong to the
+ * template's role) and its drop deletes them; fast churn outruns autovacuum (bench/churn.ts: 11,679 dead
+ * rows, 152 → 840 kB after 1,000 cycles), and every CREATE/DROP DATABASE scans them. Past `deadRows` dead
+ * rows the shared catalogs are vacuumed (needs a superuser; SKIP_LOCKED: a concurrent run's vacuum is enough).
+ */
+export async function tidySharedCatalogs(q: (sql: string) => Promise<Array<Record<string, unknown>>>, deadRows: number): Promise<void> {
+  const list = SHARED_CATALOGS.map((c) => `'${c}'::regclass`).join(", ");
+  const [r] = await q(`select coalesce(sum(n_dead_tup), 0) as dead from pg_stat_all_tables where relid = any(array[${list}])`);
+  if (Number(r?.dead ?? 0) < deadRows) return;
+  await q(`VACUUM (SKIP_LOCKED) ${SHARED_CATALOGS.join(", ")}`);
+}

@@ -6,7 +6,7 @@ import type { DbTarget } from "../../core/connection.js";
 import { claimable, decodeMeta, encodeMeta, ID_RE, newPassword, TEMPLATE_RE, templateName } from "./meta.js";
 import type { Found, SqlServer, TemplateInfo } from "./sql.js";
 import { DbtkError } from "../../core/errors.js";
-import { AVAILABLE_EXTENSIONS, grantSql, LIST_RUNS, lockKey, OWN_DATABASES, pgConnectError, scramVerifier } from "./sql-postgres-auth.js";
+import { AVAILABLE_EXTENSIONS, grantSql, LIST_RUNS, lockKey, OWN_DATABASES, pgConnectError, scramVerifier, tidySharedCatalogs } from "./sql-postgres-auth.js";
 import type { EphemeralMeta, Privileges } from "./types.js";
 
 const ident = pg.escapeIdentifier;
@@ -24,6 +24,11 @@ export interface PostgresServerOptions {
    * (disposable data: no checkpoint cost, fastest measured), else WAL_LOG (cheaper on durable servers).
    */
   strategy?: CloneStrategy;
+  /**
+   * Dead rows in the shared catalogs past which {@link PostgresServer.tidy} vacuums them.
+   * @default 2000
+   */
+  tidyDeadRows?: number;
   /** Test hook: awaited while a database is half made (crash tests stop the process here). */
   onCreating?: (id: string) => Promise<void>;
   /** Test hook: awaited while a database is half dropped (its login still there). */
@@ -48,6 +53,7 @@ export class PostgresServer implements SqlServer {
   private readonly admin: DbTarget;
   private readonly pool: pg.Pool;
   private readonly strategy: CloneStrategy;
+  private readonly tidyDeadRows: number;
   private readonly hooks: Pick<PostgresServerOptions, "onCreating" | "onDropping">;
   private info?: Promise<ServerInfo>;
 
@@ -56,6 +62,7 @@ export class PostgresServer implements SqlServer {
     this.hooks = opts;
     this.address = `${opts.admin.host}:${opts.admin.port}`;
     this.strategy = opts.strategy ?? "auto";
+    this.tidyDeadRows = opts.tidyDeadRows ?? 2000;
     this.pool = new pg.Pool({ ...this.connOpts(), max: 4, idleTimeoutMillis: 5_000, allowExitOnIdle: true });
     // An idle admin connection killed by the server must not crash the process.
     this.pool.on("error", () => undefined);
@@ -155,6 +162,12 @@ export class PostgresServer implements SqlServer {
       throw err;
     }
     return { ...this.admin, user: meta.id, password, database: meta.id };
+  }
+
+  /** Vacuums the shared catalogs once churn has left enough dead rows in them ({@link tidySharedCatalogs}). */
+  async tidy(): Promise<void> {
+    const info = await this.serverInfo();
+    if (info.superuser && info.versionNum >= 120000) await tidySharedCatalogs((sql) => this.q(sql), this.tidyDeadRows);
   }
 
   async grant(id: string, privileges: Privileges): Promise<void> {

@@ -37,6 +37,8 @@ export interface SqlServer {
    * leaves something `list` finds.
    */
   create(meta: EphemeralMeta, templateKey?: string): Promise<DbTarget>;
+  /** Reclaims what create/drop churn leaves in the server's catalogs (called by the template clean-up). */
+  tidy?(): Promise<void>;
   /** Extensions the server can install (PostgreSQL's pg_available_extensions). */
   extensions?(): Promise<string[]>;
   /** Gives the login of `id` extra rights; what it creates is dropped with it. */

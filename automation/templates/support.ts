@@ -117,6 +117,7 @@ export function sqlTemplateSupport(server: SqlServer, target: string): TemplateS
         if (total <= maxBytes) break;
         if (await tryDrop(t)) total -= sizeOf(t);
       }
+      await server.tidy?.().catch(() => undefined); // best effort: autovacuum gets there too, later
       return dropped;
     },
 

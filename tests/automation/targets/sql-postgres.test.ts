@@ -274,3 +274,25 @@ describe("clone strategy", () => {
     await t.destroy(db.id);
   });
 });
+
+describe("tidy", () => {
+  const vacuums = async (): Promise<number> =>
+    Number((await root.query<{ n: string }>("select vacuum_count as n from pg_stat_all_tables where relid = 'pg_shdepend'::regclass")).rows[0]?.n);
+
+  it("vacuums the shared catalogs once churn has left enough dead rows in them, not before", async () => {
+    const s = new PostgresServer({ admin, tidyDeadRows: 0 });
+    servers.push(s);
+    const tpl = sqlTemplateSupport(s, "local");
+    await tpl.ensure(key(0x7d), build);
+    const meta = newMeta({ target: "local", ttlMs: 60_000 });
+    await s.create(meta, key(0x7d));
+    await s.drop(meta.id);
+    const before = await vacuums();
+    await server().tidy(); // the default threshold: a few dead rows are left to autovacuum
+    await s.tidy();
+    // The count is reported by the vacuuming session's statistics, flushed within a second or so.
+    const deadline = Date.now() + 10_000;
+    while ((await vacuums()) <= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await vacuums()).toBe(before + 1);
+  });
+});
