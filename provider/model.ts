@@ -30,7 +30,7 @@ export const components: readonly ComponentModel[] = [
     cloud: "aws",
     args: "AwsRdsDatabaseArgs",
     outputsFrom: "AwsRdsDatabase",
-    outputs: [...shared, "address", "proxyEndpoint", "arn", "resourceId"],
+    outputs: [...shared, "address", "proxyEndpoint", "arn", "resourceId", "dashboardUrl"],
   },
   {
     token: "provisioning:gcp:CloudSqlDatabase",
@@ -38,7 +38,7 @@ export const components: readonly ComponentModel[] = [
     cloud: "gcp",
     args: "GcpCloudSqlDatabaseArgs",
     outputsFrom: "GcpCloudSqlDatabase",
-    outputs: [...shared, "connectionName", "privateIp", "replicaConnectionNames"],
+    outputs: [...shared, "connectionName", "privateIp", "dashboardUrl", "replicaConnectionNames"],
   },
   {
     token: "provisioning:azure:SqlDatabase",
@@ -46,7 +46,7 @@ export const components: readonly ComponentModel[] = [
     cloud: "azure",
     args: "AzureSqlDatabaseArgs",
     outputsFrom: "AzureSqlDatabase",
-    outputs: [...shared, "serverId", "databaseId"],
+    outputs: [...shared, "serverId", "databaseId", "dashboardUrl"],
   },
   {
     token: "provisioning:azure:PostgresFlexibleServer",
@@ -54,7 +54,7 @@ export const components: readonly ComponentModel[] = [
     cloud: "azure",
     args: "AzureFlexibleServerArgs",
     outputsFrom: "FlexibleServerBase",
-    outputs: [...shared, "serverId", "replicaHosts"],
+    outputs: [...shared, "serverId", "replicaHosts", "dashboardUrl"],
   },
   {
     token: "provisioning:azure:MysqlFlexibleServer",
@@ -62,7 +62,7 @@ export const components: readonly ComponentModel[] = [
     cloud: "azure",
     args: "AzureFlexibleServerArgs",
     outputsFrom: "FlexibleServerBase",
-    outputs: [...shared, "serverId", "replicaHosts"],
+    outputs: [...shared, "serverId", "replicaHosts", "dashboardUrl"],
   },
 ];
 

@@ -32,6 +32,15 @@ async function refusal(promise: Promise<unknown>): Promise<{ propertyPath: strin
 
 beforeEach(reset);
 
+// The outputs each component registers (registerOutputs), to hold model.ts's output lists to them.
+const registeredOutputs = new Map<string, string[]>();
+const registerOutputs = (pulumi.ComponentResource.prototype as unknown as { registerOutputs(o?: pulumi.Inputs): void }).registerOutputs;
+(pulumi.ComponentResource.prototype as unknown as { registerOutputs(o?: pulumi.Inputs): void }).registerOutputs = function (this: pulumi.ComponentResource, outputs?: pulumi.Inputs) {
+  const type = (this as unknown as { __pulumiType?: string }).__pulumiType;
+  if (type && outputs) registeredOutputs.set(type, Object.keys(outputs).sort());
+  return registerOutputs.call(this, outputs);
+};
+
 const cases: [Cloud, Engine][] = [
   ["aws", "postgres"], ["aws", "mysql"], ["aws", "sqlserver"],
   ["gcp", "postgres"], ["gcp", "mysql"], ["gcp", "sqlserver"],
@@ -57,6 +66,7 @@ describe("construct at the prod preset, through the provider", () => {
     expect(got).toEqual(expected);
     const model = components.find((c) => c.className === component)!;
     expect(Object.keys(result.state).sort()).toEqual([...model.outputs].sort());
+    expect(registeredOutputs.get(model.token), "provider/model.ts lists the outputs the component registers").toEqual([...model.outputs].sort());
     expect(await pulumi.isSecret(result.state["connection"] as pulumi.Output<unknown>), "connection secret").toBe(true);
   });
 });

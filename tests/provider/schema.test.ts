@@ -6,7 +6,8 @@
 // After an intended change to the components' args or docs, regenerate the golden file with
 //   npm run build && DBTK_UPDATE_GOLDEN=1 npx vitest run tests/provider/schema.test.ts
 // (refused under CI=true: there the test fails on any difference).
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildSchema, type EnumType, type ObjectType, type PackageSchema, type SchemaProperty } from "../../provider/schema.ts";
@@ -143,5 +144,29 @@ describe("GetSchema over gRPC", () => {
     }
     expect(existsSync(GOLDEN), `${GOLDEN} missing: run with DBTK_UPDATE_GOLDEN=1`).toBe(true);
     expect(JSON.parse(served), "schema differs from tests/provider/schema.golden.json; if intended, regenerate (see the file header)").toEqual(JSON.parse(readFileSync(GOLDEN, "utf8")));
+  });
+});
+
+describe("the schema follows the components' declarations", () => {
+  /** A copy of @dbtk/components' declarations with one file edited. */
+  function editedDist(file: string, edit: (text: string) => string): string {
+    const dir = mkdtempSync(path.join(tmpdir(), "dbtk-provider-decl-"));
+    cpSync(path.join(import.meta.dirname, "../../components/dist"), dir, { recursive: true, filter: (src) => !src.endsWith(".js") && !src.endsWith(".map") });
+    const target = path.join(dir, file);
+    writeFileSync(target, edit(readFileSync(target, "utf8")));
+    return dir;
+  }
+
+  it("a new engine in the TypeScript union is a new enum value, with no edit to the provider", () => {
+    const dir = editedDist("spec/types.d.ts", (t) => t.replace('export type Engine = "postgres" | "mysql" | "sqlserver";', 'export type Engine = "postgres" | "mysql" | "sqlserver" | "oracle";'));
+    const built = buildSchema(dir, "0.0.0");
+    expect((built.types["provisioning:index:Engine"] as EnumType).enum.map((e) => e.value)).toEqual(["postgres", "mysql", "sqlserver", "oracle"]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("an arg the schema cannot carry (a function) stops the build, naming it, until it is given a form or listed as omitted", () => {
+    const dir = editedDist("aws/args.d.ts", (t) => t.replace("interface AwsRdsDatabaseCommonArgs {", "interface AwsRdsDatabaseCommonArgs {\n    onReady?: (id: string) => void;"));
+    expect(() => buildSchema(dir, "0.0.0")).toThrow(/AwsRdsDatabaseArgs\.onReady: type \(id: string\) => void has no schema form/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
