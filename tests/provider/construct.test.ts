@@ -71,6 +71,23 @@ describe("construct at the prod preset, through the provider", () => {
   });
 });
 
+describe("inputs the engine wraps", () => {
+  it("an input that depends on another resource arrives as an Output and is read as its value", async () => {
+    const input = { name: "conf", engine: "postgres" as const };
+    const { args } = componentArgs("aws", "prod", input);
+    const ts = new Tracker();
+    construct("aws", "prod", input, ts);
+    await ts.settle();
+    const expected = shape(registered.splice(0));
+
+    const wrapped = { ...wire(args), input: pulumi.output(wire(args)["input"]) };
+    const tracker = new Tracker();
+    await provider.construct("conf-aws", "provisioning:aws:RdsDatabase", wrapped, { transformations: [tracker.transformation] });
+    await tracker.settle();
+    expect(shape(registered.splice(0))).toEqual(expected);
+  });
+});
+
 describe("wrong input from another language", () => {
   const azure = () => wire(componentArgs("azure", "prod", { name: "bad", engine: "postgres" }).args);
 
