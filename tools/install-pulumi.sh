@@ -14,19 +14,7 @@ else
   mod="$DBTK_CACHE/pulumi-build/$PULUMI_VERSION"
   mkdir -p "$mod"
   cd "$mod"
-  gomod=$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
-  {
-    echo "module dbtk.local/pulumi-build"
-    echo
-    echo "go 1.25"
-    echo
-    echo "require ("
-    echo "  github.com/pulumi/pulumi/pkg/v3 $PULUMI_VERSION"
-    echo "  github.com/pulumi/pulumi/sdk/v3 $PULUMI_VERSION"
-    echo ")"
-    # Repeat pkg's non-local replace directives; the local ones (../sdk) become the pinned sdk above.
-    grep -E '^replace .* => [^.]' "$gomod" || true
-  } > go.mod
+  pulumi_wrapper_gomod dbtk.local/pulumi-build "$PULUMI_VERSION" > go.mod.tmp && mv go.mod.tmp go.mod
   printf 'package main\n\nimport _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"\n' > tools.go
   GOFLAGS=-mod=mod go mod tidy >/dev/null 2>&1 || true
   GOFLAGS=-mod=mod go build -trimpath \

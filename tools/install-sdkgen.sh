@@ -20,18 +20,7 @@ else
   mkdir -p "$mod"
   cd "$mod"
   rm -f .complete
-  gomod=$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@$PULUMI_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
-  {
-    echo "module dbtk.local/sdkgen"
-    echo
-    echo "go 1.25"
-    echo
-    echo "require ("
-    echo "  github.com/pulumi/pulumi/pkg/v3 $PULUMI_VERSION"
-    echo "  github.com/pulumi/pulumi/sdk/v3 $PULUMI_VERSION"
-    echo ")"
-    grep -E '^replace .* => [^.]' "$gomod" || true
-  } > go.mod
+  pulumi_wrapper_gomod dbtk.local/sdkgen "$PULUMI_VERSION" > go.mod.tmp && mv go.mod.tmp go.mod
   cp "$here/sdkgen/main.go" main.go
   GOFLAGS=-mod=mod go mod tidy >/dev/null 2>&1 || true
   GOFLAGS=-mod=mod go build -trimpath -o "$DBTK_CACHE/bin/dbtk-sdkgen.tmp" .

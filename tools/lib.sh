@@ -13,6 +13,16 @@ pin_hash() { cat "$@" | sha256sum | cut -d' ' -f1; }
 # The install in $1 is complete and current when its .complete stamp (written last) equals $2.
 is_current() { [ "$(cat "$1/.complete" 2>/dev/null)" = "$2" ]; }
 
+# Prints the go.mod of a throw-away module building from github.com/pulumi/pulumi/pkg/v3 at version $2:
+# pkg's go.mod has replace directives, so `go install` refuses it; this module repeats the non-local ones
+# (the local ../sdk becomes the pinned sdk). Usage: pulumi_wrapper_gomod <module path> <version>.
+pulumi_wrapper_gomod() {
+  local gomod
+  gomod=$(go mod download -json "github.com/pulumi/pulumi/pkg/v3@$2" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+  printf 'module %s\n\ngo 1.25\n\nrequire (\n  github.com/pulumi/pulumi/pkg/v3 %s\n  github.com/pulumi/pulumi/sdk/v3 %s\n)\n' "$1" "$2" "$2"
+  grep -E '^replace .* => [^.]' "$gomod" || true
+}
+
 # Writes the wrapper $DBTK_CACHE/bin/<name> from stdin, atomically: another process may be running it.
 write_wrapper() {
   cat > "$DBTK_CACHE/bin/$1.tmp"

@@ -25,6 +25,15 @@ from pulumi_provisioning import aws, azure, gcp  # noqa: E402
 
 NET = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/net/providers/Microsoft.Network"
 VAULT = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-db/providers/Microsoft.KeyVault/vaults/kv-db"
+AZURE = dict(resource_group_name="rg-db", location="westeurope", key_vault_id=VAULT)
+
+
+def flexible_network(kind):
+    """A flexible server's delegated subnet and private DNS zone."""
+    return provisioning.NetworkSpecArgs(
+        subnet_ids=[f"{NET}/virtualNetworks/v/subnets/{kind}"],
+        private_dns_zone_id=f"{NET}/privateDnsZones/db.{kind}.database.azure.com",
+    )
 
 
 @pulumi.runtime.test
@@ -61,9 +70,7 @@ def program():
         azure.SqlDatabase(
             "ledger",
             environment=provisioning.Environment.STAGING,
-            resource_group_name="rg-db",
-            location="westeurope",
-            key_vault_id=VAULT,
+            **AZURE,
             input=provisioning.DatabaseSpecInputArgs(
                 name="ledger",
                 engine=provisioning.Engine.SQLSERVER,
@@ -76,32 +83,22 @@ def program():
         azure.PostgresFlexibleServer(
             "events",
             environment=provisioning.Environment.DEV,
-            resource_group_name="rg-db",
-            location="westeurope",
-            key_vault_id=VAULT,
+            **AZURE,
             key_vault_access=provisioning.KeyVaultAccessModel.ACCESS_POLICY,
             input=provisioning.DatabaseSpecInputArgs(
                 name="events",
                 engine=provisioning.Engine.POSTGRES,
-                network=provisioning.NetworkSpecArgs(
-                    subnet_ids=[f"{NET}/virtualNetworks/v/subnets/postgres"],
-                    private_dns_zone_id=f"{NET}/privateDnsZones/db.postgres.database.azure.com",
-                ),
+                network=flexible_network("postgres"),
             ),
         ),
         azure.MysqlFlexibleServer(
             "shop",
             environment=provisioning.Environment.DEV,
-            resource_group_name="rg-db",
-            location="westeurope",
-            key_vault_id=VAULT,
+            **AZURE,
             input=provisioning.DatabaseSpecInputArgs(
                 name="shop",
                 engine=provisioning.Engine.MYSQL,
-                network=provisioning.NetworkSpecArgs(
-                    subnet_ids=[f"{NET}/virtualNetworks/v/subnets/mysql"],
-                    private_dns_zone_id=f"{NET}/privateDnsZones/db.mysql.database.azure.com",
-                ),
+                network=flexible_network("mysql"),
                 maintenance_window=provisioning.MaintenanceWindowArgs(day=provisioning.DayOfWeek.SUN, hour=3),
             ),
         ),
