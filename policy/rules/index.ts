@@ -2,6 +2,7 @@
 import type { RuleDefinition } from "../types.js";
 import { backupRetention, deletionProtection, pitrEnabled } from "./backup.js";
 import { noPlaintextPassword } from "./credentials.js";
+import { connectionsLogged, keyArnReadBack, sqlDefender } from "./day2.js";
 import { replicasEncrypted, storageEncrypted } from "./encryption.js";
 import { noPublicEndpoint, tlsRequired } from "./network.js";
 import { monitoringWired, slowQueryLogging } from "./observability.js";
@@ -17,4 +18,7 @@ export const rules: readonly RuleDefinition[] = [
   noPlaintextPassword,
   slowQueryLogging,
   monitoringWired,
+  keyArnReadBack,
+  connectionsLogged,
+  sqlDefender,
 ];

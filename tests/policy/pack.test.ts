@@ -80,14 +80,18 @@ const instance = (props: Record<string, unknown>) => ({
   backupRetentionPeriod: 14, publiclyAccessible: false, deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "orders-final",
   enabledCloudwatchLogsExports: ["postgresql"], parameterGroupName: "orders-pg", password: "generated", ...props,
 });
-const group = { name: "orders-pg", family: "postgres17", parameters: [{ name: "rds.force_ssl", value: "1" }, { name: "log_min_duration_statement", value: "200" }] };
+const group = {
+  name: "orders-pg",
+  family: "postgres17",
+  parameters: [{ name: "rds.force_ssl", value: "1" }, { name: "log_min_duration_statement", value: "200" }, { name: "log_connections", value: "1" }, { name: "log_disconnections", value: "1" }],
+};
 const alarm = { dimensions: { DBInstanceIdentifier: "orders" } };
 const pw = "urn:pulumi:prod::shop::random:index/randomPassword:RandomPassword::pw";
 // The engine only passes dependencies on resources of the stack: the generator must be in it.
 const generator = () => resource("random:index/randomPassword:RandomPassword", "pw", { length: 32, result: "generated" });
 
 describe("db-guardrails served to the engine", () => {
-  it("describes its ten policies, their default levels and config schema", async () => {
+  it("describes its thirteen policies, their default levels and config schema", async () => {
     const info = await call<any>("getAnalyzerInfo", new Empty());
     expect(info.getName()).toBe("db-guardrails");
     // The pack reports its package.json version.
@@ -96,6 +100,7 @@ describe("db-guardrails served to the engine", () => {
     expect(policies.map((p: any) => p.getName())).toEqual([
       "db-storage-encrypted", "db-tls-required", "db-backup-retention", "db-pitr-enabled", "db-no-public-endpoint",
       "db-deletion-protection", "db-replicas-encrypted", "db-no-plaintext-password", "db-slow-query-logging", "db-monitoring-wired",
+      "db-key-arn", "db-connections-logged", "db-sql-defender",
     ]);
     const retention = policies.find((p: any) => p.getName() === "db-backup-retention");
     expect(retention.getEnforcementlevel()).toBe(messages.EnforcementLevel.MANDATORY);

@@ -161,10 +161,31 @@ describe("each policy fails on bad resources", () => {
     expect(findings("db-monitoring-wired", [pgFlex(), alert])).toEqual([]);
   });
 
+  it("db-key-arn: an alias ARN as an RDS key fails; the key ARN passes", () => {
+    const alias = "arn:aws:kms:us-west-2:123456789012:alias/aws/rds";
+    expect(findings("db-key-arn", [awsPg({ kmsKeyId: alias })])[0]).toMatch(/orders: kmsKeyId is the alias ARN .*key ARN/);
+    expect(findings("db-key-arn", [res(T.rdsBackupReplication, "copy", { kmsKeyId: alias, ...prod })])[0]).toMatch(/copy: kmsKeyId is the alias ARN/);
+    expect(findings("db-key-arn", [awsPg()])).toEqual([]);
+  });
+
+  it("db-connections-logged: PostgreSQL without connection logging fails on each cloud", () => {
+    expect(findings("db-connections-logged", [awsPg(), pgGroup({ "rds.force_ssl": "1" })])[0]).toMatch(/log_connections, log_disconnections off/);
+    expect(findings("db-connections-logged", [awsPg(), pgGroup({ log_connections: "1", log_disconnections: "1" })])).toEqual([]);
+    expect(findings("db-connections-logged", [gcpPg()])[0]).toMatch(/log_connections, log_disconnections are not on/);
+    expect(findings("db-connections-logged", [pgFlex()])[0]).toMatch(/log_checkpoints, connection_throttle.enable are not on/);
+  });
+
+  it("db-sql-defender: an Azure SQL server without an enabled security alert policy fails", () => {
+    const server = res(T.mssqlServer, "orders-primary", { name: "orders-primary", resourceGroupName: "rg", ...prod });
+    expect(findings("db-sql-defender", [server])[0]).toMatch(/orders-primary: no enabled Defender for SQL/);
+    const policy = res(T.mssqlSecurityAlertPolicy, "defender", { serverName: "orders-primary", resourceGroupName: "rg", state: "Enabled" });
+    expect(findings("db-sql-defender", [server, policy])).toEqual([]);
+  });
+
   it("every policy has a failing case above", () => {
     expect(rules.map((r) => r.name).sort()).toEqual([
-      "db-backup-retention", "db-deletion-protection", "db-monitoring-wired", "db-no-plaintext-password", "db-no-public-endpoint",
-      "db-pitr-enabled", "db-replicas-encrypted", "db-slow-query-logging", "db-storage-encrypted", "db-tls-required",
+      "db-backup-retention", "db-connections-logged", "db-deletion-protection", "db-key-arn", "db-monitoring-wired", "db-no-plaintext-password", "db-no-public-endpoint",
+      "db-pitr-enabled", "db-replicas-encrypted", "db-slow-query-logging", "db-sql-defender", "db-storage-encrypted", "db-tls-required",
     ]);
   });
 });
