@@ -80,6 +80,18 @@ export function azureComponentIssues(spec: DatabaseSpec, args: AzureSqlDatabaseA
       if (!isIpv4Cidr(cidr)) issues.push({ path: "network.allowedCidrs", value: cidr, cloud, message: `${cidr} is not an IPv4 CIDR; Azure firewall rules take IPv4 ranges (e.g. 203.0.113.0/24).` });
     }
   }
+  // "West Europe" is westeurope: a replica there would be a failover partner (geo-secondary) in the primary's own region.
+  const squash = (region: string) => region.toLowerCase().replace(/[\s_-]/g, "");
+  spec.replicas.forEach((r, i) => {
+    if (args.location && r.region !== undefined && r.region !== args.location && squash(r.region) === squash(args.location)) {
+      issues.push({
+        path: `replicas[${i}].region`,
+        value: r.region,
+        cloud,
+        message: `${r.region} is the primary's region (${args.location}) spelt differently, so its replica would be a geo-secondary (failover partner) in the same region, which Azure refuses: write "${args.location}" for a same-region replica, or name another region.`,
+      });
+    }
+  });
   const unreachableMessage = unreachable(spec, component);
   if (unreachableMessage && (args.environment === "staging" || args.environment === "prod")) {
     issues.push({ path: "network.subnetIds", value: undefined, cloud, message: unreachableMessage });

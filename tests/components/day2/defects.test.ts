@@ -9,7 +9,7 @@ import { T, Tracker, installMocks, ofType, one, plain, reset } from "../support/
 installMocks();
 const { AwsRdsDatabase } = await import("../../../components/aws/index.ts");
 const { GcpCloudSqlDatabase } = await import("../../../components/gcp/index.ts");
-const { AzurePostgresFlexibleServer, AzureMysqlFlexibleServer } = await import("../../../components/azure/index.ts");
+const { AzurePostgresFlexibleServer, AzureMysqlFlexibleServer, AzureSqlDatabase } = await import("../../../components/azure/index.ts");
 
 const PG = "azure:postgresql/flexibleServer:FlexibleServer";
 const MY = "azure:mysql/flexibleServer:FlexibleServer";
@@ -139,6 +139,13 @@ describe("#8 a private database something can reach", () => {
   it("AWS: vpcId without subnetIds is refused", () => {
     const issues = issuesOf(() => new AwsRdsDatabase("orders", { environment: "dev", region: "us-east-1", input: { name: "orders", engine: "postgres", network: { vpcId: "vpc-0123456789abcdef0" } } }));
     expect(issues.find((i) => i.path === "network.subnetIds")?.message).toMatch(/vpcId/);
+  });
+});
+
+describe("validation: an Azure SQL failover partner outside the primary's region", () => {
+  it("a replica region that is the primary's region spelt differently is refused", () => {
+    const issues = issuesOf(() => new AzureSqlDatabase("orders", { environment: "dev", ...place, input: { name: "orders", engine: "sqlserver", replicas: [{ count: 1, region: "West Europe" }] } }));
+    expect(issues.find((i) => i.path === "replicas[0].region")?.message).toMatch(/same region/);
   });
 });
 
