@@ -7,6 +7,7 @@ import { claimable, decodeMeta, encodeMeta, ID_RE, newPassword, TEMPLATE_RE, tem
 import type { Found, SqlServer, TemplateInfo } from "./sql.js";
 import { DbtkError } from "../../core/errors.js";
 import { AVAILABLE_EXTENSIONS, grantSql, LIST_RUNS, lockKey, OWN_DATABASES, pgConnectError, scramVerifier, tidySharedCatalogs } from "./sql-postgres-auth.js";
+import { LIST_TEMPLATES, parseTemplateRecord, templateInfo, type TemplateRecord } from "./sql-postgres-templates.js";
 import type { EphemeralMeta, Privileges } from "./types.js";
 
 const ident = pg.escapeIdentifier;
@@ -36,16 +37,6 @@ export interface PostgresServerOptions {
 }
 
 type ServerInfo = { versionNum: number; version: string; superuser: boolean; fsync: boolean };
-
-interface TemplateRecord {
-  dbtk: 1;
-  kind: "template";
-  key: string;
-  state: "building" | "ready";
-  builtAt?: string;
-  usedAt?: string;
-  migrations?: number;
-}
 
 export class PostgresServer implements SqlServer {
   readonly engine = "postgres" as const;
@@ -260,46 +251,16 @@ export class PostgresServer implements SqlServer {
   }
 
   async templates(): Promise<TemplateInfo[]> {
-    const rows = await this.q<{ name: string; m: string | null; has_db: boolean }>(
-      `select coalesce(d.datname, r.rolname) as name, coalesce(shobj_description(d.oid, 'pg_database'), shobj_description(r.oid, 'pg_authid')) as m,
-              d.oid is not null as has_db
-         from pg_database d full join pg_roles r on r.rolname = d.datname
-        where coalesce(d.datname, r.rolname) ~ $1`,
-      [TEMPLATE_RE.source],
-    );
     const out: TemplateInfo[] = [];
-    for (const r of rows) {
-      let rec: Partial<TemplateRecord> = {};
-      try {
-        rec = JSON.parse(r.m ?? "{}") as Partial<TemplateRecord>;
-      } catch {
-        // A foreign comment: treat as an unfinished build.
-      }
-      const key = rec.key ?? (TEMPLATE_RE.exec(r.name)?.[1] as string);
-      out.push({
-        key,
-        name: r.name,
-        state: !r.has_db ? "orphan" : rec.state === "ready" ? "ready" : "building",
-        ...(rec.builtAt ? { builtAt: rec.builtAt } : {}),
-        ...(rec.usedAt ? { usedAt: rec.usedAt } : {}),
-        ...(rec.migrations !== undefined ? { migrations: rec.migrations } : {}),
-        sizeBytes: r.has_db ? await this.sizeOf(r.name) : 0,
-      });
+    for (const r of await this.q<{ name: string; m: string | null; has_db: boolean }>(LIST_TEMPLATES, [TEMPLATE_RE.source])) {
+      out.push({ ...templateInfo(r.name, parseTemplateRecord(r.m), r.has_db), sizeBytes: r.has_db ? await this.sizeOf(r.name) : 0 });
     }
     return out;
   }
 
   async template(key: string): Promise<Omit<TemplateInfo, "sizeBytes"> | undefined> {
     const rec = await this.templateRecord(key);
-    if (!rec) return undefined;
-    return {
-      key: rec.key ?? key,
-      name: templateName(key),
-      state: rec.state === "ready" ? "ready" : "building",
-      ...(rec.builtAt ? { builtAt: rec.builtAt } : {}),
-      ...(rec.usedAt ? { usedAt: rec.usedAt } : {}),
-      ...(rec.migrations !== undefined ? { migrations: rec.migrations } : {}),
-    };
+    return rec ? templateInfo(templateName(key), { ...rec, key: rec.key ?? key }) : undefined;
   }
 
   async withLock<T>(name: string, fn: () => Promise<T>, opts: { wait?: boolean } = {}): Promise<T | undefined> {
