@@ -3,14 +3,13 @@
 // from the workspace and from the packed packages installed into a fresh folder.
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { consumer, pinned, REPO, sh } from "../packaging/support.ts";
-import { PROVIDER_MAIN } from "./plugin.ts";
+import { DBTK_CACHE, PROVIDER_MAIN } from "./plugin.ts";
 
-const CACHE = process.env["DBTK_CACHE_DIR"] ?? path.join(process.env["XDG_CACHE_HOME"] ?? path.join(homedir(), ".cache"), "dbtk");
-const PULUMI = path.join(CACHE, "bin", "pulumi");
+const PULUMI = path.join(DBTK_CACHE, "bin", "pulumi");
 if (!existsSync(PULUMI) && process.env["CI"] === "true") throw new Error("run tools/install-pulumi.sh first (tools/test.sh does)");
 const dir = mkdtempSync(path.join(tmpdir(), "dbtk-provider-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

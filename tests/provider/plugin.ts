@@ -2,10 +2,13 @@
 // that prints its port, spoken to over gRPC with the stubs @pulumi/pulumi ships.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
+import { homedir } from "node:os";
 import path from "node:path";
 
 export const REPO = path.resolve(import.meta.dirname, "../..");
 export const PROVIDER_MAIN = path.join(REPO, "provider", "dist", "main.js");
+/** The tool cache the installers fill (tools/lib.sh's DBTK_CACHE). */
+export const DBTK_CACHE = process.env["DBTK_CACHE_DIR"] ?? path.join(process.env["XDG_CACHE_HOME"] ?? path.join(homedir(), ".cache"), "dbtk");
 
 const require = createRequire(import.meta.url);
 // Generated CommonJS stubs without usable types for this use: typed here by the calls made.

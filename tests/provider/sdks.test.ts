@@ -4,17 +4,17 @@
 // schema describes, and the provider constructs the components from exactly those inputs.
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { installMocks, registered, reset, Tracker } from "../components/support/harness.ts";
+import { DBTK_CACHE } from "./plugin.ts";
 
 installMocks();
 const { DbtkProvider } = await import("../../provider/provider.ts");
 const { checkInputs } = await import("../../provider/check.ts");
 
 const HERE = import.meta.dirname;
-const CACHE = process.env["DBTK_CACHE_DIR"] ?? path.join(process.env["XDG_CACHE_HOME"] ?? path.join(homedir(), ".cache"), "dbtk");
+const CACHE = DBTK_CACHE;
 const PULUMI_VERSION = "v3.274.1";
 const SDKGEN = path.join(CACHE, "bin", "dbtk-sdkgen");
 const PYTHON = path.join(CACHE, "bin", "dbtk-pulumi-python");
