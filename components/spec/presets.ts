@@ -19,6 +19,7 @@
 // | observability.queryInsights        | false            | true             | true                               | false            |
 // | observability.enhancedMonitoring.. | 0                | 60               | 15                                 | 0                |
 // | observability.alarms.enabled       | false            | true             | true                               | false            |
+// | observability.dashboard            | true             | true             | true                               | false            |
 // | pooling.enabled                    | false            | false            | false                              | false            |
 // | auth.iamAuthentication             | false            | false            | false                              | false            |
 // | every preset                       | databaseName `app`, auth.masterUsername `dbadmin`, tags {}                                     |
@@ -129,7 +130,8 @@ export const presets: Record<Environment, PresetDefaults> = {
     encryption: { atRest: { type: "provider-managed" }, inTransitRequired: true },
     replicas: [],
     deletionProtection: false,
-    observability: { queryInsights: false, enhancedMonitoringSeconds: 0, alarms: { enabled: false } },
+    // A disposable database lives minutes: a dashboard per run would only clutter the console.
+    observability: { queryInsights: false, enhancedMonitoringSeconds: 0, alarms: { enabled: false }, dashboard: false },
   },
 };
 

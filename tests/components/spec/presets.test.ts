@@ -77,7 +77,7 @@ const documented: Record<Environment, DatabaseSpec> = {
     encryption: { atRest: { type: "provider-managed" }, inTransitRequired: true },
     replicas: [],
     deletionProtection: false,
-    observability: { queryInsights: false, enhancedMonitoringSeconds: 0, alarms: { enabled: false } },
+    observability: { queryInsights: false, enhancedMonitoringSeconds: 0, alarms: { enabled: false }, dashboard: false },
   },
 };
 
