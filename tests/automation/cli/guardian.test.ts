@@ -3,46 +3,35 @@
 // database, no login and no process of the command is left, and the guardian itself is gone.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import {
   dbtk,
   guardiansOf,
   inUse,
   mysqlAdmin,
   mysqlLeftovers,
-  pgAdmin,
   pgLeftovers,
   REPO,
   running,
-  sandbox,
   sleep,
   startDbtk,
   until,
+  warmSandbox,
   type CliProcess,
   type Leftovers,
 } from "../helpers.ts";
 
-const sb = sandbox("guard");
 const sample = path.join(REPO, "examples/sample-app/migrations");
+const { sb, admin } = warmSandbox("guard", ["--migrations", sample]);
 const REPEAT = 10;
-let admin: pg.Client;
 /** Kill-to-clean times (ms) per phase, printed at the end. */
 const figures: Record<string, number[]> = {};
-
-beforeAll(async () => {
-  const r = await dbtk(["run", "--migrations", sample, "--", "true"], sb.env);
-  expect(r.code, r.stderr).toBe(0);
-  admin = await pgAdmin(sb);
-});
 
 afterAll(async () => {
   for (const [phase, ms] of Object.entries(figures)) {
     const sorted = [...ms].sort((a, b) => a - b);
     process.stderr.write(`guardian ${phase}: kill → clean ${sorted[0]}–${sorted.at(-1)} ms (median ${sorted[Math.floor(sorted.length / 2)]}) over ${ms.length}\n`);
   }
-  await admin?.end();
-  await sb.cleanup();
 });
 
 async function readPid(file: string, ms = 30_000): Promise<number> {
@@ -105,7 +94,7 @@ async function expectClean(phase: string, k: Killed, left: () => Promise<Leftove
   await until(() => !k.guardians.some(running), 5000 - ms, () => `guardian ${k.guardians.join(",")} still running`);
 }
 
-const pgLeft = () => pgLeftovers(admin);
+const pgLeft = () => pgLeftovers(admin());
 
 describe("SIGKILL of dbtk, PostgreSQL: the guardian cleans up", () => {
   it(`during the command (${REPEAT}×): the command's group, the database and its login are gone`, async () => {
@@ -135,7 +124,7 @@ describe("SIGKILL of dbtk, PostgreSQL: the guardian cleans up", () => {
       const p = startDbtk(["run", "--pool", "1", "--migrations", sample, "--", ...cmd.argv], { ...sb.env, DBTK_PAUSE_AT: "create" });
       await p.waitFor("paused at create");
       const filling = /paused at create of (\S+)/.exec(p.stderr())?.[1] as string;
-      const { rows } = await admin.query("select shobj_description(oid, 'pg_authid') as m from pg_roles where rolname = $1", [filling]);
+      const { rows } = await admin().query("select shobj_description(oid, 'pg_authid') as m from pg_roles where rolname = $1", [filling]);
       expect(rows[0]?.m).toContain('"state":"filling"');
       const k = await kill(p, Promise.resolve(), cmd.pgidFile);
       await expectClean("pool fill", k, pgLeft);
@@ -163,13 +152,13 @@ describe("SIGKILL of dbtk, PostgreSQL: the guardian cleans up", () => {
     for (let i = 0; i < 3; i++) {
       const p = startDbtk(["run", "--migrations", dir, "--", "true"], sb.env);
       const building = until(
-        async () => (await admin.query("select 1 from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()")).rows.length > 0,
+        async () => (await admin().query("select 1 from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid()")).rows.length > 0,
         30_000,
         () => "the build never started",
       );
       const k = await kill(p, building);
       const ms = await until(
-        async () => (await admin.query("select 1 from pg_database where datname like 'dbtk_tpl_%' and shobj_description(oid, 'pg_database') not like '%\"ready\"%'")).rows.length === 0,
+        async () => (await admin().query("select 1 from pg_database where datname like 'dbtk_tpl_%' and shobj_description(oid, 'pg_database') not like '%\"ready\"%'")).rows.length === 0,
         5000,
         () => "a half-built template is left",
       );
@@ -209,7 +198,7 @@ it("a clean run tells its guardian it is done: nothing is touched, the guardian 
   await readPid(cmd.pgidFile);
   const guardians = guardiansOf(p.child.pid!);
   expect(guardians).toHaveLength(1);
-  // Secrets reach it only over its pipe: neither its argv nor its environment holds the admin password.
+  // Secrets reach it only over its pipe: neither its argv nor its environment holds the admin() password.
   const adminPassword = (JSON.parse(readFileSync(path.join(sb.serversDir, "postgres", "server.json"), "utf8")) as { password: string }).password;
   for (const f of ["cmdline", "environ"]) expect(readFileSync(`/proc/${guardians[0]}/${f}`, "utf8")).not.toContain(adminPassword);
   expect(readFileSync(`/proc/${guardians[0]}/environ`, "utf8")).not.toMatch(/DATABASE_URL|PGPASSWORD|DBTK_/);
