@@ -77,19 +77,6 @@ export function postmastersOn(dataDir: string): number[] {
   return processesOnDataDir(dataDir, { program: /^postgres$/ });
 }
 
-/**
- * Postmasters seen in two scans a moment apart. Stopping a server is drastic (every session of every run
- * is cut), so a fork caught before it retitled, which the first scan may take for a second server, must
- * not count.
- */
-async function settledPostmasters(dataDir: string): Promise<number[]> {
-  const first = postmastersOn(dataDir);
-  if (first.length <= 1) return first;
-  await sleep(100);
-  const second = postmastersOn(dataDir);
-  return first.filter((pid) => second.includes(pid));
-}
-
 /** The port a postmaster was started with (`-p N` in its argv), else postmaster.pid's line 4. */
 export function postmasterPort(pid: number, dataDir: string): number | undefined {
   const argv = commandLine(pid);
@@ -200,7 +187,7 @@ export async function startLocalPostgres(opts: LocalPostgresOptions = {}): Promi
     await clearStartLeftovers(rootDir);
     let st = readState(stateFile);
     const valid = existsSync(path.join(dataDir, "PG_VERSION"));
-    const running = await settledPostmasters(dataDir);
+    const running = postmastersOn(dataDir);
     if (st && valid && running.length === 1) {
       const port = await adoptable(running[0]!, dataDir, st.password);
       if (typeof port === "number") {
