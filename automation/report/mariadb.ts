@@ -1,11 +1,12 @@
 // The run's figures on MariaDB/MySQL from performance_schema: statement digests of the run's schema and
 // the table/index I/O summaries, as deltas over the command (the summaries are server-wide, so they are
 // subtracted rather than truncated: other runs share the server). The admin reads them with no default
-// schema, so its own statements never count as the run's.
+// schema, so its own statements never count as the run's. Transactions are the run's login's (its own user);
+// the cache-hit ratio is the InnoDB buffer pool's, server-wide: MariaDB keeps no per-schema figure.
 import mysql from "mysql2/promise";
 import { driverOptions, type DbTarget } from "../../core/connection.js";
 import { sinceStart, type Collected, type Collector } from "./postgres.js";
-import type { SeqScan, UnusedIndex } from "./types.js";
+import type { DatabaseFigures, SeqScan, UnusedIndex } from "./types.js";
 
 export const ENABLE_PERFORMANCE_SCHEMA =
   "performance_schema is off on this server: set performance_schema=ON (my.cnf; RDS: the parameter group) and restart it. " +
@@ -31,6 +32,24 @@ const DIGESTS = `SELECT DIGEST AS digest, DIGEST_TEXT AS query, COUNT_STAR AS ca
 const IO = `SELECT OBJECT_NAME AS tbl, INDEX_NAME AS idx, COUNT_FETCH AS fetched, COUNT_STAR AS calls
   FROM performance_schema.table_io_waits_summary_by_index_usage WHERE OBJECT_SCHEMA = ?`;
 
+// Transactions need the `transaction` instrument (the local MariaDB starts with it); rollbacks are the
+// explicit ROLLBACK statements.
+const TRANSACTIONS = `SELECT
+  (SELECT COUNT_STAR FROM performance_schema.events_transactions_summary_by_user_by_event_name
+    WHERE USER = ? AND EVENT_NAME = 'transaction') AS txns,
+  (SELECT COUNT_STAR FROM performance_schema.events_statements_summary_by_user_by_event_name
+    WHERE USER = ? AND EVENT_NAME = 'statement/sql/rollback') AS rollbacks,
+  (SELECT ENABLED FROM performance_schema.setup_instruments WHERE NAME = 'transaction') AS enabled`;
+const BUFFER_POOL = `SELECT VARIABLE_NAME AS n, VARIABLE_VALUE AS v FROM information_schema.GLOBAL_STATUS
+  WHERE VARIABLE_NAME IN ('INNODB_BUFFER_POOL_READ_REQUESTS', 'INNODB_BUFFER_POOL_READS')`;
+
+interface Counters {
+  txns?: number;
+  rollbacks: number;
+  requests: number;
+  reads: number;
+}
+
 const num = (v: unknown): number => Number(v ?? 0);
 const ioKey = (r: IoRow): string => `${r.tbl}\u0000${r.idx ?? ""}`;
 
@@ -53,10 +72,22 @@ export async function watchMariadb(run: DbTarget, admin: DbTarget | undefined): 
       return [ioKey(row), row];
     }));
   };
+  const counters = async (): Promise<Counters> => {
+    const [[t]] = await c.query<mysql.RowDataPacket[]>(TRANSACTIONS, [run.user, run.user]);
+    const [pool] = await c.query<mysql.RowDataPacket[]>(BUFFER_POOL);
+    const status = new Map(pool.map((r) => [String(r.n).toUpperCase(), num(r.v)]));
+    return {
+      ...(t?.enabled === "YES" ? { txns: num(t.txns) } : {}),
+      rollbacks: num(t?.rollbacks),
+      requests: status.get("INNODB_BUFFER_POOL_READ_REQUESTS") ?? 0,
+      reads: status.get("INNODB_BUFFER_POOL_READS") ?? 0,
+    };
+  };
   let digestsStart = new Map<string, DigestRow>();
   let ioStart = new Map<string, IoRow>();
+  let countersStart: Counters | undefined;
   try {
-    if (enabled) [digestsStart, ioStart] = [await digests(), await io()];
+    if (enabled) [digestsStart, ioStart, countersStart] = [await digests(), await io(), await counters()];
   } catch (err) {
     await c.end().catch(() => undefined);
     throw err;
@@ -81,8 +112,21 @@ export async function watchMariadb(run: DbTarget, admin: DbTarget | undefined): 
           seqScans.push({ table: r.tbl, scans: 0, rowsRead: reads, rows: rowsOf.get(r.tbl) ?? 0 });
         } else if (r.idx !== null && r.idx !== "PRIMARY" && calls === 0) unusedIndexes.push({ table: r.tbl, index: r.idx });
       }
-      return { statementsAvailable: true, statements, seqScans, unusedIndexes, database: {} };
+      return { statementsAvailable: true, statements, seqScans, unusedIndexes, database: figures(countersStart, await counters()) };
     },
     close: () => c.end().catch(() => undefined),
   };
+}
+
+/** The run's transactions (when instrumented) and the buffer pool's hit ratio over the command. */
+function figures(start: Counters | undefined, end: Counters): DatabaseFigures {
+  if (!start) return {};
+  const out: DatabaseFigures = {};
+  if (start.txns !== undefined && end.txns !== undefined) {
+    const rollbacks = end.rollbacks - start.rollbacks;
+    Object.assign(out, { commits: Math.max(0, end.txns - start.txns - rollbacks), rollbacks });
+  }
+  const requests = end.requests - start.requests;
+  if (requests > 0) out.cacheHitRatio = Math.max(0, requests - (end.reads - start.reads)) / requests;
+  return out;
 }

@@ -14,7 +14,8 @@ function figures(r: QueryReport): string[] {
   const out: string[] = [];
   const d = r.database;
   if (d.commits !== undefined) {
-    const hit = d.cacheHitRatio === undefined ? "" : `, cache hit ${pct(d.cacheHitRatio)}`;
+    const scope = r.engine === "mysql" ? " (InnoDB buffer pool, server-wide)" : "";
+    const hit = d.cacheHitRatio === undefined ? "" : `, cache hit ${pct(d.cacheHitRatio)}${scope}`;
     out.push(`transactions: ${d.commits} committed, ${d.rollbacks ?? 0} rolled back${hit}`);
   }
   const p = r.pooler;

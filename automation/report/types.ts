@@ -31,7 +31,10 @@ export interface UnusedIndex {
 export interface DatabaseFigures {
   commits?: number;
   rollbacks?: number;
-  /** Buffer hits / (hits + reads), 0–1; undefined when nothing was read. */
+  /**
+   * Buffer hits / (hits + reads), 0–1; undefined when nothing was read. MariaDB/MySQL: the InnoDB buffer
+   * pool's over the command, server-wide (no per-schema figure exists).
+   */
   cacheHitRatio?: number;
 }
 

@@ -172,6 +172,8 @@ export async function startLocalMariadb(opts: LocalMariadbOptions = {}): Promise
           "--sync-binlog=0",
           // Statement digests and table I/O for `dbtk run --report` (off by default in MariaDB).
           "--performance-schema=ON",
+          // Transaction counts per login for the report's figures (off by default).
+          "--performance-schema-instrument=transaction=ON",
           ...(user ? [`--user=${user.name}`] : []),
         ],
         { detached: true, stdio: ["ignore", out, out], cwd: rootDir },

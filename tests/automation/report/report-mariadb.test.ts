@@ -18,6 +18,7 @@ describe("dbtk run --report on MariaDB", () => {
         await c.query("insert into items select seq, seq % 50, 'hush-4711' from seq_1_to_3000");
         for (let i = 1; i <= 60; i++) await c.query("select secret from items where id = ?", [i]);
         for (let i = 1; i <= 3; i++) await c.query("select count(*) from items where owner = " + i);
+        await c.query("begin"); await c.query("delete from items"); await c.query("rollback");
         await c.end(); })().catch((e) => { console.error(e.message); process.exit(1); });`;
     const r = await dbtk(["run", "--engine", "mysql", "--report-json", file, "--", process.execPath, "-e", code], sb.env);
     expect(r.code, r.stderr).toBe(0);
@@ -28,6 +29,12 @@ describe("dbtk run --report on MariaDB", () => {
     expect(loop?.calls).toBe(60);
     expect(report.findings).toContainEqual(expect.objectContaining({ kind: "n+1", subject: loop?.query }));
     expect(report.seqScans).toContainEqual(expect.objectContaining({ table: "items" }));
+    // 1 create + 1 insert + 63 selects autocommitted, one explicit transaction rolled back.
+    expect(report.database.rollbacks).toBe(1);
+    expect(report.database.commits).toBeGreaterThanOrEqual(64);
+    expect(report.database.cacheHitRatio).toBeGreaterThan(0);
+    expect(report.database.cacheHitRatio).toBeLessThanOrEqual(1);
+    expect(r.stderr).toMatch(/^\s*transactions: \d+ committed, 1 rolled back, cache hit \d+%.*server-wide/m);
     expect(raw + r.stderr).not.toContain("hush-4711");
     expect(r.stderr).toMatch(/^query report$/m);
   }, 120_000);
