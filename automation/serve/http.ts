@@ -57,40 +57,105 @@ export interface ApiExtras {
   status(): unknown;
 }
 
+interface Ctx {
+  req: IncomingMessage;
+  res: ServerResponse;
+  signal: AbortSignal;
+  /** The path's `:params`, in order. */
+  params: string[];
+}
+type Handler = (c: Ctx) => Promise<void> | void;
+interface Route {
+  path: string;
+  segments: string[];
+  methods: Partial<Record<string, Handler>>;
+  /** The `Allow` header of a 405, in the order IntegreSQL's router (echo v4) writes it. */
+  allow: string;
+}
+
+// echo's order: OPTIONS first, then the route's methods in a fixed order.
+const ALLOW_ORDER = ["CONNECT", "DELETE", "GET", "HEAD", "PATCH", "POST", "PROPFIND", "PUT", "TRACE", "REPORT"];
+
+function route(path: string, methods: Partial<Record<string, Handler>>): Route {
+  const allow = ["OPTIONS", ...ALLOW_ORDER.filter((m) => methods[m])].join(", ");
+  return { path, segments: path.split("/").slice(1), methods, allow };
+}
+
+/** The route table of IntegreSQL v1.1.0 (internal/api/{templates,admin}/routes.go), plus our status. */
+function routes(templates: Templates, extras: ApiExtras): Route[] {
+  const done = (res: ServerResponse) => () => send(res, 204);
+  return [
+    route("/api/v1/templates", {
+      async POST({ req, res, signal }) {
+        const h = await hashFrom(req);
+        const config = await templates.initialize(h);
+        // Nobody got the connection to migrate with: the build would only block the others until stop.
+        if (signal.aborted) return templates.discard(h);
+        send(res, 200, { database: { templateHash: h, config } });
+      },
+    }),
+    route("/api/v1/templates/:hash", {
+      PUT: ({ res, params: [h] }) => templates.finalize(h as string).then(done(res)),
+      DELETE: ({ res, params: [h] }) => templates.discard(h as string).then(done(res)),
+    }),
+    route("/api/v1/templates/:hash/tests", {
+      async GET({ res, signal, params: [h] }) {
+        const hash = h as string;
+        const got = await templates.get(hash, signal);
+        if (signal.aborted) return templates.unlock(hash, got.id);
+        send(res, 200, { database: { templateHash: hash, config: got.config }, id: got.id });
+      },
+    }),
+    // Deprecated in IntegreSQL (use POST …/unlock), still served.
+    route("/api/v1/templates/:hash/tests/:id", { DELETE: ({ res, params: [h, id] }) => templates.unlock(h as string, testId(id as string)).then(done(res)) }),
+    route("/api/v1/templates/:hash/tests/:id/recreate", { POST: ({ res, params: [h, id] }) => templates.recreate(h as string, testId(id as string)).then(done(res)) }),
+    route("/api/v1/templates/:hash/tests/:id/unlock", { POST: ({ res, params: [h, id] }) => templates.unlock(h as string, testId(id as string)).then(done(res)) }),
+    route("/api/v1/admin/templates", { DELETE: ({ res }) => templates.reset().then(done(res)) }),
+    route("/api/v1/dbtk/status", { GET: ({ res }) => send(res, 200, extras.status()) }),
+  ];
+}
+
+/** The route whose pattern matches `segments` (static segments before `:params`, as echo prefers), and its params. */
+function match(table: Route[], segments: string[]): { route: Route; params: string[] } | undefined {
+  let best: { route: Route; params: string[]; score: number } | undefined;
+  for (const r of table) {
+    if (r.segments.length !== segments.length) continue;
+    const params: string[] = [];
+    let score = 0;
+    let ok = true;
+    for (const [i, s] of r.segments.entries()) {
+      const got = segments[i] as string;
+      if (s.startsWith(":")) {
+        if (!got) ok = false;
+        params.push(got);
+      } else if (s === got) score++;
+      else ok = false;
+      if (!ok) break;
+    }
+    if (ok && (!best || score > best.score)) best = { route: r, params, score };
+  }
+  return best;
+}
+
+const ROUTE_LIST =
+  "POST /api/v1/templates, PUT|DELETE /api/v1/templates/:hash, GET /api/v1/templates/:hash/tests, POST /api/v1/templates/:hash/tests/:id/unlock|recreate, DELETE /api/v1/admin/templates";
+
 /** The request handler for `templates` (everything under /api/v1). */
 export function apiHandler(templates: Templates, extras: ApiExtras): (req: IncomingMessage, res: ServerResponse) => void {
-  const route = async (req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> => {
+  const table = routes(templates, extras);
+  const dispatch = async (req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> => {
     // IntegreSQL strips a trailing slash before routing. Hashes are used as sent (no slashes, no escapes).
     const p = (req.url ?? "/").split("?")[0]?.replace(/\/+$/, "") || "/";
     const m = req.method ?? "GET";
-    const seg = p.split("/");
-    // ["", "api", "v1", "templates", hash?, "tests"?, id?, action?]
-    if (seg[1] !== "api" || seg[2] !== "v1") throw new ServeProblem(404, "not_found", `no route ${m} ${p}: the API lives under /api/v1`);
-    const [, , , group, hash, tests, id, action] = seg;
-    if (group === "templates" && hash === undefined && m === "POST") {
-      const h = await hashFrom(req);
-      const config = await templates.initialize(h);
-      // Nobody got the connection to migrate with: the build would only block the others until stop.
-      if (signal.aborted) return templates.discard(h);
-      return send(res, 200, { database: { templateHash: h, config } });
-    }
-    if (group === "templates" && hash !== undefined && tests === undefined) {
-      if (m === "PUT") return void (await templates.finalize(hash), send(res, 204));
-      if (m === "DELETE") return void (await templates.discard(hash), send(res, 204));
-    }
-    if (group === "templates" && hash !== undefined && tests === "tests") {
-      if (id === undefined && m === "GET") {
-        const got = await templates.get(hash, signal);
-        if (signal.aborted) return templates.unlock(hash, got.id);
-        return send(res, 200, { database: { templateHash: hash, config: got.config }, id: got.id });
-      }
-      if (id !== undefined && action === undefined && m === "DELETE") return void (await templates.unlock(hash, testId(id)), send(res, 204));
-      if (id !== undefined && action === "unlock" && m === "POST") return void (await templates.unlock(hash, testId(id)), send(res, 204));
-      if (id !== undefined && action === "recreate" && m === "POST") return void (await templates.recreate(hash, testId(id)), send(res, 204));
-    }
-    if (group === "admin" && hash === "templates" && tests === undefined && m === "DELETE") return void (await templates.reset(), send(res, 204));
-    if (group === "dbtk" && hash === "status" && m === "GET") return send(res, 200, extras.status());
-    throw new ServeProblem(404, "not_found", `no route ${m} ${p}: see IntegreSQL's API (POST /api/v1/templates, PUT|DELETE /api/v1/templates/:hash, GET /api/v1/templates/:hash/tests, POST /api/v1/templates/:hash/tests/:id/unlock|recreate)`);
+    const found = match(table, p.split("/").slice(1));
+    if (!found) throw new ServeProblem(404, "not_found", `no route ${m} ${p}: see IntegreSQL's API (${ROUTE_LIST})`);
+    const handler = found.route.methods[m];
+    if (handler) return handler({ req, res, signal, params: found.params });
+    // As echo: OPTIONS on a known path lists its methods; any other method is a 405 naming them.
+    res.setHeader("allow", found.route.allow);
+    if (m === "OPTIONS") return send(res, 204);
+    const allowed = found.route.allow.replace(/^OPTIONS, /, "");
+    throw new ServeProblem(405, "method_not_allowed", `method ${m} not allowed on ${found.route.path}: use ${allowed.replace(/, (?=[^,]*$)/, " or ")}`);
   };
 
   return (req, res) => {
@@ -99,7 +164,7 @@ export function apiHandler(templates: Templates, extras: ApiExtras): (req: Incom
     res.on("close", () => {
       if (!res.writableFinished) ac.abort(new Error("client closed the connection"));
     });
-    route(req, res, ac.signal).catch((err: unknown) => {
+    dispatch(req, res, ac.signal).catch((err: unknown) => {
       if (ac.signal.aborted) return;
       if (err instanceof ServeProblem) return send(res, err.status, { message: err.message, error: err.code });
       send(res, 500, { message: `internal error: ${(err as Error).message ?? String(err)}`, error: "internal" });

@@ -11,6 +11,7 @@ export type ProblemCode =
   | "timeout"
   | "stopping"
   | "not_found"
+  | "method_not_allowed"
   | "internal";
 
 export class ServeProblem extends Error {

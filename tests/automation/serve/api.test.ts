@@ -125,6 +125,48 @@ describe("dbtk serve: IntegreSQL's API", () => {
     expect((await call("GET", "/templates/badids/tests/")).status).toBe(200);
   });
 
+  it("a known route with the wrong method: 405, an Allow header and a JSON error, as IntegreSQL's router (echo) answers", async () => {
+    // Allow as echo v4 writes it: OPTIONS first, then the route's methods in echo's fixed order.
+    const cases: Array<[string, string, string]> = [
+      ["GET", "/templates", "OPTIONS, POST"],
+      ["PUT", "/templates", "OPTIONS, POST"],
+      ["GET", "/templates/anyhash", "OPTIONS, DELETE, PUT"],
+      ["POST", "/templates/anyhash", "OPTIONS, DELETE, PUT"],
+      ["POST", "/templates/anyhash/tests", "OPTIONS, GET"],
+      ["DELETE", "/templates/anyhash/tests", "OPTIONS, GET"],
+      ["GET", "/templates/anyhash/tests/1", "OPTIONS, DELETE"],
+      ["GET", "/templates/anyhash/tests/1/unlock", "OPTIONS, POST"],
+      ["DELETE", "/templates/anyhash/tests/1/recreate", "OPTIONS, POST"],
+      ["GET", "/admin/templates", "OPTIONS, DELETE"],
+      ["POST", "/dbtk/status", "OPTIONS, GET"],
+      ["PATCH", "/templates/anyhash/", "OPTIONS, DELETE, PUT"], // trailing slash stripped first
+    ];
+    for (const [method, p, allow] of cases) {
+      const res = await fetch(`${srv.url}/api/v1${p}`, { method });
+      expect(res.status, `${method} ${p}`).toBe(405);
+      expect(res.headers.get("allow"), `${method} ${p}`).toBe(allow);
+      expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+      const body = (await res.json()) as { message: string; error: string };
+      expect(body.error).toBe("method_not_allowed");
+      expect(body.message).toContain(`method ${method} not allowed on /api/v1/`);
+    }
+    // The handler never ran: a template named by a wrong-method request was not touched or created.
+    expect(templateStatus("anyhash")).toBeUndefined();
+    // OPTIONS on a known route: 204 with the same Allow (echo's default); HEAD is a 405 without a body.
+    const options = await fetch(`${srv.url}/api/v1/templates/anyhash/tests`, { method: "OPTIONS" });
+    expect([options.status, options.headers.get("allow")]).toEqual([204, "OPTIONS, GET"]);
+    const head = await fetch(`${srv.url}/api/v1/templates/anyhash/tests`, { method: "HEAD" });
+    expect([head.status, head.headers.get("allow"), await head.text()]).toEqual([405, "OPTIONS, GET", ""]);
+    // Unknown routes stay 404, whatever the method, with no Allow header.
+    for (const [method, p] of [["GET", "/templates/a/b"], ["POST", "/templates/a/tests/1/other"], ["DELETE", "/nothing"], ["OPTIONS", "/nope/x"]] as const) {
+      const res = await fetch(`${srv.url}/api/v1${p}`, { method });
+      expect(res.status, `${method} ${p}`).toBe(404);
+      expect(res.headers.get("allow")).toBeNull();
+      expect(((await res.json()) as { error: string }).error).toBe("not_found");
+    }
+    expect((await fetch(`${srv.url}/`)).status).toBe(404);
+  });
+
   it("a database never returned is recycled after its lease; returning it late is a 404 saying so", async () => {
     const short = await startPoolServer({ ...dirs, port: 0, poolSize: 1, leaseMs: 300 });
     try {
