@@ -32,6 +32,7 @@ export const OPTION_WORDS: Readonly<Record<string, string>> = {
   "options.project": "--project",
   "options.createdb": "--createdb",
   "options.dbName": "--db-name",
+  "options.as": "--as",
   "options.migrate": "--migrate",
   "options.hash": "--hash",
   "options.superuser": "--superuser",

@@ -10,6 +10,7 @@ import { Guardian, type GuardianOptions } from "../guardian/client.js";
 import type { PoolerOptions } from "../pooler/pgbouncer.js";
 import type { Observed, ObserveRequest } from "../report/observe.js";
 import type { QueryReport } from "../report/types.js";
+import { RUN_ROLES, type RunRole } from "../targets/run-roles.js";
 import type { Privileges, Target } from "../targets/types.js";
 import { holdLease, type Lease } from "./lease.js";
 import type { MigrationSource } from "./migrations.js";
@@ -66,6 +67,11 @@ export interface RunRequest {
   report?: ObserveRequest["report"];
   /** A pooler (PgBouncer) between the command and its database. */
   pooler?: PoolerOptions;
+  /**
+   * Run the command as a second login with only this role's rights (DatabaseAccess's `app` or `readonly`)
+   * on what the migrations made; the migrations keep running as the database's own login.
+   */
+  as?: RunRole;
 }
 
 /** Refuses rights the target cannot give, before anything is provisioned. */
@@ -80,6 +86,15 @@ function checkPrivileges(target: Target, p: Privileges | undefined): void {
   if (p?.createdb && !target.grants?.createdb) {
     throw new DbtkError(`options.createdb: target ${target.name} cannot let a login create databases; use a local or server target`, 2);
   }
+}
+
+/** Refuses a role the target cannot give a login for, before anything is provisioned. */
+function checkAs(target: Target, role: string | undefined): void {
+  if (role === undefined) return;
+  if (!(RUN_ROLES as readonly string[]).includes(role)) {
+    throw new DbtkError(`options.as: "${role}" is not a role a command can run as; use one of ${RUN_ROLES.join(", ")} (migrations always run as the database's own login)`, 2);
+  }
+  if (!target.loginAs) throw new DbtkError(`options.as: target ${target.name} cannot make a second login; use a local or server target`, 2);
 }
 
 /** Refuses a fixed name the target cannot give, or one that reap would take for a run's id. */
@@ -118,6 +133,8 @@ export interface RunSummary {
   tornDown: boolean;
   /** With `report`: what the command did to its database. */
   report?: QueryReport;
+  /** The role the command ran as (`connection` is then its login's). */
+  as?: RunRole;
 }
 
 /** Sends `sig` to the command's whole process group (it leads its own); gone already is fine. */
@@ -182,6 +199,7 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
   const summary: RunSummary = { target: target.name, engine: target.engine, exitCode: 1, timings: {}, tornDown: false };
   checkPrivileges(target, req.privileges);
   checkDbName(target, req.dbName);
+  checkAs(target, req.as);
   if (req.report || req.pooler) await (await import("../report/observe.js")).preflightObserve(req, target.engine);
   let observed: Observed | undefined;
   let interrupted: Interrupted | undefined;
@@ -280,6 +298,12 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
       progress.line(`login ${db.connection.user} may ${req.privileges.superuser ? "do anything (superuser)" : "create and drop its own databases"}`);
     }
     progress.secrets.addConnection(db.connection);
+    let conn = db.connection;
+    if (req.as && target.loginAs) {
+      conn = await target.loginAs(db, req.as);
+      progress.secrets.addConnection(conn);
+      progress.line(`command runs as ${conn.user} (${req.as} rights; migrations ran as ${db.connection.user})`);
+    }
     Object.assign(summary, {
       id: db.id,
       owner: db.owner,
@@ -288,13 +312,14 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
       ...(prov.migrations !== undefined ? { migrations: prov.migrations } : {}),
       ...(prov.template ? { template: prov.template } : {}),
       connection: {
-        host: db.connection.host,
-        port: db.connection.port,
-        user: db.connection.user,
-        database: db.connection.database,
-        url: req.showSecrets ? databaseUrl(db.connection) : redactedUrl(db.connection),
-        ...(req.showSecrets ? { password: db.connection.password } : {}),
+        host: conn.host,
+        port: conn.port,
+        user: conn.user,
+        database: conn.database,
+        url: req.showSecrets ? databaseUrl(conn) : redactedUrl(conn),
+        ...(req.showSecrets ? { password: conn.password } : {}),
       },
+      ...(req.as ? { as: req.as } : {}),
     });
     summary.timings.provision = prov.provisionMs;
     summary.timings.migrate = prov.migrateMs;
@@ -302,12 +327,12 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
     if ((req.report || req.pooler) && !interrupted) {
       const { observeRun } = await import("../report/observe.js");
       const onPooler = (proc: Parameters<Guardian["pooler"]>[0], dir: string): void => guardian?.pooler(proc, dir);
-      observed = await observeRun({ target, db: db.connection, ...(req.report ? { report: req.report } : {}), ...(req.pooler ? { pooler: req.pooler } : {}), progress, onPooler });
+      observed = await observeRun({ target, db: conn, ...(req.report ? { report: req.report } : {}), ...(req.pooler ? { pooler: req.pooler } : {}), progress, onPooler });
     }
     if (!interrupted) {
-      const conn = observed?.connection ?? db.connection;
-      const exported = { ...connectionEnv(conn) };
-      for (const [name, field] of Object.entries(req.envMap ?? {})) exported[name] = connectionValue(conn, field);
+      const cmdConn = observed?.connection ?? conn;
+      const exported = { ...connectionEnv(cmdConn) };
+      for (const [name, field] of Object.entries(req.envMap ?? {})) exported[name] = connectionValue(cmdConn, field);
       const env = { ...req.env, ...exported };
       // Names only: the values hold the password.
       progress.line(`env ${Object.keys(exported).join(" ")}`);

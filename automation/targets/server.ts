@@ -30,6 +30,7 @@ export function directTarget(name: string, server: SqlServer, admin?: DbTarget):
       return { ...meta, ...(template ? { template } : {}), connection };
     },
     ...(server.rename ? { rename: renameWith(server) } : {}),
+    ...(server.loginAs ? { loginAs: (db, role) => server.loginAs!(db.id, db.connection.database, role) } : {}),
     destroy: (id) => server.drop(id),
     // A superuser on a shared server could read every other run's data: only local servers hand one out.
     grants: { createdb: true, superuser: name.startsWith("local") },

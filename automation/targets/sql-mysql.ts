@@ -1,6 +1,7 @@
 // MySQL/MariaDB primitives for ephemeral databases: one schema and one user (ALL on that schema only) per
 // id. MySQL has no database comments, so metadata lives in a row of dbtk_bookkeeping.dbtk_meta, written
 // before anything else is created. Templates are schemas cloned by replaying their DDL (sql-mysql-clone.ts).
+import { mysqlRunGrants, runLoginName, runLoginNames, type RunRole } from "./run-roles.js";
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import type { Pool, PoolConnection, RowDataPacket } from "mysql2/promise";
@@ -123,9 +124,9 @@ export class MysqlServer implements SqlServer {
     return mysql().format("IDENTIFIED BY ?", [password]);
   }
 
-  /** Kills the user's sessions after its login is gone, so none can come back. */
-  private async endSessions(user: string): Promise<void> {
-    const ids = await this.q<{ ID: number }>("SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ?", [user]);
+  /** Kills the users' sessions after its login is gone, so none can come back. */
+  private async endSessions(...users: string[]): Promise<void> {
+    const ids = await this.q<{ ID: number }>("SELECT ID FROM information_schema.PROCESSLIST WHERE USER IN (?)", [users]);
     for (const { ID } of ids) {
       await this.pool.query(`KILL CONNECTION ${Number(ID)}`).catch(() => undefined); // it may have ended already
     }
@@ -180,6 +181,13 @@ export class MysqlServer implements SqlServer {
     if (privileges.superuser) await this.q(`GRANT ALL PRIVILEGES ON *.* TO ${q(id)}@'%' WITH GRANT OPTION`);
   }
 
+  async loginAs(id: string, database: string, role: RunRole): Promise<DbTarget> {
+    const name = runLoginName(id, role);
+    const password = newPassword();
+    await this.q(`CREATE USER ${q(name)}@'%' ${await this.identified(password)}; ${mysqlRunGrants(role, name, grantDb(database), q)}`);
+    return { ...this.admin, user: name, password, database };
+  }
+
   async setMeta(meta: EphemeralMeta): Promise<void> {
     await this.q(`UPDATE ${META} SET state = ?, template_key = ?, meta = ? WHERE id = ?`, [
       meta.state ?? "ready",
@@ -191,8 +199,8 @@ export class MysqlServer implements SqlServer {
 
   async drop(id: string): Promise<void> {
     if (!ID_RE.test(id)) throw new Error(`"${id}" is not an ephemeral database id (dbtk_<time>_<random>)`);
-    await this.q(`DROP USER IF EXISTS ${q(id)}@'%'`);
-    await this.endSessions(id);
+    await this.q(`DROP USER IF EXISTS ${[id, ...runLoginNames(id)].map((u) => `${q(u)}@'%'`).join(", ")}`);
+    await this.endSessions(id, ...runLoginNames(id));
     await this.onDropping?.(id);
     await this.q(`DROP DATABASE IF EXISTS ${q(id)}`);
     const own = await this.q<{ n: string }>("SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?", [`${id.replace(/_/g, "\\_")}\\_%`]);

@@ -8,6 +8,7 @@ import type { Found, SqlServer, TemplateInfo } from "./sql.js";
 import { DbtkError } from "../../core/errors.js";
 import { AVAILABLE_EXTENSIONS, grantSql, LIST_RUNS, lockKey, OWN_DATABASES, pgConnectError, scramVerifier, tidySharedCatalogs } from "./sql-postgres-auth.js";
 import { LIST_TEMPLATES, parseTemplateRecord, templateInfo, type TemplateRecord } from "./sql-postgres-templates.js";
+import { POSTGRES_USER_SCHEMAS, postgresRunGrants, runLoginName, runLoginNames, type RunRole } from "./run-roles.js";
 import type { EphemeralMeta, Privileges } from "./types.js";
 
 const ident = pg.escapeIdentifier;
@@ -165,6 +166,21 @@ export class PostgresServer implements SqlServer {
     await this.q(grantSql(ident(id), privileges) ?? "select 1");
   }
 
+  async loginAs(id: string, database: string, role: RunRole): Promise<DbTarget> {
+    const name = runLoginName(id, role);
+    const password = await this.createLogin(name, JSON.stringify({ dbtk: 1, kind: "run-login", of: id, role }));
+    // In the run's database as the admin: a member (or superuser) of the roles owning what migrations made.
+    const client = new pg.Client({ ...this.connOpts(), database });
+    await client.connect().catch((err: unknown) => Promise.reject(pgConnectError(err, { ...this.admin, database })));
+    try {
+      const schemas = (await client.query<{ n: string }>(POSTGRES_USER_SCHEMAS)).rows.map((r) => r.n);
+      await client.query(postgresRunGrants(role, name, database, schemas, ident).join("; "));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+    return { ...this.admin, user: name, password, database };
+  }
+
   async setMeta(meta: EphemeralMeta): Promise<void> {
     const text = lit(encodeMeta(meta));
     const db = meta.name ?? meta.id;
@@ -177,7 +193,7 @@ export class PostgresServer implements SqlServer {
     await this.dropDatabase(id);
     for (const { n } of await this.q<{ n: string }>(OWN_DATABASES, [id])) await this.dropDatabase(n);
     await this.hooks.onDropping?.(id);
-    await this.q(`DROP ROLE IF EXISTS ${ident(id)}`);
+    await this.q(`DROP ROLE IF EXISTS ${[...runLoginNames(id), id].map(ident).join(", ")}`);
   }
 
   /** WITH (FORCE) ends sessions still connected, so a leaked connection cannot block teardown. */

@@ -1,6 +1,7 @@
 // What the direct target needs from a database server, implemented with plain SQL for PostgreSQL
 // (sql-postgres.ts) and MySQL/MariaDB (sql-mysql.ts).
 import type { DbTarget } from "../../core/connection.js";
+import type { RunRole } from "./run-roles.js";
 import type { EphemeralMeta, Privileges } from "./types.js";
 
 /** A finished or in-progress template as stored on the server. */
@@ -45,6 +46,8 @@ export interface SqlServer {
   grant(id: string, privileges: Privileges): Promise<void>;
   /** Gives database `id` the fixed name `name` (its login keeps the id); a name taken is a DbtkError naming it. */
   rename?(id: string, name: string): Promise<void>;
+  /** A second login for database `id` (named `<id>_<role>`) with only `role`'s rights; dropped with it. */
+  loginAs?(id: string, database: string, role: RunRole): Promise<DbTarget>;
   /** Rewrites the stored metadata (on the database `meta.name` when it has a fixed name). */
   setMeta(meta: EphemeralMeta): Promise<void>;
   /** Ends its sessions, drops the database and the login; idempotent. */

@@ -1,6 +1,7 @@
 // The contract between the ephemeral-database driver (run/up/down/ls/reap, templates, reaper) and the
 // places databases come from: the local embedded server, a shared server, or a cloud stack.
 import type { DbTarget } from "../../core/connection.js";
+import type { RunRole } from "./run-roles.js";
 
 /** What every ephemeral database carries, so reap can find and destroy a crashed run's leftovers. */
 export interface EphemeralMeta {
@@ -85,6 +86,11 @@ export interface Target {
    * databases cannot be renamed (MySQL has no RENAME DATABASE; stacks name their own).
    */
   rename?(db: EphemeralDatabase, name: string): Promise<EphemeralDatabase>;
+  /**
+   * A second login for `db` with only `role`'s rights on what its migrations made (`dbtk run --as`);
+   * `destroy` drops it with the database. Absent where a target cannot make logins.
+   */
+  loginAs?(db: EphemeralDatabase, role: RunRole): Promise<DbTarget>;
   /** Destroys it; idempotent: destroying what is gone is not an error. */
   destroy(id: string): Promise<void>;
   /** Every ephemeral database this target holds, expired or not (with sizes when asked and cheap). */

@@ -7,6 +7,7 @@ import { parseEnvMappings } from "../../core/connection.js";
 import { resolveSource } from "../../automation/driver/migrations.js";
 import type { RunRequest, RunSummary } from "../../automation/driver/run.js";
 import type { Progress } from "../../automation/driver/progress.js";
+import type { RunRole } from "../../automation/targets/run-roles.js";
 import type { Target } from "../../automation/targets/types.js";
 import { parseDuration } from "../../automation/targets/meta.js";
 import { DbtkError } from "../../core/errors.js";
@@ -31,11 +32,12 @@ interface RunFlags extends ProvisionFlags {
   maxQueryMs?: string;
   pooler?: string;
   poolerMode?: string;
+  as?: string;
 }
 
 /** With `dbtk serve` running on the local server, the run's database comes from its pool (not with --db-name). */
 async function servedTarget(target: Target, flags: RunFlags, progress: Progress): Promise<Target> {
-  if (flags.dbName !== undefined || flags.template === false) return target;
+  if (flags.dbName !== undefined || flags.as !== undefined || flags.template === false) return target;
   const { withRunningPoolServer } = await import("../../automation/serve/served-target.js");
   const served = withRunningPoolServer(target, toolkitDirs());
   if (served.url) progress.line(`template and database from dbtk serve at ${served.url}`);
@@ -94,6 +96,7 @@ export function registerRun(program: Command): void {
     .option("--createdb", "the run's login may create and drop databases of its own (MySQL: named <database>_…)")
     .option("--superuser", "the run's login is a superuser (local targets only)")
     .option("--db-name <name>", "give the database this fixed name (PostgreSQL; refused if taken); its login keeps the run's id")
+    .option("--as <role>", "run the command as a second login with only this role's rights on what the migrations made: app (DML) or readonly")
     .option("--no-guardian", "start no watcher process: a killed run's database then waits for `dbtk reap`")
     .option("--report", "after the command, report what it did to its database (statements, scans, unused indexes; also $GITHUB_STEP_SUMMARY)")
     .option("--report-json <file>", "write the query report as JSON (implies --report)")
@@ -143,6 +146,7 @@ export function registerRun(program: Command): void {
           envMap,
           privileges: { createdb: flags.createdb === true, superuser: flags.superuser === true },
           ...(flags.dbName !== undefined ? { dbName: flags.dbName } : {}),
+          ...(flags.as !== undefined ? { as: flags.as as RunRole } : {}),
           ...(flags.guardian === false ? {} : { guardian: guardianOptions() }),
           ...(observe.report ? { report: { ...observe.report, print: (text: string) => void process.stderr.write(secrets.redact(text) + "\n") } } : {}),
           ...(observe.pooler ? { pooler: observe.pooler } : {}),
