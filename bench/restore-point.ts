@@ -15,7 +15,7 @@ import mysql from "mysql2/promise";
 import pg from "pg";
 import { restoreRestorePoint, takeRestorePoint } from "../automation/restore-point/index.ts";
 import type { DbTarget } from "../core/connection.ts";
-import { startLocalMariadb, startLocalPostgres } from "../core/servers/index.ts";
+import { startLocalMariadb, startLocalPostgres, type ServerHandle } from "../core/servers/index.ts";
 
 const i = process.argv.indexOf("--mb");
 const MB = i > 0 ? Number(process.argv[i + 1]) : 1024;
@@ -33,8 +33,12 @@ const time = async (label: string, fn: () => Promise<unknown>, base?: number): P
 // ~120 bytes a row with its overhead.
 const ROWS = Math.round((MB * 1024 * 1024) / 120);
 
+// Stopped in `finally` too: a failed step must not leave a server running on a deleted directory.
+const servers: ServerHandle[] = [];
+const started = (h: ServerHandle): ServerHandle => (servers.push(h), h);
+
 async function postgres(): Promise<void> {
-  const s = await startLocalPostgres({ rootDir: path.join(root, "pg") });
+  const s = started(await startLocalPostgres({ rootDir: path.join(root, "pg") }));
   const admin = new pg.Client({ host: s.host, port: s.port, user: s.user, password: s.password, database: "postgres" });
   await admin.connect();
   await admin.query("CREATE DATABASE big");
@@ -56,7 +60,7 @@ async function postgres(): Promise<void> {
 }
 
 async function mariadb(): Promise<void> {
-  const s = await startLocalMariadb({ rootDir: path.join(root, "maria") });
+  const s = started(await startLocalMariadb({ rootDir: path.join(root, "maria") }));
   const c = await mysql.createConnection({ host: s.host, port: s.port, user: s.user, password: s.password, multipleStatements: true });
   await c.query("CREATE DATABASE big; CREATE TABLE big.t (id BIGINT PRIMARY KEY, v VARCHAR(64))");
   for (let done = 0; done < ROWS; done += 1_000_000) {
@@ -83,5 +87,6 @@ try {
   console.log(`\n| ${MB} MB | ms | × baseline |\n| --- | ---: | ---: |`);
   for (const [l, ms, r] of rows) console.log(`| ${l} | ${ms.toFixed(0)} | ${r} |`);
 } finally {
+  for (const h of servers) await h.stop().catch(() => undefined);
   rmSync(root, { recursive: true, force: true });
 }
