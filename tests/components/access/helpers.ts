@@ -73,3 +73,15 @@ export async function sqlState(fn: () => Promise<unknown>): Promise<string> {
     return (err as { code?: string }).code ?? String(err);
   }
 }
+
+/** What rolesOf reports for a freshly applied set: the four roles, and each login in its one role. */
+export function expectedRoles(prefix: string, logins: Record<string, string>): Record<string, { login: boolean; memberOf: string[] }> {
+  const group = (memberOf: string[]) => ({ login: false, memberOf });
+  return {
+    [`${prefix}_owner`]: group([]),
+    [`${prefix}_migrator`]: group([`${prefix}_owner`]),
+    [`${prefix}_app`]: group([]),
+    [`${prefix}_readonly`]: group([]),
+    ...Object.fromEntries(Object.entries(logins).map(([name, role]) => [name, { login: true, memberOf: [`${prefix}_${role}`] }])),
+  };
+}
