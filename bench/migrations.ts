@@ -3,7 +3,8 @@
 // PostgreSQL: N small migrations (alternating CREATE TABLE / INSERT) on fresh databases; MariaDB: fewer.
 // Every tool runs as its own process (ours: the compiled CLI, `node bin/dbtk.mjs migrate`; run `npm run
 // build` first), so start-up counts for all; ours in-process is printed too. Goals (#13): ours ≤ 0.7× dbmate
-// and ≤ 0.2× Flyway.
+// and ≤ 0.2× Flyway. The server's own share (PostgreSQL): every file as BEGIN; <file>; COMMIT in ONE query
+// from this process, no tool, no history — what no runner keeping a transaction per migration can beat.
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -63,6 +64,16 @@ async function freshDb(server: ServerHandle, name: string): Promise<DbTarget> {
   return { engine: server.engine, ...admin, database: name };
 }
 
+/** The server's work alone: all files, each in its own transaction, in one simple query. */
+async function serverFloor(t: DbTarget, n: number): Promise<void> {
+  let text = "";
+  for (let i = 1; i <= n; i++) text += `BEGIN;\n${sqlFor(i, "postgres")};\nCOMMIT;\n`;
+  const c = new pg.Client({ ...t });
+  await c.connect();
+  await c.query(text);
+  await c.end();
+}
+
 async function count(t: DbTarget, table: string): Promise<number> {
   if (t.engine === "postgres") {
     const c = new pg.Client({ ...t });
@@ -118,13 +129,14 @@ async function suite(server: ServerHandle, n: number, runs: number): Promise<str
     ["dbmate", "schema_migrations", (t) => dbmate(t, dbmateDir)],
   ];
   if (existsSync(flywayBin)) tools.push(["flyway", "flyway_schema_history", (t) => flyway(t, flywayDir)]);
+  if (engine === "postgres") tools.push(["server floor", "", (t) => serverFloor(t, n)]);
   const times = new Map<string, number[]>();
   // Interleaved, so a noisy neighbour slows every tool alike.
   for (let run = 0; run < runs; run++) {
     for (const [name, table, fn] of tools) {
       const t = await freshDb(server, `bench_${name.replace(/\W/g, "_")}`);
       const ms = await timed(`${name} #${run + 1}`, () => fn(t));
-      const rows = await count(t, table);
+      const rows = table ? await count(t, table) : n;
       if (rows !== n) throw new Error(`${name} recorded ${rows} of ${n} migrations on ${engine}`);
       times.set(name, [...(times.get(name) ?? []), ms]);
     }
@@ -135,6 +147,9 @@ async function suite(server: ServerHandle, n: number, runs: number): Promise<str
   return [
     `${engine} (${n} migrations): dbtk ${s(m("dbtk"))} (in-process ${s(m("dbtk in-process"))}), dbmate ${s(m("dbmate"))}, flyway ${existsSync(flywayBin) ? s(m("flyway")) : "not installed"}`,
     `  ratios: dbtk/dbmate ${r(m("dbtk"), m("dbmate"))} (goal <= 0.7), dbtk/flyway ${r(m("dbtk"), m("flyway"))} (goal <= 0.2); in-process dbtk/dbmate ${r(m("dbtk in-process"), m("dbmate"))}`,
+    ...(times.has("server floor")
+      ? [`  server floor ${s(m("server floor"))}: dbtk/floor ${r(m("dbtk"), m("server floor"))}, in-process/floor ${r(m("dbtk in-process"), m("server floor"))}, dbmate/floor ${r(m("dbmate"), m("server floor"))}`]
+      : []),
   ];
 }
 

@@ -36,11 +36,35 @@ export interface Executor {
    * Throws MigrationError.
    */
   apply(m: PreparedMigration, row: NewRow | undefined): Promise<number>;
+  /**
+   * Optional: runs transactional migrations, each in its own transaction with its history row, in fewer
+   * round trips than one `apply` each; `onApplied(i, ms)` as each commits, in order. On a failure those
+   * before it stay applied (and were reported) and it throws the failing one's MigrationError.
+   */
+  applyBatch?(items: { m: PreparedMigration; row: NewRow }[], onApplied: (index: number, ms: number) => void): Promise<void>;
   insertRow(row: NewRow): Promise<void>;
   /** Runs statements in one transaction (repair). */
   transaction(statements: string[]): Promise<void>;
   literal(value: string): string;
   close(): Promise<void>;
+}
+
+/**
+ * How many migrations may share one round trip: enough that 1,000 small files take a handful, few enough
+ * that progress still moves and one batch's text stays small. A bigger file travels alone.
+ */
+export const BATCH_LIMITS = { migrations: 100, chars: 1 << 20 };
+
+/** Consecutive transactional migrations from `prepared[from]` that may travel together (at least 1). */
+export function batchLength(prepared: readonly PreparedMigration[], from: number): number {
+  let n = 0;
+  let chars = 0;
+  for (let i = from; i < prepared.length && n < BATCH_LIMITS.migrations && prepared[i]!.transactional; i++) {
+    chars += prepared[i]!.sql.length;
+    if (n > 0 && chars > BATCH_LIMITS.chars) break;
+    n++;
+  }
+  return Math.max(n, 1);
 }
 
 /** The file's line for an offset in the prepared (placeholder-replaced) SQL. */

@@ -1,9 +1,10 @@
 // migrate and undo: lock, read the history once, validate, then apply one migration per transaction
-// (PostgreSQL) with the history row written in the same round trip.
+// (PostgreSQL) with the history row written in the same round trip — consecutive transactional ones
+// several per round trip when the engine can (Executor.applyBatch) and no per-migration callback runs.
 import { MigrationError } from "./errors.js";
-import type { Executor, PreparedMigration } from "./executor.js";
+import { batchLength, type Executor, type PreparedMigration } from "./executor.js";
 import { loadMigrations, type MigrationSet } from "./files.js";
-import type { HistoryRow } from "./history.js";
+import type { HistoryRow, NewRow } from "./history.js";
 import { DEFAULT_IGNORE_PATTERNS, parseIgnorePatterns, unignored } from "./patterns.js";
 import { interruption, label, loadOptions, planned, prepare, withExecutor } from "./session.js";
 import { analyse, type Analysis } from "./state.js";
@@ -60,28 +61,54 @@ async function applyAll(
   hooks: { set: MigrationSet; each: "Migrate" | "Undo" },
 ): Promise<MigrateResult["applied"]> {
   let rank = rows.reduce((max, r) => Math.max(max, r.installedRank), 0) + 1;
+  const rowOf = (p: PreparedMigration): NewRow => ({
+    installedRank: rank++,
+    version: p.file.version?.text ?? null,
+    description: p.file.description,
+    type: type(p),
+    script: p.file.script,
+    checksum: p.file.checksum,
+    installedBy: opts.installedBy,
+    executionTime: 0,
+    success: true,
+  });
+  const starting = (i: number) =>
+    opts.onProgress?.({ type: "apply", message: `applying ${label(planned(prepared[i]!))}`, migration: planned(prepared[i]!), index: i, total: prepared.length });
   const applied: MigrateResult["applied"] = [];
-  for (const [i, p] of prepared.entries()) {
+  const finished = (i: number, ms: number) => {
+    const plan = planned(prepared[i]!);
+    opts.onProgress?.({ type: "applied", message: `applied ${label(plan)} in ${Math.round(ms)} ms`, migration: plan, executionMs: ms });
+    applied.push({ ...plan, executionMs: ms });
+  };
+  // Per-migration callbacks run between migrations: then each one takes its own round trip.
+  const eachCallbacks = hooks.set.callbacks.some((cb) => cb.event === `beforeEach${hooks.each}` || cb.event === `afterEach${hooks.each}`);
+  const batch = exec.applyBatch?.bind(exec);
+  for (let i = 0; i < prepared.length; ) {
     if (opts.signal?.aborted) throw interruption(opts.signal);
-    const plan = planned(p);
-    opts.onProgress?.({ type: "apply", message: `applying ${label(plan)}`, migration: plan, index: i, total: prepared.length });
-    const row = {
-      installedRank: rank++,
-      version: p.file.version?.text ?? null,
-      description: p.file.description,
-      type: type(p),
-      script: p.file.script,
-      checksum: p.file.checksum,
-      installedBy: opts.installedBy,
-      executionTime: 0,
-      success: true,
-    };
-    let ms: number;
+    const n = batch && !eachCallbacks ? batchLength(prepared, i) : 1;
+    const first = i;
+    starting(i);
     try {
-      await callbacks(exec, opts, hooks.set, `beforeEach${hooks.each}`);
-      ms = await exec.apply(p, row);
-      await callbacks(exec, opts, hooks.set, `afterEach${hooks.each}`);
+      if (n > 1 && batch) {
+        await batch(
+          prepared.slice(first, first + n).map((m) => ({ m, row: rowOf(m) })),
+          (j, ms) => {
+            finished(first + j, ms);
+            i = first + j + 1;
+            if (j + 1 < n) starting(i);
+          },
+        );
+      } else {
+        const p = prepared[i]!;
+        await callbacks(exec, opts, hooks.set, `beforeEach${hooks.each}`);
+        const ms = await exec.apply(p, rowOf(p));
+        await callbacks(exec, opts, hooks.set, `afterEach${hooks.each}`);
+        finished(i++, ms);
+      }
     } catch (err) {
+      // `i` is the migration that was running (those before it in a batch committed).
+      const p = prepared[i]!;
+      const plan = planned(p);
       if (opts.signal?.aborted) {
         const undone = p.transactional ? "rolled back, not recorded" : "cancelled";
         opts.onProgress?.({ type: "interrupted", message: `interrupted: ${label(plan)} ${undone}`, migration: plan });
@@ -90,8 +117,6 @@ async function applyAll(
       opts.onProgress?.({ type: "failed", message: `failed: ${label(plan)}`, migration: plan });
       throw err;
     }
-    opts.onProgress?.({ type: "applied", message: `applied ${label(plan)} in ${Math.round(ms)} ms`, migration: plan, executionMs: ms });
-    applied.push({ ...plan, executionMs: ms });
   }
   return applied;
 }

@@ -1,13 +1,16 @@
 // PostgreSQL: one connection runs the migrations, a second one only holds a session-level advisory lock
 // (the key Flyway uses), so a CREATE INDEX CONCURRENTLY — which waits for every open transaction — never
 // waits on the lock holder, and a killed runner's lock dies with its connection.
-// A transactional migration travels in ONE simple-query round trip: BEGIN; <file>; INSERT history; COMMIT.
+// A transactional migration travels in ONE simple-query round trip: BEGIN; <file>; INSERT history; COMMIT;
+// consecutive ones travel together, up to BATCH_LIMITS, each still its own transaction (pg-batch.ts).
 import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { driverOptions, type DbTarget } from "../../core/connection.js";
 import { javaStringHash } from "./checksum.js";
 import { MigrationError } from "./errors.js";
 import { failure, statementAt, type Executor, type PreparedMigration } from "./executor.js";
+import { runTransactions } from "./pg-batch.js";
+import { positionToOffset, serverMessage, type PgError } from "./pg-query.js";
 import {
   createHistorySql,
   insertHistorySql,
@@ -19,45 +22,6 @@ import {
 } from "./history.js";
 
 const FLYWAY_LOCK_BASE = 77431708279161n;
-
-/** A query that counts completed statements, to tell which statement of a multi-statement query failed. */
-class CountingQuery extends pg.Query {
-  completed = 0;
-  handleCommandComplete(msg: unknown, connection: unknown): void {
-    this.completed++;
-    (pg.Query.prototype as unknown as { handleCommandComplete(m: unknown, c: unknown): void }).handleCommandComplete.call(this, msg, connection);
-  }
-}
-
-interface PgError extends Error {
-  code?: string;
-  position?: string;
-  detail?: string;
-  hint?: string;
-  where?: string;
-}
-
-function serverMessage(err: PgError): string {
-  const parts = [err.message];
-  if (err.detail) parts.push(`DETAIL: ${err.detail}`);
-  if (err.hint) parts.push(`HINT: ${err.hint}`);
-  if (err.where) parts.push(`CONTEXT: ${err.where}`);
-  return parts.join("\n  ");
-}
-
-/** A server position (1-based, in characters) as a UTF-16 offset into `text`. */
-function positionToOffset(text: string, position: string | undefined): number | undefined {
-  const p = Number(position);
-  if (!Number.isInteger(p) || p < 1) return undefined;
-  let chars = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (chars === p - 1) return i;
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) i++;
-    chars++;
-  }
-  return text.length;
-}
 
 function client(t: DbTarget, name: string): pg.Client {
   return new pg.Client({
@@ -175,7 +139,14 @@ export async function openPostgres(
     },
 
     async apply(m, row) {
-      return m.transactional ? applyInTransaction(m, row) : applyOutside(m, row);
+      if (!m.transactional) return applyOutside(m, row);
+      const started = performance.now();
+      await runTransactions(main, fullTable, literal, [{ m, row }], () => undefined, opts.signal);
+      return performance.now() - started;
+    },
+
+    async applyBatch(items, onApplied) {
+      await runTransactions(main, fullTable, literal, items, onApplied, opts.signal);
     },
 
     async insertRow(row) {
@@ -198,34 +169,6 @@ export async function openPostgres(
       await Promise.all([main.end().catch(() => undefined), locker?.end().catch(() => undefined)]);
     },
   };
-
-  async function applyInTransaction(m: PreparedMigration, row: NewRow | undefined): Promise<number> {
-    const prefix = "BEGIN;\n";
-    const elapsed = "round(extract(epoch from clock_timestamp() - now()) * 1000)::int";
-    const record = row ? `${insertHistorySql("postgres", fullTable, row, literal, elapsed)};\n` : "";
-    const text = `${prefix}${m.sql}\n;\n${record}COMMIT`;
-    const started = performance.now();
-    const q = new CountingQuery(text);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        q.on("end", () => resolve());
-        q.on("error", reject);
-        main.query(q);
-      });
-      return performance.now() - started;
-    } catch (err) {
-      await main.query("ROLLBACK").catch(() => undefined);
-      const e = err as PgError;
-      let offset = positionToOffset(text, e.position);
-      if (offset !== undefined) offset -= prefix.length;
-      if (offset === undefined || offset < 0 || offset > m.sql.length) {
-        // No position (a runtime error): the statement after the last completed one failed.
-        const stmt = m.statements[q.completed - 1];
-        offset = stmt?.start;
-      }
-      throw failure(m, offset, serverMessage(e), "rolled-back", err);
-    }
-  }
 
   async function applyOutside(m: PreparedMigration, row: NewRow | undefined): Promise<number> {
     const started = performance.now();
