@@ -184,7 +184,7 @@ export class MysqlServer implements SqlServer {
   async loginAs(id: string, database: string, role: RunRole): Promise<DbTarget> {
     const name = runLoginName(id, role);
     const password = newPassword();
-    await this.q(`CREATE USER ${q(name)}@'%' ${await this.identified(password)}; ${mysqlRunGrants(role, name, grantDb(database), q)}`);
+    await this.q(`CREATE USER ${q(name)}@'%' ${await this.identified(password)}; ${await mysqlRunGrants(role, name, database)}`);
     return { ...this.admin, user: name, password, database };
   }
 

@@ -174,7 +174,7 @@ export class PostgresServer implements SqlServer {
     await client.connect().catch((err: unknown) => Promise.reject(pgConnectError(err, { ...this.admin, database })));
     try {
       const schemas = (await client.query<{ n: string }>(POSTGRES_USER_SCHEMAS)).rows.map((r) => r.n);
-      await client.query(postgresRunGrants(role, name, database, schemas, ident).join("; "));
+      await client.query((await postgresRunGrants(role, name, database, schemas)).join("; "));
     } finally {
       await client.end().catch(() => undefined);
     }

@@ -35,6 +35,11 @@ const PRIVILEGES: Record<AccessRole, string> = {
   readonly: "SELECT",
 };
 
+/** One role's rights on `database`, given to user `to`@'%': the same list the access set grants its role. */
+export function mysqlRoleGrant(role: AccessRole, database: string, to: string): string {
+  return `GRANT ${PRIVILEGES[role]} ON ${grantDb(database)} TO ${account(to)}`;
+}
+
 const SESSION = "SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')";
 
 /**

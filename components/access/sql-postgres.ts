@@ -80,6 +80,21 @@ function schemaGrants(schema: string, names: Record<AccessRole, string>): string
   return out;
 }
 
+/**
+ * One role's rights on what already exists in `schema`, given to `to` (a role or login): the same lists
+ * the access set grants. `dbtk run --as app` gives them to a run's second login.
+ */
+export function postgresRoleGrants(role: "app" | "readonly", schema: string, to: string): string[] {
+  const p = tablePrivileges(role)!;
+  const [s, t] = [pgIdent(schema), pgIdent(to)];
+  return [
+    `GRANT USAGE ON SCHEMA ${s} TO ${t}`,
+    `GRANT ${p.tables} ON ALL TABLES IN SCHEMA ${s} TO ${t}`,
+    `GRANT ${p.sequences} ON ALL SEQUENCES IN SCHEMA ${s} TO ${t}`,
+    ...(p.functions ? [`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${s} TO ${t}`] : []),
+  ];
+}
+
 /** A schema left out of the spec: app and readonly lose it; the schema and its tables stay, owned by owner. */
 function schemaRevokes(schema: string, names: Record<AccessRole, string>): string {
   const s = pgIdent(schema);

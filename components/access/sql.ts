@@ -3,6 +3,6 @@
 // marker stays out of the public API.
 export { accessRoles, roleNames, validateAccessSpec, assertValidAccessSpec, redactStatement } from "./spec.js";
 export type { AccessRole, AccessLogin, AccessSpec, AccessEngine, ValidateAccessOptions } from "./spec.js";
-export { postgresApplyStatements, postgresRemoveStatements, pgIdent, pgLiteral } from "./sql-postgres.js";
-export { mysqlApplyStatements, mysqlRemoveStatements, myIdent, myLiteral } from "./sql-mysql.js";
+export { postgresApplyStatements, postgresRemoveStatements, postgresRoleGrants, pgIdent, pgLiteral } from "./sql-postgres.js";
+export { mysqlApplyStatements, mysqlRemoveStatements, mysqlRoleGrant, myIdent, myLiteral } from "./sql-mysql.js";
 export type { MysqlPlanOptions } from "./sql-mysql.js";
