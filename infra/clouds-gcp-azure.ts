@@ -17,10 +17,9 @@
 import * as azure from "@pulumi/azure";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import type { ManagedDatabase } from "@dbtk/components/spec";
 import { AzureMysqlFlexibleServer, AzurePostgresFlexibleServer, AzureSqlDatabase } from "@dbtk/components/azure";
 import { GcpCloudSqlDatabase } from "@dbtk/components/gcp";
-import type { CloudDeployer } from "./clouds.js";
+import type { CloudDeployer, DeployedDatabase } from "./clouds.js";
 import { CONFIG_NAMESPACE, ConfigError } from "./config.js";
 import { azureGeoBackupKey, azureReplicaSubnetIds, gcpReplicaKeyIds } from "./regions.js";
 
@@ -59,7 +58,7 @@ export const deployAzure: CloudDeployer = ({ name, spec, environment, config }) 
   const replicaSubnetIds = azureReplicaSubnetIds(config.regions);
   const geoBackupKey = azureGeoBackupKey(config.regions, spec);
   const flexible = { ...args, ...(geoBackupKey ? { geoBackupKey } : {}) };
-  const db: ManagedDatabase =
+  const db: DeployedDatabase =
     spec.engine === "sqlserver"
       ? new AzureSqlDatabase(name, { ...args, ...(Object.keys(replicaSubnetIds).length > 0 ? { replicaSubnetIds } : {}) })
       : spec.engine === "postgres"

@@ -1,6 +1,7 @@
 // Cloud registry of the database program: one deployer per cloud, turning a resolved spec into the
 // cloud's component. Every component is a ManagedDatabase, so the stack outputs need no per-cloud names.
 import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
 import { AwsRdsDatabase } from "@dbtk/components/aws";
 import type { Cloud, ConnectionInfo, DatabaseSpec, Environment, ManagedDatabase } from "@dbtk/components/spec";
 import { deployAzure, deployGcp } from "./clouds-gcp-azure.js";
@@ -18,8 +19,11 @@ export interface DeployContext {
   config: DbConfig;
 }
 
-/** The deployed database: host, endpoint, connection (secret) and secretRef under the same names everywhere. */
-export type DeployedDatabase = ManagedDatabase;
+/**
+ * The deployed database: host, endpoint, connection (secret) and secretRef under the same names everywhere,
+ * and the URL of its console dashboard (undefined with observability.dashboard false).
+ */
+export type DeployedDatabase = ManagedDatabase & { readonly dashboardUrl: pulumi.Output<string | undefined> };
 
 export type CloudDeployer = (ctx: DeployContext) => DeployedDatabase;
 

@@ -1,6 +1,7 @@
 // Pulumi entry point (Pulumi.yaml `main`). Stack outputs, the same names on every cloud (ManagedDatabase):
 // engine, databaseName, host, port, endpoint, readerEndpoints, secretRef (the credentials secret's ARN or
-// id), and the master connection as a secret. Configuration keys: see config.ts.
+// id), the master connection as a secret, and dashboardUrl (the database's console dashboard, undefined when
+// observability.dashboard is false). Configuration keys: see config.ts.
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./config.js";
 import { runProgram, type ProgramResult } from "./program.js";
@@ -27,4 +28,5 @@ export const port = db.port;
 export const endpoint = db.endpoint;
 export const readerEndpoints = db.readerEndpoints;
 export const secretRef = db.secretRef;
+export const dashboardUrl = db.dashboardUrl;
 export const connection = pulumi.secret(db.connection);

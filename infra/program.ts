@@ -1,14 +1,13 @@
 // The database program: stack configuration → resolved, validated spec → the cloud's component.
 import * as pulumi from "@pulumi/pulumi";
 import { SpecValidationError, resolveSpec } from "@dbtk/components/spec";
-import type { ManagedDatabase } from "@dbtk/components/spec";
-import { cloudDeployers } from "./clouds.js";
+import { cloudDeployers, type DeployedDatabase } from "./clouds.js";
 import { CONFIG_NAMESPACE, ConfigError, describeSpecIssues, parseDbConfig, specInput, type DbConfig } from "./config.js";
 
 export interface ProgramResult {
   config: DbConfig;
   /** The cloud's component, read through the interface every cloud shares. */
-  database: ManagedDatabase;
+  database: DeployedDatabase;
 }
 
 /** Reads `db:*` from the stack and deploys. Throws ConfigError naming the key of a wrong value. */

@@ -48,7 +48,25 @@ export type AzureSqlDatabaseArgs = AzureCommonArgs &
      * refused. Needs `auth.entraAdmin`. Default: true in prod when an Entra administrator is given, else false.
      */
     entraOnlyAuthentication?: boolean;
+    /**
+     * Put the spec's databases (`databaseName` and `additionalDatabases`) in an elastic pool on the primary
+     * server, sized by `spec.size` (a Gen5 vCore SKU: `GP_Gen5_<n>` or `BC_Gen5_<n>`). Geo-secondaries stay
+     * single databases of the replica's size. @default undefined (each database has its own compute)
+     */
+    elasticPool?: AzureSqlElasticPool;
   };
+
+/** An Azure SQL elastic pool (azure.mssql.ElasticPool) holding the component's databases. */
+export interface AzureSqlElasticPool {
+  /** Create the pool and place the databases in it. @default true */
+  enabled?: boolean;
+  /** vCores one database may use at most. @default the pool's vCores */
+  perDatabaseMaxCapacity?: number;
+  /** vCores every database is guaranteed. @default 0 */
+  perDatabaseMinCapacity?: number;
+  /** Data size of the pool in GB (at least a database's storage.maxSizeGb). @default storage.maxSizeGb, else storage.sizeGb */
+  maxSizeGb?: number;
+}
 
 /** Microsoft Defender for SQL: threat detection alerts and vulnerability assessment scans. */
 export interface AzureSqlDefender {

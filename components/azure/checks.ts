@@ -4,6 +4,7 @@ import type { SpecWarning } from "../shared/warnings.js";
 import type { DatabaseSpec, SpecIssue } from "../spec/types.js";
 import type { AzureFlexibleServerArgs, AzureSqlDatabaseArgs } from "./args.js";
 import { autoGrow, flexibleSku } from "./flexible-mapping.js";
+import { elasticPoolIssues } from "./sql-pool.js";
 
 const components = {
   sql: { engine: "sqlserver", name: "AzureSqlDatabase (provisioning:azure:SqlDatabase)" },
@@ -108,6 +109,7 @@ export function azureComponentIssues(spec: DatabaseSpec, args: AzureSqlDatabaseA
     if (total > 4) {
       issues.push({ path: "replicas", value: total, cloud, message: `Azure SQL Database allows 4 geo-secondaries per database, ${total} asked: reduce replicas[].count to 4 in total.` });
     }
+    issues.push(...elasticPoolIssues(spec, args as AzureSqlDatabaseArgs));
     return issues;
   }
   // Azure keeps storage auto-grow on for HA servers and refuses to turn it off there.

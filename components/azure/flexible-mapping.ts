@@ -1,5 +1,6 @@
 // Pure mapping from a DatabaseSpec to Azure Database for PostgreSQL / MySQL flexible server arguments.
 // Argument names follow node_modules/@pulumi/azure/{postgresql,mysql}/flexibleServer.d.ts.
+import { PGAUDIT_LOG } from "../spec/feature-rules.js";
 import { replicaInstances } from "../spec/replicas.js";
 import type { DatabaseSpec, MaintenanceWindow, ResourceRef, Size, SizeTier } from "../spec/types.js";
 
@@ -108,8 +109,8 @@ export interface ServerParameter {
 
 /**
  * PostgreSQL server parameters: TLS enforced with TLS 1.2 minimum, connections, disconnections and checkpoints
- * logged, connection throttling on, slow statements logged, pg_stat_statements
- * preloaded and allow-listed, Query Store on with query insights; `spec.parameters` win.
+ * logged, connection throttling on, slow statements logged, pg_stat_statements (and pgaudit) preloaded and
+ * allow-listed, Query Store on with query insights; `spec.parameters` win.
  */
 export function postgresParameters(spec: DatabaseSpec): ServerParameter[] {
   const p = new Map<string, string>();
@@ -121,10 +122,17 @@ export function postgresParameters(spec: DatabaseSpec): ServerParameter[] {
   p.set("log_checkpoints", "on");
   p.set("connection_throttle.enable", "on");
   if (spec.observability.slowQueryMs !== undefined) p.set("log_min_duration_statement", String(spec.observability.slowQueryMs));
-  if (spec.observability.pgStatStatements !== false) {
-    p.set("shared_preload_libraries", "pg_stat_statements");
-    p.set("azure.extensions", "PG_STAT_STATEMENTS");
+  // Libraries loaded at start and allow-listed for CREATE EXTENSION: pg_stat_statements, and pgaudit (with
+  // pgaudit.log) when asked (https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-audit).
+  const libraries = [
+    ...(spec.observability.pgStatStatements !== false ? ["pg_stat_statements"] : []),
+    ...(spec.observability.pgaudit === true ? ["pgaudit"] : []),
+  ];
+  if (libraries.length > 0) {
+    p.set("shared_preload_libraries", libraries.join(","));
+    p.set("azure.extensions", libraries.map((l) => l.toUpperCase()).join(","));
   }
+  if (spec.observability.pgaudit === true) p.set("pgaudit.log", PGAUDIT_LOG);
   if (spec.observability.queryInsights) p.set("pg_qs.query_capture_mode", "top");
   // The built-in PgBouncer (port 6432); checks.ts refuses it on Burstable SKUs.
   if (spec.pooling.enabled) p.set("pgbouncer.enabled", "true");

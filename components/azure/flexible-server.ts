@@ -131,7 +131,14 @@ export abstract class FlexibleServerBase extends pulumi.ComponentResource implem
     }
     const afterParameters = previous ? [previous] : [];
     // A restored server already holds the source's databases.
-    if (!spec.restore) engine.database(`${name}-db`, server, rg, spec.databaseName, { parent, dependsOn: afterParameters });
+    if (!spec.restore) {
+      // One at a time: Azure refuses concurrent operations on a server ("ServerIsBusy").
+      let before: pulumi.Resource[] = afterParameters;
+      for (const [i, databaseName] of [spec.databaseName, ...(spec.additionalDatabases ?? [])].entries()) {
+        const suffix = i === 0 ? "db" : `db-${databaseName.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
+        before = [engine.database(`${name}-${suffix}`, server, rg, databaseName, { parent, dependsOn: before })];
+      }
+    }
     if (!spec.network.private) {
       spec.network.allowedCidrs.forEach((cidr, i) => {
         const range = cidrToRange(cidr);

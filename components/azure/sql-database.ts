@@ -10,6 +10,9 @@ import { adminPassword, checkedSpec, cidrToRange, customerKey, deleteLock, diagn
 import type { CustomerKey } from "./common.js";
 import { entraOnly, protectSqlServer } from "./sql-protection.js";
 import { createAzureDashboard, isDtuSku } from "./dashboard.js";
+import { createElasticPool, pooledDatabaseArgs, poolEnabled } from "./sql-pool.js";
+
+const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, "-");
 import {
   automaticTuningParameters,
   automaticTuningSettings,
@@ -29,7 +32,12 @@ export class AzureSqlDatabase extends pulumi.ComponentResource implements Manage
   /** The validated spec the resources were rendered from. */
   readonly spec: DatabaseSpec;
   readonly server: azure.mssql.Server;
+  /** The first database (`databaseName`). */
   readonly database: azure.mssql.Database;
+  /** Every database on the primary server: `databaseName`, then `additionalDatabases`. */
+  readonly databases: azure.mssql.Database[];
+  /** The elastic pool holding the databases, with the `elasticPool` option. */
+  readonly elasticPool: azure.mssql.ElasticPool | undefined;
   /** Secondary servers, one per replica. */
   readonly secondaryServers: azure.mssql.Server[];
   readonly failoverGroup?: azure.mssql.FailoverGroup;
@@ -80,11 +88,20 @@ export class AzureSqlDatabase extends pulumi.ComponentResource implements Manage
     const primary = this.logicalServer(name, "primary", args.location, spec.network.subnetIds?.[0]);
     this.server = primary.server;
     const ignoreChanges = spec.restore ? sqlRestoreIgnoreChanges : [];
-    this.database = new azure.mssql.Database(
-      `${name}-db`,
-      { ...sqlDatabaseArgs(spec, args.location), serverId: this.server.id },
-      { parent: this, dependsOn: primary.ready, ...(ignoreChanges.length ? { ignoreChanges } : {}) },
+    this.elasticPool = poolEnabled(args.elasticPool) ? createElasticPool(c, this.server, args.elasticPool, primary.ready) : undefined;
+    const pool = this.elasticPool;
+    const databaseArgs = pool ? pooledDatabaseArgs(spec, pool.id, args.location) : sqlDatabaseArgs(spec, args.location);
+    // The first database keeps its name `<name>-db`; each additional one is `<name>-db-<database>`.
+    const databases = [spec.databaseName, ...(spec.additionalDatabases ?? [])].map((databaseName, i) => ({ databaseName, suffix: i === 0 ? "db" : `db-${slug(databaseName)}` }));
+    this.databases = databases.map(
+      ({ databaseName, suffix }) =>
+        new azure.mssql.Database(
+          `${name}-${suffix}`,
+          { ...databaseArgs, name: databaseName, serverId: this.server.id },
+          { parent: this, dependsOn: pool ? [pool] : primary.ready, ...(ignoreChanges.length ? { ignoreChanges } : {}) },
+        ),
     );
+    this.database = this.databases[0]!;
     this.observability(name, c);
 
     this.secondaryServers = [];
@@ -93,19 +110,24 @@ export class AzureSqlDatabase extends pulumi.ComponentResource implements Manage
       const subnet = p.location === args.location ? spec.network.subnetIds?.[0] : args.replicaSubnetIds?.[p.location];
       const secondary = this.logicalServer(name, p.suffix, p.location, subnet);
       this.secondaryServers.push(secondary.server);
-      const geo = new azure.mssql.Database(
-        `${name}-${p.suffix}-db`,
-        {
-          name: spec.databaseName,
-          serverId: secondary.server.id,
-          createMode: "Secondary",
-          secondaryType: "Geo",
-          creationSourceDatabaseId: this.database.id,
-          skuName: sqlSku(p.size),
-          tags: { ...spec.tags },
-        },
-        { parent: this, dependsOn: secondary.ready },
+      // Every database is geo-replicated, so a failover moves them all.
+      const geos = databases.map(
+        ({ databaseName, suffix }, i) =>
+          new azure.mssql.Database(
+            `${name}-${p.suffix}-${suffix}`,
+            {
+              name: databaseName,
+              serverId: secondary.server.id,
+              createMode: "Secondary",
+              secondaryType: "Geo",
+              creationSourceDatabaseId: this.databases[i]!.id,
+              skuName: sqlSku(p.size),
+              tags: { ...spec.tags },
+            },
+            { parent: this, dependsOn: secondary.ready },
+          ),
       );
+      const geo = geos[0]!;
       tuned.push({ suffix: p.suffix, server: secondary.server, database: geo });
       if (p.failoverGroup) {
         this.failoverGroup = new azure.mssql.FailoverGroup(
@@ -114,12 +136,12 @@ export class AzureSqlDatabase extends pulumi.ComponentResource implements Manage
             name: `${spec.name}-fog`,
             serverId: this.server.id,
             partnerServers: [{ id: secondary.server.id }],
-            databases: [this.database.id],
+            databases: this.databases.map((d) => d.id),
             readWriteEndpointFailoverPolicy: { mode: "Automatic", graceMinutes: 60 },
             readonlyEndpointFailoverPolicyEnabled: true,
             tags: { ...spec.tags },
           },
-          { parent: this, dependsOn: [geo] },
+          { parent: this, dependsOn: geos },
         );
       }
     }
@@ -254,6 +276,12 @@ export class AzureSqlDatabase extends pulumi.ComponentResource implements Manage
         { parent: this },
       );
       diagnostics(c, "database", this.database.id, sqlDatabaseLogCategories.map((category) => ({ category })), sqlDatabaseMetricCategories);
+      for (const [i, database] of this.databases.entries()) {
+        if (i === 0) continue;
+        const suffix = slug(spec.additionalDatabases?.[i - 1] ?? String(i));
+        new azure.mssql.DatabaseExtendedAuditingPolicy(`${name}-db-audit-${suffix}`, { databaseId: database.id, enabled: true, logMonitoringEnabled: true }, { parent: this });
+        diagnostics(c, `database-${suffix}`, database.id, sqlDatabaseLogCategories.map((category) => ({ category })), sqlDatabaseMetricCategories);
+      }
     }
     metricAlerts(c, this.database.id, { namespace: "Microsoft.Sql/servers/databases", connections: "sessions_count" });
   }

@@ -49,6 +49,7 @@ export function sqlServerArgs(spec: DatabaseSpec, entraOnly = false) {
     administratorLogin: spec.auth.masterUsername,
     minimumTlsVersion: "1.2",
     publicNetworkAccessEnabled: !spec.network.private,
+    connectionPolicy: spec.network.connectionPolicy ?? "Default",
     ...(admin
       ? {
           azureadAdministrator: {

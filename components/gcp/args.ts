@@ -1,6 +1,7 @@
 // Public argument and output types of the Cloud SQL component.
 import type * as pulumi from "@pulumi/pulumi";
 import type { Environment, ResourceRef, SpecSource } from "../spec/types.js";
+import type { GcpPasswordValidation } from "./mapping-access.js";
 
 interface GcpCloudSqlDatabaseCommonArgs {
   /**
@@ -28,6 +29,19 @@ interface GcpCloudSqlDatabaseCommonArgs {
    * Default true; set false when key IAM is managed elsewhere. Created keys are always granted.
    */
   grantKeyAccess?: boolean;
+  /**
+   * Name of the private services access range (a `gcp.compute.GlobalAddress` with purpose VPC_PEERING in
+   * `network.vpcId`) the instances' private IPs come from (`settings.ipConfiguration.allocatedIpRange`).
+   * Needs `network.vpcId`. Cloud SQL cannot move an instance to another range in the same VPC, so changing it
+   * later fails at apply. @default undefined (any range of the peering)
+   */
+  allocatedIpRange?: string;
+  /**
+   * Password validation policy of the built-in users (`settings.passwordValidationPolicy`): 16 characters or
+   * more, mixed character classes, not containing the user name, the last 5 not reused.
+   * @default { enabled: true } in prod on PostgreSQL and MySQL, off elsewhere
+   */
+  passwordValidation?: GcpPasswordValidation;
 }
 
 /**
@@ -39,3 +53,5 @@ export type GcpCloudSqlDatabaseArgs = GcpCloudSqlDatabaseCommonArgs & SpecSource
 
 /** How to connect as the master user (one definition for every cloud, in the spec). */
 export type { ConnectionInfo } from "../spec/types.js";
+
+export type { GcpPasswordValidation } from "./mapping-access.js";

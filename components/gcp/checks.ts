@@ -3,6 +3,7 @@
 import { isKnownString } from "../spec/inputs.js";
 import type { DatabaseSpec, ResourceRef, SpecIssue } from "../spec/types.js";
 import { gcpEdition, gcpTier, planReplicas } from "./mapping.js";
+import type { GcpPasswordValidation } from "./mapping-access.js";
 
 export interface GcpPlacement {
   /** Region of the primary. */
@@ -11,6 +12,8 @@ export interface GcpPlacement {
   requireClientCertificates?: boolean;
   /** Existing CMEK key per replica region, for specs that name an existing key. */
   replicaKeyIds?: Record<string, ResourceRef>;
+  allocatedIpRange?: string;
+  passwordValidation?: GcpPasswordValidation;
 }
 
 export function gcpComponentIssues(spec: DatabaseSpec, placement: GcpPlacement): SpecIssue[] {
@@ -19,13 +22,23 @@ export function gcpComponentIssues(spec: DatabaseSpec, placement: GcpPlacement):
   if (!placement.region) {
     issues.push({ path: "region", value: placement.region, cloud, message: "region is required on gcp: pass the primary's region (e.g. europe-west1) in the component args." });
   }
-  if (spec.network.private && !spec.network.vpcId) {
+  if (spec.network.private && !spec.network.vpcId && !spec.network.privateServiceConnect) {
     issues.push({
       path: "network.vpcId",
       value: spec.network.vpcId,
       cloud,
-      message: "network.vpcId is required on gcp when network.private is true: Cloud SQL private IP needs the VPC network (projects/<p>/global/networks/<n>) peered with servicenetworking.",
+      message: "network.vpcId is required on gcp when network.private is true: Cloud SQL private IP needs the VPC network (projects/<p>/global/networks/<n>) peered with servicenetworking, or set network.privateServiceConnect { allowedConsumerProjects } for a Private Service Connect instance.",
     });
+  }
+  const range = placement.allocatedIpRange;
+  if (range !== undefined && !spec.network.vpcId) {
+    issues.push({ path: "allocatedIpRange", value: range, cloud, message: "allocatedIpRange names a private services access range of network.vpcId, which is not set: set network.vpcId, or drop allocatedIpRange." });
+  } else if (range !== undefined && !/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/.test(range)) {
+    issues.push({ path: "allocatedIpRange", value: range, cloud, message: `${range} is not a range name (RFC 1035: 1-63 lowercase letters, digits and hyphens, starting with a letter), e.g. "google-managed-services-default".` });
+  }
+  const minLength = placement.passwordValidation?.minLength;
+  if (minLength !== undefined && (minLength < 1 || minLength > 32)) {
+    issues.push({ path: "passwordValidation.minLength", value: minLength, cloud, message: `${minLength}: the generated passwords have 32 characters, so the policy's minimum length must be 1–32.` });
   }
   if (placement.requireClientCertificates && spec.engine === "sqlserver") {
     issues.push({ path: "requireClientCertificates", value: true, cloud, message: "Cloud SQL for SQL Server cannot require client certificates (TRUSTED_CLIENT_CERTIFICATE_REQUIRED); drop requireClientCertificates." });

@@ -13,6 +13,7 @@ import { createGcpDashboard } from "./dashboard.js";
 import type { ConnectionInfo, GcpCloudSqlDatabaseArgs } from "./args.js";
 import { gcpComponentIssues } from "./checks.js";
 import { createCloudSqlKeys, existingCloudSqlKeys } from "./kms.js";
+import { createDatabasesAndUsers } from "./users.js";
 import type { CloudSqlKeys } from "./kms.js";
 import {
   enginePorts,
@@ -62,6 +63,8 @@ export class GcpCloudSqlDatabase extends pulumi.ComponentResource implements Man
   /** Host, port, user, password and database of the primary; secret. */
   readonly connection: pulumi.Output<Required<ConnectionInfo>>;
   readonly replicaConnectionNames: pulumi.Output<string[]>;
+  /** Secret Manager secret id of each `auth.additionalUsers` password, by user name. */
+  readonly userSecretRefs: pulumi.Output<Record<string, string>>;
   /** Cloud Monitoring dashboard of the primary and replicas; undefined with spec.observability.dashboard false. */
   readonly dashboard: gcp.monitoring.Dashboard | undefined;
   /** The dashboard in the Cloud console; undefined without one. */
@@ -88,7 +91,11 @@ export class GcpCloudSqlDatabase extends pulumi.ComponentResource implements Man
     );
     new gcp.secretmanager.SecretVersion(`${name}-password`, { secret: secret.id, secretData: password.result }, { parent });
 
-    const settings = gcpPrimarySettings(spec, args.requireClientCertificates);
+    const settings = gcpPrimarySettings(spec, args.requireClientCertificates, {
+      environment: args.environment,
+      ...(args.allocatedIpRange ? { allocatedIpRange: args.allocatedIpRange } : {}),
+      ...(args.passwordValidation ? { passwordValidation: args.passwordValidation } : {}),
+    });
     const restore = gcpRestoreArgs(spec);
     // Autoresize grows the disk (replicas' too); a stale diskSize would otherwise try to shrink (replace) it.
     const grown = settings.diskAutoresize ? ["settings.diskSize"] : [];
@@ -116,23 +123,25 @@ export class GcpCloudSqlDatabase extends pulumi.ComponentResource implements Man
     );
 
     // A clone already holds the source's databases; creating it again would fail.
-    if (!spec.restore) {
-      new gcp.sql.Database(
-        `${name}-db`,
-        {
-          ...project,
-          instance: this.instance.name,
-          name: spec.databaseName,
-          ...(spec.engine === "mysql" ? { charset: "utf8mb4" } : {}),
-        },
-        { parent },
-      );
-    }
+    const database = spec.restore
+      ? undefined
+      : new gcp.sql.Database(
+          `${name}-db`,
+          {
+            ...project,
+            instance: this.instance.name,
+            name: spec.databaseName,
+            ...(spec.engine === "mysql" ? { charset: "utf8mb4" } : {}),
+          },
+          { parent },
+        );
     const user = new gcp.sql.User(
       `${name}-admin`,
       { ...project, instance: this.instance.name, name: spec.auth.masterUsername, password: password.result },
       { parent, additionalSecretOutputs: ["password"] },
     );
+    const logins = createDatabasesAndUsers({ name, spec, ...project, instance: this.instance, parent, after: [user, ...(database ? [database] : [])] });
+    this.userSecretRefs = logins.userSecretRefs;
 
     this.replicas = plan.map(
       (p) =>
@@ -146,7 +155,7 @@ export class GcpCloudSqlDatabase extends pulumi.ComponentResource implements Man
             ...(spec.engine === "postgres" ? {} : { replicaConfiguration: { failoverTarget: false } }),
             deletionProtection: spec.deletionProtection,
             ...(keys ? { encryptionKeyName: keys.keyFor(p.region ?? args.region) } : {}),
-            settings: gcpReplicaSettings(spec, p.replica, p.role, args.requireClientCertificates),
+            settings: gcpReplicaSettings(spec, p.replica, p.role, args.requireClientCertificates, args.allocatedIpRange),
           },
           { parent, dependsOn: keys?.grants ?? [], ...(grown.length > 0 ? { ignoreChanges: grown } : {}) },
         ),
@@ -185,6 +194,7 @@ export class GcpCloudSqlDatabase extends pulumi.ComponentResource implements Man
       privateIp: this.privateIp,
       dashboardUrl: this.dashboardUrl,
       replicaConnectionNames: this.replicaConnectionNames,
+      userSecretRefs: this.userSecretRefs,
     });
   }
 

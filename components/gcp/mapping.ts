@@ -5,7 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { isKnownString } from "../spec/inputs.js";
 import { replicaInstances } from "../spec/replicas.js";
 import type { SpecWarning } from "../shared/warnings.js";
-import type { DatabaseSpec, Engine, ReplicaSpec, Size, SizeTier } from "../spec/types.js";
+import type { DatabaseSpec, Engine, Environment, ReplicaSpec, Size, SizeTier } from "../spec/types.js";
+import { gcpDenyMaintenancePeriod, gcpPasswordValidationPolicy, gcpPgauditFlags, gcpPrivateAccess, type GcpPasswordValidation } from "./mapping-access.js";
 
 export { enginePorts } from "../spec/limits.js";
 
@@ -67,6 +68,7 @@ export function gcpDatabaseFlags(spec: DatabaseSpec): DatabaseFlag[] {
     flags.set("log_disconnections", "on");
     if (slowMs !== undefined) flags.set("log_min_duration_statement", String(slowMs));
     if (spec.auth.iamAuthentication) flags.set("cloudsql.iam_authentication", "on");
+    for (const [name, value] of gcpPgauditFlags(spec)) flags.set(name, value);
   }
   if (spec.engine === "mysql") {
     if (slowMs !== undefined) {
@@ -104,12 +106,16 @@ export function gcpSslMode(spec: DatabaseSpec, requireClientCertificates = false
   return requireClientCertificates ? "TRUSTED_CLIENT_CERTIFICATE_REQUIRED" : "ENCRYPTED_ONLY";
 }
 
-/** Private IP on `network.vpcId`; a public IPv4 address (with authorized networks) only when not private. */
-export function gcpIpConfiguration(spec: DatabaseSpec, requireClientCertificates = false) {
+/**
+ * Private IP on `network.vpcId` (in `allocatedIpRange` when given), Private Service Connect when asked; a
+ * public IPv4 address (with authorized networks) only when not private.
+ */
+export function gcpIpConfiguration(spec: DatabaseSpec, requireClientCertificates = false, allocatedIpRange?: string) {
   const isPublic = !spec.network.private;
   return {
     ipv4Enabled: isPublic,
     ...(spec.network.vpcId ? { privateNetwork: spec.network.vpcId } : {}),
+    ...gcpPrivateAccess(spec, allocatedIpRange),
     sslMode: gcpSslMode(spec, requireClientCertificates),
     ...(isPublic
       ? { authorizedNetworks: spec.network.allowedCidrs.map((cidr, i) => ({ name: `allowed-${i}`, value: cidr })) }
@@ -164,6 +170,12 @@ export function gcpSpecWarnings(spec: DatabaseSpec): SpecWarning[] {
       message: `Cloud SQL stores the automated backups in ${copy.region} instead of copying them there (settings.backupConfiguration.location): none stay in the primary's region. Add a cross-region replica for a second copy.`,
     });
   }
+  if (spec.auth.iamAuthentication && !spec.auth.iamPrincipals?.length && spec.engine !== "sqlserver") {
+    warnings.push({
+      path: "auth.iamPrincipals",
+      message: "IAM authentication is on, but no IAM principal is listed, so no IAM login is created: list the users' and service accounts' emails in auth.iamPrincipals.",
+    });
+  }
   const backups = gcpBackupConfiguration(spec, tier);
   const kept = "transactionLogRetentionDays" in backups ? backups.transactionLogRetentionDays : undefined;
   if (kept !== undefined && kept < spec.backup.retentionDays) {
@@ -180,11 +192,22 @@ export function finalBackupRetentionDays(spec: DatabaseSpec): number {
   return Math.min(365, Math.max(30, spec.backup.retentionDays));
 }
 
+/** Component arguments that shape the instances' settings beside the spec. */
+export interface GcpInstanceOptions {
+  /** Selects the defaults that depend on the environment (the password policy is on in prod). */
+  environment?: Environment;
+  /** Name of the private services access range the private IP comes from. */
+  allocatedIpRange?: string;
+  passwordValidation?: GcpPasswordValidation;
+}
+
 /** `settings` of the primary instance (everything that is plain data). */
-export function gcpPrimarySettings(spec: DatabaseSpec, requireClientCertificates = false) {
+export function gcpPrimarySettings(spec: DatabaseSpec, requireClientCertificates = false, options: GcpInstanceOptions = {}) {
   const tier = gcpTier(spec.size, spec.engine);
   const autoresize = spec.storage.maxSizeGb !== undefined && spec.storage.maxSizeGb > spec.storage.sizeGb;
   const maintenanceWindow = gcpMaintenanceWindow(spec);
+  const passwordValidationPolicy = gcpPasswordValidationPolicy(spec, options.environment, options.passwordValidation);
+  const denyMaintenancePeriod = gcpDenyMaintenancePeriod(spec);
   return {
     tier,
     edition: gcpEdition(tier),
@@ -193,7 +216,7 @@ export function gcpPrimarySettings(spec: DatabaseSpec, requireClientCertificates
     diskSize: spec.storage.sizeGb,
     diskAutoresize: autoresize,
     diskAutoresizeLimit: autoresize ? (spec.storage.maxSizeGb ?? 0) : 0,
-    ipConfiguration: gcpIpConfiguration(spec, requireClientCertificates),
+    ipConfiguration: gcpIpConfiguration(spec, requireClientCertificates, options.allocatedIpRange),
     backupConfiguration: gcpBackupConfiguration(spec, tier),
     deletionProtectionEnabled: spec.deletionProtection,
     retainBackupsOnDelete: spec.backup.finalSnapshot,
@@ -201,6 +224,8 @@ export function gcpPrimarySettings(spec: DatabaseSpec, requireClientCertificates
       ? { enabled: true, retentionDays: finalBackupRetentionDays(spec) }
       : { enabled: false },
     ...(maintenanceWindow ? { maintenanceWindow } : {}),
+    ...(denyMaintenancePeriod ? { denyMaintenancePeriod } : {}),
+    ...(passwordValidationPolicy ? { passwordValidationPolicy } : {}),
     databaseFlags: gcpDatabaseFlags(spec),
     insightsConfig: gcpInsights(spec),
     // Managed Connection Pooling (Enterprise Plus only; checks.ts refuses it elsewhere).
@@ -210,7 +235,7 @@ export function gcpPrimarySettings(spec: DatabaseSpec, requireClientCertificates
 }
 
 /** `settings` of a read replica: no own backups, single zone, same flags and network rules. */
-export function gcpReplicaSettings(spec: DatabaseSpec, replica: ReplicaSpec, role: "read" | "dr", requireClientCertificates = false) {
+export function gcpReplicaSettings(spec: DatabaseSpec, replica: ReplicaSpec, role: "read" | "dr", requireClientCertificates = false, allocatedIpRange?: string) {
   const tier = gcpTier(replica.size ?? spec.size, spec.engine);
   const autoresize = spec.storage.maxSizeGb !== undefined && spec.storage.maxSizeGb > spec.storage.sizeGb;
   return {
@@ -221,7 +246,7 @@ export function gcpReplicaSettings(spec: DatabaseSpec, replica: ReplicaSpec, rol
     diskSize: spec.storage.sizeGb,
     diskAutoresize: autoresize,
     diskAutoresizeLimit: autoresize ? (spec.storage.maxSizeGb ?? 0) : 0,
-    ipConfiguration: gcpIpConfiguration(spec, requireClientCertificates),
+    ipConfiguration: gcpIpConfiguration(spec, requireClientCertificates, allocatedIpRange),
     backupConfiguration: { enabled: false },
     deletionProtectionEnabled: spec.deletionProtection,
     databaseFlags: gcpDatabaseFlags(spec),

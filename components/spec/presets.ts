@@ -32,7 +32,9 @@
 //   Azure SQL Database / MySQL flexible 1, Azure PostgreSQL flexible 7); pointInTimeRecovery becomes true on
 //   Azure (it cannot be turned off there); storage.sizeGb is rounded up to a size Azure PostgreSQL flexible
 //   server offers (20 -> 32, 50 -> 64, 100 -> 128); prod's same-region replica is dropped where the engine
-//   has none (AWS RDS for SQL Server: replicas need Enterprise Edition, which the toolkit does not provision).
+//   has none (AWS RDS for SQL Server: replicas need Enterprise Edition, which the toolkit does not provision);
+//   prod turns observability.pgaudit on for PostgreSQL where the component maps it (GCP Cloud SQL, Azure
+//   flexible server).
 import type {
   Cloud,
   DatabaseSpec,
@@ -167,6 +169,7 @@ export function presetFor(environment: Environment, engine: Engine, cloud?: Clou
   preset.backup.retentionDays = Math.min(Math.max(preset.backup.retentionDays, retention.min), retention.max);
   if (!limits.pitrCanBeDisabled && preset.backup.retentionDays > 0) preset.backup.pointInTimeRecovery = true;
   if (limits.replicas.sameRegion === 0) preset.replicas = preset.replicas.filter((r) => r.region !== undefined);
+  if (environment === "prod" && engine === "postgres" && cloud !== "aws") preset.observability.pgaudit = true;
   const allowed = limits.storageGb.allowed;
   if (allowed) {
     const fit = allowed.find((gb) => gb >= preset.storage.sizeGb);

@@ -11,6 +11,8 @@ export const windowPattern = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\
 export const namePattern = /^[a-z](?:[a-z0-9]|-(?!-))*[a-z0-9]$/;
 /** A database identifier every engine accepts unquoted. */
 export const databaseNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** `YYYY-MM-DD` or `MM-DD` (a yearly recurring date). */
+export const denyDatePattern = /^(\d{4}-)?(0?[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 /** A user name every engine accepts unquoted. */
 export const usernamePattern = /^[A-Za-z][A-Za-z0-9_]*$/;
 
@@ -95,6 +97,9 @@ export const databaseSpecSchema = z.strictObject({
     .min(1)
     .max(63)
     .regex(databaseNamePattern, { error: 'is not a valid database name; use letters, digits and underscores, e.g. "app"' }),
+  additionalDatabases: z
+    .array(z.string().min(1).max(63).regex(databaseNamePattern, { error: 'is not a valid database name; use letters, digits and underscores, e.g. "reports"' }))
+    .optional(),
   size: sizeSchema,
   storage: z.strictObject({ sizeGb: positive, maxSizeGb: positive.optional() }),
   highAvailability: z.boolean(),
@@ -126,6 +131,8 @@ export const databaseSpecSchema = z.strictObject({
     subnetIds: z.array(reference()).optional(),
     vpcId: reference().optional(),
     privateDnsZoneId: reference().optional(),
+    privateServiceConnect: z.strictObject({ allowedConsumerProjects: z.array(nonEmpty) }).optional(),
+    connectionPolicy: z.enum(["Default", "Proxy", "Redirect"]).optional(),
   }),
   maintenanceWindow: z
     .strictObject({
@@ -134,12 +141,20 @@ export const databaseSpecSchema = z.strictObject({
       durationMinutes: z.int().min(1).max(1440).optional(),
     })
     .optional(),
+  maintenanceDenyPeriod: z
+    .strictObject({
+      start: z.string().regex(denyDatePattern, { error: 'is not a date; use "YYYY-MM-DD", or "MM-DD" to recur every year' }),
+      end: z.string().regex(denyDatePattern, { error: 'is not a date; use "YYYY-MM-DD", or "MM-DD" to recur every year' }),
+      time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/, { error: 'is not a time; use "HH:mm:ss" in UTC, e.g. "00:00:00"' }).optional(),
+    })
+    .optional(),
   deletionProtection: z.boolean(),
   observability: z.strictObject({
     slowQueryMs: days.optional(),
     queryInsights: z.boolean(),
     enhancedMonitoringSeconds: days,
     pgStatStatements: z.boolean().optional(),
+    pgaudit: z.boolean().optional(),
     alarms: z.strictObject({
       enabled: z.boolean(),
       notificationTarget: reference().optional(),
@@ -167,6 +182,10 @@ export const databaseSpecSchema = z.strictObject({
     entraAdmin: z
       .strictObject({ login: nonEmpty, objectId: reference(z.uuid()), tenantId: reference(z.uuid()).optional() })
       .optional(),
+    additionalUsers: z
+      .array(z.string().min(1).max(63).regex(usernamePattern, { error: 'is not a valid user name; use a letter then letters, digits or underscores, e.g. "reporting"' }))
+      .optional(),
+    iamPrincipals: z.array(z.email({ error: 'is not an email; use a user\'s or a service account\'s email, e.g. "app@p.iam.gserviceaccount.com"' })).optional(),
   }),
   restore: restoreSchema.optional(),
   parameters: z.record(nonEmpty, z.string()).optional(),

@@ -100,6 +100,40 @@ export interface NetworkSpec {
   vpcId?: ResourceRef;
   /** Azure private DNS zone id for flexible servers' private access. */
   privateDnsZoneId?: ResourceRef;
+  /**
+   * GCP Cloud SQL Private Service Connect (`settings.ipConfiguration.pscConfigs`): a service attachment that
+   * endpoints in the listed consumer projects connect to, with or without `vpcId` (private services access).
+   * Needs `private` true. Other clouds refuse it. @default undefined (no PSC)
+   */
+  privateServiceConnect?: PrivateServiceConnectSpec;
+  /**
+   * Azure SQL Database server connection policy (`azure.mssql.Server.connectionPolicy`): `Redirect` connects
+   * clients straight to the node (lower latency, needs ports 11000–11999), `Proxy` through the gateway,
+   * `Default` redirects inside Azure and proxies from outside. Other products refuse it.
+   * @default "Default" (the provider's and Azure's default)
+   */
+  connectionPolicy?: SqlConnectionPolicy;
+}
+
+/** How clients reach an Azure SQL Database server: through the gateway (`Proxy`), straight to the node (`Redirect`), or `Default`. */
+export type SqlConnectionPolicy = "Default" | "Proxy" | "Redirect";
+
+export interface PrivateServiceConnectSpec {
+  /** Project ids or numbers whose networks may create endpoints to the instance (at least one). */
+  allowedConsumerProjects: string[];
+}
+
+/**
+ * A period without maintenance (GCP Cloud SQL `settings.denyMaintenancePeriod`), at most 90 days. Dates are
+ * `YYYY-MM-DD`, or `MM-DD` for both to recur every year.
+ */
+export interface MaintenanceDenyPeriod {
+  /** First day without maintenance. */
+  start: string;
+  /** Last day without maintenance. */
+  end: string;
+  /** UTC time the period starts and ends on those days, `HH:mm:ss`. @default "00:00:00" */
+  time?: string;
 }
 
 export interface MaintenanceWindow {
@@ -140,6 +174,13 @@ export interface ObservabilitySpec {
   enhancedMonitoringSeconds: number;
   /** Load pg_stat_statements (PostgreSQL). Default true. */
   pgStatStatements?: boolean;
+  /**
+   * pgaudit session audit logging of DDL and role changes (PostgreSQL): Cloud SQL's `cloudsql.enable_pgaudit`
+   * flag, Azure flexible's `azure.extensions` / `shared_preload_libraries` allow-list; `pgaudit.log` is
+   * `ddl,role`. Raw `parameters` cannot turn it off while it is on. AWS RDS refuses it (not yet mapped).
+   * @default true in prod on GCP Cloud SQL and Azure PostgreSQL flexible (resolveSpec with the cloud), else false
+   */
+  pgaudit?: boolean;
   alarms: AlarmSpec;
   /**
    * A dashboard of the database and its replicas in the cloud's console (CloudWatch, Cloud Monitoring, an
@@ -173,6 +214,17 @@ export interface AuthSpec {
   masterUsername: string;
   /** Azure Entra ID administrator (login name + object id). */
   entraAdmin?: { login: string; objectId: ResourceRef; tenantId?: ResourceRef };
+  /**
+   * Built-in users created besides the master user, each with a generated password kept as a secret
+   * (GCP Cloud SQL: `gcp.sql.User` and a Secret Manager secret each). Other clouds refuse it. @default []
+   */
+  additionalUsers?: string[];
+  /**
+   * IAM principals given a database login when `iamAuthentication` is on (GCP Cloud SQL: user emails become
+   * CLOUD_IAM_USER, `*.gserviceaccount.com` emails CLOUD_IAM_SERVICE_ACCOUNT). They still need
+   * `roles/cloudsql.instanceUser` in IAM. Other clouds refuse it. @default []
+   */
+  iamPrincipals?: string[];
 }
 
 export interface DatabaseSpec {
@@ -183,6 +235,12 @@ export interface DatabaseSpec {
   engineVersion: string;
   /** Database created inside the server. Default `app`. */
   databaseName: string;
+  /**
+   * Further databases created in the server with the same settings (GCP Cloud SQL; Azure flexible servers;
+   * Azure SQL Database: one database each on the logical server, geo-replicated like the first). AWS RDS
+   * refuses it (it creates one database). @default []
+   */
+  additionalDatabases?: string[];
   size: Size;
   storage: StorageSpec;
   /** Standby in another zone (Multi-AZ, REGIONAL, zone-redundant). */
@@ -192,6 +250,8 @@ export interface DatabaseSpec {
   replicas: ReplicaSpec[];
   network: NetworkSpec;
   maintenanceWindow?: MaintenanceWindow;
+  /** A period without maintenance (GCP Cloud SQL only; other clouds refuse it). @default undefined */
+  maintenanceDenyPeriod?: MaintenanceDenyPeriod;
   deletionProtection: boolean;
   observability: ObservabilitySpec;
   pooling: PoolingSpec;

@@ -3,6 +3,7 @@
 import type { z } from "zod";
 import { cloudRules, show, type RuleContext } from "./cloud-rules.js";
 import { engineLimits, reservedDatabaseNames } from "./limits.js";
+import { featureRules } from "./feature-rules.js";
 import { securityRules } from "./security-rules.js";
 import { databaseSpecSchema, environmentSchema, windowPattern } from "./schema.js";
 import type { Cloud, DatabaseSpec, Environment, SpecIssue } from "./types.js";
@@ -204,7 +205,7 @@ export function validateSpec(spec: DatabaseSpec, opts: ValidateOptions): SpecIss
       if (!covered(path)) semantic.push(cloudSpecific ? { path, value, message, cloud: opts.cloud } : { path, value, message });
     },
   };
-  for (const rule of [generalRules, prodRules, cloudRules, securityRules]) {
+  for (const rule of [generalRules, prodRules, cloudRules, securityRules, featureRules]) {
     try {
       rule(ctx);
     } catch (error) {

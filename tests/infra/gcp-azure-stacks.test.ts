@@ -160,3 +160,32 @@ describe("Pulumi.azure-prod.yaml", () => {
     await expect(runStack(config)).rejects.toThrow(/db:keyVaultId is not set/);
   });
 });
+
+describe("dashboardUrl stack output", () => {
+  it.each([
+    ["dev", /^https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=us-east-1#dashboards\/dashboard\//],
+    ["gcp-dev", /^https:\/\/console\.cloud\.google\.com\/monitoring\/dashboards\/custom\/.+\?project=/],
+    ["azure-prod", /^https:\/\/portal\.azure\.com\/#@\/dashboard\/arm/],
+  ])("%s exports the console dashboard of the database", async (stack, url) => {
+    const out = await runStack(stackConfig(stack));
+    expect(await value(out.dashboardUrl)).toMatch(url);
+    expect(await pulumi.isSecret(out.dashboardUrl)).toBe(false);
+  });
+
+  it("is undefined when the spec turns the dashboard off", async () => {
+    const config = stackConfig("gcp-dev");
+    const overrides = JSON.parse(config["db:overrides"]!) as Record<string, any>;
+    overrides["observability"] = { ...(overrides["observability"] ?? {}), dashboard: false };
+    const out = await runStack({ ...config, "db:overrides": JSON.stringify(overrides) });
+    expect(await value(out.dashboardUrl)).toBeUndefined();
+  });
+});
+
+describe("Pulumi.gcp-prod.yaml: audit and passwords", () => {
+  it("turns pgaudit and the password validation policy on", async () => {
+    await runStack(stackConfig("gcp-prod"));
+    const primary = ofType("gcp:sql/databaseInstance:DatabaseInstance").map((r) => plain<Record<string, any>>(r.inputs)).find((i) => !i["masterInstanceName"])!;
+    expect(primary["settings"]["databaseFlags"]).toEqual(expect.arrayContaining([{ name: "cloudsql.enable_pgaudit", value: "on" }, { name: "pgaudit.log", value: "ddl,role" }]));
+    expect(primary["settings"]["passwordValidationPolicy"]).toMatchObject({ enablePasswordPolicy: true, minLength: 16 });
+  });
+});

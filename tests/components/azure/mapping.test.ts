@@ -130,7 +130,7 @@ describe("azure flexible mapping", () => {
       geoRedundantBackupEnabled: false,
     });
   });
-  it("PostgreSQL parameters: TLS, slow statements, pg_stat_statements, query store", () => {
+  it("PostgreSQL parameters: TLS, slow statements, pg_stat_statements and pgaudit (prod), query store", () => {
     expect(postgresParameters(spec({}, "prod"))).toEqual([
       { name: "require_secure_transport", value: "on" },
       { name: "ssl_min_protocol_version", value: "TLSv1.2" },
@@ -139,8 +139,9 @@ describe("azure flexible mapping", () => {
       { name: "log_checkpoints", value: "on" },
       { name: "connection_throttle.enable", value: "on" },
       { name: "log_min_duration_statement", value: "200" },
-      { name: "shared_preload_libraries", value: "pg_stat_statements" },
-      { name: "azure.extensions", value: "PG_STAT_STATEMENTS" },
+      { name: "shared_preload_libraries", value: "pg_stat_statements,pgaudit" },
+      { name: "azure.extensions", value: "PG_STAT_STATEMENTS,PGAUDIT" },
+      { name: "pgaudit.log", value: "ddl,role" },
       { name: "pg_qs.query_capture_mode", value: "top" },
     ]);
     const off = postgresParameters(spec({ encryption: { inTransitRequired: false }, observability: { pgStatStatements: false } }));

@@ -77,6 +77,11 @@ const tables: { cloud: string; render: () => Promise<Registered[]>; rows: Row[] 
       ["deletion protection (API and Pulumi)", (r) => first(r, "gcp:sql/databaseInstance:DatabaseInstance").deletionProtection === true && first(r, "gcp:sql/databaseInstance:DatabaseInstance").settings.deletionProtectionEnabled === true],
       ["regional (HA)", (r) => first(r, "gcp:sql/databaseInstance:DatabaseInstance").settings.availabilityType === "REGIONAL"],
       ["connections and disconnections logged", (r) => ["log_connections", "log_disconnections"].every((n) => first(r, "gcp:sql/databaseInstance:DatabaseInstance").settings.databaseFlags.some((f: any) => f.name === n && f.value === "on"))],
+      // https://cloud.google.com/sql/docs/postgres/pg-audit (cloudsql.enable_pgaudit, pgaudit.log)
+      ["pgaudit on, logging DDL and role changes", (r) => { const f = Object.fromEntries(first(r, "gcp:sql/databaseInstance:DatabaseInstance").settings.databaseFlags.map((x: any) => [x.name, x.value])); return f["cloudsql.enable_pgaudit"] === "on" && f["pgaudit.log"] === "ddl,role"; }],
+      ["pgaudit not undoable through parameters", () => validateSpec(resolveSpec({ name: "orders", engine: "postgres", parameters: { "cloudsql.enable_pgaudit": "off" } }, "prod", "gcp"), { cloud: "gcp", environment: "prod" }).some((i) => i.path === "parameters.cloudsql.enable_pgaudit" && i.message.includes("observability.pgaudit"))],
+      // node_modules/@pulumi/gcp/types/input.d.ts DatabaseInstanceSettingsPasswordValidationPolicy
+      ["password validation policy enforced", (r) => { const p = first(r, "gcp:sql/databaseInstance:DatabaseInstance").settings.passwordValidationPolicy; return p?.enablePasswordPolicy === true && p.minLength >= 16 && p.complexity === "COMPLEXITY_DEFAULT" && p.disallowUsernameSubstring === true; }],
       ["password only as a secret", (r) => isSecretValue(ofType("gcp:sql/user:User", r)[0]!.inputs["password"]) && isSecretValue(ofType("gcp:secretmanager/secretVersion:SecretVersion", r)[0]!.inputs["secretData"])],
     ],
   },
@@ -103,6 +108,9 @@ const tables: { cloud: string; render: () => Promise<Registered[]>; rows: Row[] 
       ["delete lock", (r) => all(r, "azure:management/lock:Lock").some((l) => l.lockLevel === "CanNotDelete")],
       ["zone-redundant HA", (r) => first(r, "azure:postgresql/flexibleServer:FlexibleServer").highAvailability?.mode === "ZoneRedundant"],
       ["connections, disconnections, checkpoints logged; throttling on", (r) => { const p = Object.fromEntries(all(r, "azure:postgresql/flexibleServerConfiguration:FlexibleServerConfiguration").map((c) => [c.name, c.value])); return ["log_connections", "log_disconnections", "log_checkpoints", "connection_throttle.enable"].every((n) => p[n] === "on"); }],
+      // https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-audit (azure.extensions, shared_preload_libraries, pgaudit.log)
+      ["pgaudit allow-listed, preloaded and logging DDL and role changes", (r) => { const p = Object.fromEntries(all(r, "azure:postgresql/flexibleServerConfiguration:FlexibleServerConfiguration").map((c) => [c.name, c.value])); return p["azure.extensions"].split(",").includes("PGAUDIT") && p.shared_preload_libraries.split(",").includes("pgaudit") && p["pgaudit.log"] === "ddl,role"; }],
+      ["pgaudit not undoable through parameters", () => validateSpec(resolveSpec({ name: "orders", engine: "postgres", parameters: { shared_preload_libraries: "pg_stat_statements" } }, "prod", "azure"), { cloud: "azure", environment: "prod" }).some((i) => i.path === "parameters.shared_preload_libraries" && i.message.includes("observability.pgaudit"))],
       ["logs to Log Analytics", (r) => all(r, "azure:monitoring/diagnosticSetting:DiagnosticSetting").some((d) => d.logAnalyticsWorkspaceId === workspace)],
       ["password only as a secret", (r) => isSecretValue(ofType("azure:postgresql/flexibleServer:FlexibleServer", r)[0]!.inputs["administratorPassword"])],
     ],

@@ -21,8 +21,8 @@ export interface ProviderBehaviour {
   expect: "ignoreChanges" | "renders" | "unset" | "unset-or-ignored" | "provider-ignores";
   /** For `renders`: the read-back form. */
   readBack?: RegExp;
-  /** The row applies only when storage autogrow is on (storage.maxSizeGb above sizeGb). */
-  onlyWhen?: "autogrow";
+  /** The row applies only when storage autogrow is on (storage.maxSizeGb above sizeGb), or to databases in an elastic pool. */
+  onlyWhen?: "autogrow" | "pooled";
   /** Provider / cloud documentation the row comes from. */
   doc: string;
 }
@@ -154,5 +154,86 @@ export const behaviours: ProviderBehaviour[] = [
     forcesReplacement: false,
     expect: "unset-or-ignored",
     doc: "node_modules/@pulumi/azure/mysql/flexibleServer.d.ts zone: 'Azure will automatically assign an Availability Zone ... fails-over'",
+  },
+  {
+    cloud: "gcp",
+    type: "gcp:sql/user:User",
+    field: "name",
+    cloudChanges: "Cloud SQL keeps a PostgreSQL IAM service account's login without `.gserviceaccount.com` (and refuses the full email)",
+    forcesReplacement: true,
+    expect: "renders",
+    readBack: /^(?!.*\.gserviceaccount\.com$).+$/,
+    doc: "node_modules/@pulumi/gcp/sql/user.d.ts name ('Changing this forces a new resource'); https://cloud.google.com/sql/docs/postgres/add-manage-iam-users (omit the .gserviceaccount.com suffix); hashicorp/terraform-provider-google#14019",
+  },
+  {
+    cloud: "gcp",
+    type: "gcp:sql/databaseInstance:DatabaseInstance",
+    field: "settings.denyMaintenancePeriod.startDate",
+    cloudChanges: "Cloud SQL reads the date back as yyyy-m-dd, the month without a leading zero",
+    forcesReplacement: false,
+    expect: "renders",
+    readBack: /^(\d{4}-)?([1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/,
+    doc: "node_modules/@pulumi/gcp/types/input.d.ts DatabaseInstanceSettingsDenyMaintenancePeriod.startDate ('format yyyy-m-dd (the month is without leading zeros)')",
+  },
+  {
+    cloud: "gcp",
+    type: "gcp:sql/databaseInstance:DatabaseInstance",
+    field: "settings.denyMaintenancePeriod.endDate",
+    cloudChanges: "Cloud SQL reads the date back as yyyy-m-dd, the month without a leading zero",
+    forcesReplacement: false,
+    expect: "renders",
+    readBack: /^(\d{4}-)?([1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/,
+    doc: "node_modules/@pulumi/gcp/types/input.d.ts DatabaseInstanceSettingsDenyMaintenancePeriod.endDate (same format)",
+  },
+  {
+    cloud: "gcp",
+    type: "gcp:sql/databaseInstance:DatabaseInstance",
+    field: "settings.ipConfiguration.allocatedIpRange",
+    cloudChanges: "none; read back as sent. Not ForceNew, but Cloud SQL cannot move an instance to another range of the same VPC (the update fails), so the component sets it only when asked",
+    forcesReplacement: false,
+    expect: "renders",
+    readBack: /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/,
+    doc: "node_modules/@pulumi/gcp/types/input.d.ts DatabaseInstanceSettingsIpConfiguration.allocatedIpRange; GoogleCloudPlatform/magic-modules#5664 (ForceNew removed: 'allocated IP range can not be updated only within a VPC')",
+  },
+  {
+    cloud: "azure",
+    type: "azure:mssql/server:Server",
+    field: "connectionPolicy",
+    cloudChanges: "Azure reads back Default when none was sent; rendered explicitly so a spec change shows in the plan (updated in place)",
+    forcesReplacement: false,
+    expect: "renders",
+    readBack: /^(Default|Proxy|Redirect)$/,
+    doc: "node_modules/@pulumi/azure/mssql/server.d.ts connectionPolicy ('Possible values are Default, Proxy, and Redirect. Defaults to Default')",
+  },
+  {
+    cloud: "azure",
+    type: "azure:mssql/database:Database",
+    field: "zoneRedundant",
+    onlyWhen: "pooled",
+    cloudChanges: "a database in an elastic pool takes the pool's zone redundancy and reads it back",
+    forcesReplacement: false,
+    expect: "unset",
+    doc: "node_modules/@pulumi/azure/mssql/database.d.ts zoneRedundant ('only settable for Premium and Business Critical databases'); node_modules/@pulumi/azure/mssql/elasticPool.d.ts zoneRedundant",
+  },
+  {
+    cloud: "azure",
+    type: "azure:mssql/database:Database",
+    field: "skuName",
+    onlyWhen: "pooled",
+    cloudChanges: "Azure reports a pooled database's SKU as ElasticPool",
+    forcesReplacement: false,
+    expect: "renders",
+    readBack: /^ElasticPool$/,
+    doc: "node_modules/@pulumi/azure/mssql/database.d.ts skuName (ElasticPool among the names; changing from Hyperscale forces a new resource)",
+  },
+  {
+    cloud: "azure",
+    type: "azure:mssql/database:Database",
+    field: "minCapacity",
+    onlyWhen: "pooled",
+    cloudChanges: "a pooled database has no compute of its own (the pool's perDatabaseSettings apply)",
+    forcesReplacement: false,
+    expect: "unset",
+    doc: "node_modules/@pulumi/azure/mssql/database.d.ts minCapacity ('only settable for Serverless databases')",
   },
 ];

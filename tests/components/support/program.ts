@@ -48,6 +48,8 @@ export interface InfraOutputs {
   readerEndpoints: pulumi.Output<string[]>;
   secretRef: pulumi.Output<string>;
   connection: pulumi.Output<Record<string, unknown>>;
+  /** The console dashboard of the database; undefined with observability.dashboard false. */
+  dashboardUrl: pulumi.Output<string | undefined>;
 }
 
 /** The configuration of the repository's Pulumi.<stack>.yaml. */
