@@ -5,7 +5,7 @@ import { isUnresolved } from "../spec/inputs.js";
 import type { ConnectionInfo } from "../spec/types.js";
 import { generatedPassword, URL_SAFE_PASSWORD } from "../shared/password.js";
 import { AccessResource, type AccessPlan, type AccessSsl } from "./provider.js";
-import { validateAccessSpec, type AccessEngine, type AccessRole, type AccessSpec } from "./spec.js";
+import { roleNames, validateAccessSpec, type AccessEngine, type AccessRole, type AccessSpec } from "./spec.js";
 
 export interface DatabaseAccessLogin {
   /** The login's name. A plain string: it also names the generated password resource. */
@@ -145,9 +145,11 @@ export function buildAccess(parent: pulumi.ComponentResource, name: string, engi
     },
     { parent },
   );
-  const loginConnections = pulumi.all([connection, database, pulumi.all(passwords), resource.roles]).apply(([c, db, pw]) =>
+  // From the plan, known at preview; through the URN, dependent on the resource.
+  const roles = pulumi.all([plan, resource.urn]).apply(([p]) => roleNames(p.prefix));
+  const loginConnections = pulumi.all([connection, database, pulumi.all(passwords), roles]).apply(([c, db, pw]) =>
     Object.fromEntries(logins.map((l): [string, ConnectionInfo] => [l.name, { host: c.host, port: c.port, user: l.name, password: pw[l.name], database: db, engine: c.engine }])),
   );
-  return { roles: resource.roles, logins: pulumi.secret(loginConnections), database };
+  return { roles, logins: pulumi.secret(loginConnections), database };
 }
 

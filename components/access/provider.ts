@@ -219,6 +219,12 @@ export const accessProvider: pulumi.dynamic.ResourceProvider<AccessProviderInput
       const use = news.connection.engine === "postgres" ? "DatabaseAccess" : "MysqlDatabaseAccess";
       failures.push({ property: "connection", reason: `connection: is a ${news.connection.engine} server's, not ${news.engine}; use ${use} for it` });
     }
+    if (!news.connection.password) {
+      failures.push({
+        property: "connection",
+        reason: "connection.password: absent (RDS manages the master password: auth.managedMasterPassword); pass a connection with the password read from its secret",
+      });
+    }
     for (const problem of validateAccessSpec(specOf(news), { engine: news.engine })) {
       failures.push({ property: problem.startsWith("logins") ? "passwords" : "plan", reason: problem });
     }

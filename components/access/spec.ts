@@ -66,7 +66,8 @@ function nameProblem(value: unknown, max: number, engine: AccessEngine, what: st
   if (value.includes("\0")) return `"${value.replace(/\0/g, "\\0")}" contains a NUL character`;
   const size = engine === "postgres" ? new TextEncoder().encode(value).length : value.length;
   if (size > max) return `"${value}" is ${size} ${engine === "postgres" ? "bytes" : "characters"} long; the limit is ${max}`;
-  if (engine === "postgres" && what !== "database" && value.startsWith("pg_")) return `"${value}" starts with pg_, which PostgreSQL reserves`;
+  // Roles and schemas named pg_… are the server's own; extensions often are (pg_trgm, pg_stat_statements).
+  if (engine === "postgres" && (what === "role" || what === "schema") && value.startsWith("pg_")) return `"${value}" starts with pg_, which PostgreSQL reserves`;
   if (engine === "postgres" && what === "role" && PG_RESERVED.includes(value.toLowerCase())) return `"${value}" is reserved by PostgreSQL`;
   return undefined;
 }

@@ -30,6 +30,7 @@ const spec = (over: Partial<AccessSpec> = {}): AccessSpec => ({
 describe("validateAccessSpec", () => {
   it("accepts a good spec and names the four roles from the prefix", () => {
     expect(validateAccessSpec(spec())).toEqual([]);
+    expect(validateAccessSpec(spec({ extensions: ["pg_trgm", "uuid-ossp"] }))).toEqual([]);
     expect(accessRoles).toEqual(["owner", "migrator", "app", "readonly"]);
     expect(roleNames("orders")).toEqual({ owner: "orders_owner", migrator: "orders_migrator", app: "orders_app", readonly: "orders_readonly" });
   });
