@@ -8,6 +8,7 @@ export const T = {
   rdsClusterParameterGroup: "aws:rds/clusterParameterGroup:ClusterParameterGroup",
   sgIngressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
   metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
   sqlInstance: "gcp:sql/databaseInstance:DatabaseInstance",
   sqlUser: "gcp:sql/user:User",
   alertPolicy: "gcp:monitoring/alertPolicy:AlertPolicy",

@@ -2,6 +2,7 @@
 // as inputs, so tests can pass plain strings and check the result without a Pulumi runtime.
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { defaultRdsCertificateAuthority } from "../spec/aws-rules.js";
 import type { DatabaseSpec } from "../spec/types.js";
 import {
   ENGINE_PORT,
@@ -24,6 +25,19 @@ import {
  * a restore source later never replaces a live database.
  */
 export const RESTORE_IGNORE_CHANGES = ["snapshotIdentifier", "restoreToPointInTime"];
+
+/**
+ * Inputs RDS takes at creation only, ignored afterwards: the restore source, and the Extended Support
+ * enrollment, which RDS cannot change on an existing instance (the provider would plan an update that does
+ * nothing: hashicorp/terraform-provider-aws#44552; https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/extended-support.html).
+ */
+export const CREATE_ONLY_IGNORE_CHANGES = [...RESTORE_IGNORE_CHANGES, "engineLifecycleSupport"];
+
+/** RDS engineLifecycleSupport for spec.extendedSupport; undefined leaves RDS's default (enrolled). */
+export function engineLifecycleSupport(spec: DatabaseSpec): string | undefined {
+  if (spec.engine === "sqlserver" || spec.extendedSupport === undefined) return undefined;
+  return spec.extendedSupport ? "open-source-rds-extended-support" : "open-source-rds-extended-support-disabled";
+}
 
 export interface InstanceRefs {
   parameterGroupName: pulumi.Input<string>;
@@ -52,7 +66,9 @@ function sharedArgs(
   const window = maintenanceWindow(spec.maintenanceWindow);
   return {
     instanceClass: cls,
-    storageType: "gp3",
+    storageType: spec.storage.type ?? "gp3",
+    ...(spec.storage.iops !== undefined ? { iops: spec.storage.iops } : {}),
+    ...(spec.storage.throughputMbps !== undefined ? { storageThroughput: spec.storage.throughputMbps } : {}),
     maxAllocatedStorage: maxAllocatedStorage(spec),
     storageEncrypted: true,
     ...(refs.kmsKeyArn ? { kmsKeyId: refs.kmsKeyArn } : {}),
@@ -62,6 +78,8 @@ function sharedArgs(
     ...(refs.securityGroupIds.length > 0 ? { vpcSecurityGroupIds: refs.securityGroupIds } : {}),
     ...(refs.subnetGroupName ? { dbSubnetGroupName: refs.subnetGroupName } : {}),
     publiclyAccessible: !spec.network.private,
+    networkType: spec.network.dualStack === true ? "DUAL" : "IPV4",
+    caCertIdentifier: spec.encryption.certificateAuthority ?? defaultRdsCertificateAuthority,
     iamDatabaseAuthenticationEnabled: spec.auth.iamAuthentication,
     enabledCloudwatchLogsExports: [...LOG_EXPORTS[spec.engine]],
     performanceInsightsEnabled: insights,
@@ -107,6 +125,7 @@ export function primaryInstanceArgs(
     identifier: spec.name,
     engine: RDS_ENGINE[spec.engine],
     engineVersion: rdsEngineVersion(spec.engine, spec.engineVersion),
+    ...(engineLifecycleSupport(spec) ? { engineLifecycleSupport: engineLifecycleSupport(spec) } : {}),
     ...(spec.engine === "sqlserver" ? { licenseModel: "license-included" } : {}),
     allocatedStorage: spec.storage.sizeGb,
     multiAz: spec.highAvailability,

@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { DatabaseSpec } from "../spec/types.js";
 import type { AwsRegionalSettings } from "./args.js";
-import { AWS_MANAGED_RDS_KEY_ALIAS } from "./mapping-iam.js";
+import { AWS_MANAGED_RDS_KEY_ALIAS, keyPolicy } from "./mapping-iam.js";
 
 /** A region other than the primary's, and the provider to reach it (if the caller gave one). */
 export interface RegionTarget {
@@ -30,6 +30,8 @@ export interface KeyRingContext {
   name: string;
   spec: DatabaseSpec;
   keyDeletionDays: number;
+  /** Region of the primary (for the key policy's CloudWatch Logs principal); default: the provider's. */
+  primaryRegion?: string;
   regionalSettings: Record<string, AwsRegionalSettings>;
   tags: Record<string, string>;
 }
@@ -66,6 +68,8 @@ export class KeyRing {
         enableKeyRotation: true,
         rotationPeriodInDays: rotationDays,
         deletionWindowInDays: keyDeletionDays,
+        // The default policy plus CloudWatch Logs, which encrypts the exported logs' groups with this key.
+        policy: this.policyFor(target, opts),
         tags,
         ...region,
       },
@@ -73,6 +77,17 @@ export class KeyRing {
     );
     new aws.kms.Alias(`${name}-key-alias${suffix}`, { name: `alias/${spec.name}-rds`, targetKeyId: key.keyId, ...region }, opts);
     return key.arn;
+  }
+
+  private policyFor(target: RegionTarget | undefined, opts: pulumi.CustomResourceOptions): pulumi.Output<string> {
+    const invoke = { parent: this.ctx.parent, ...(opts.provider ? { provider: opts.provider } : {}) };
+    const identity = aws.getCallerIdentityOutput({}, invoke);
+    const partition = aws.getPartitionOutput({}, invoke);
+    const known = target?.region ?? this.ctx.primaryRegion;
+    const region = known !== undefined ? pulumi.output(known) : aws.getRegionOutput({}, invoke).region;
+    return pulumi
+      .all([partition.partition, identity.accountId, region])
+      .apply(([p, account, r]) => keyPolicy(p, account, r, this.ctx.spec.name));
   }
 
   /** Key ARN for encrypted copies in `target`'s region (created once per region). */

@@ -121,3 +121,32 @@ export function awsManagedRdsKeyAliasArn(instanceArn: string, region: string): s
   const { partition, account } = parseArn(instanceArn);
   return `arn:${partition}:kms:${region}:${account}:${AWS_MANAGED_RDS_KEY_ALIAS}`;
 }
+
+/** The group RDS publishes an exported log to (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_LogAccess.Procedural.UploadtoCloudWatch.html). */
+export function rdsLogGroupName(identifier: string, log: string): string {
+  return `/aws/rds/instance/${identifier}/${log}`;
+}
+
+/**
+ * Key policy of a key the component creates: the account's own (the default key policy, so IAM policies keep
+ * working for RDS, Secrets Manager, Backup and Performance Insights) plus CloudWatch Logs in `region`, limited to
+ * the database's log groups (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html).
+ */
+export function keyPolicy(partition: string, account: string, region: string, specName: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+      {
+        Sid: "CloudWatchLogsEncryptsRdsLogs",
+        Effect: "Allow",
+        Principal: { Service: `logs.${region}.amazonaws.com` },
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        Resource: "*",
+        Condition: {
+          ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${account}:log-group:/aws/rds/instance/${specName}*` },
+        },
+      },
+    ],
+  });
+}

@@ -128,6 +128,9 @@ function applyMethodFor(engine: Engine, name: string): ApplyMethod {
   return STATIC_PARAMETERS.has(name) ? "pending-reboot" : "immediate";
 }
 
+/** What pgaudit records when observability.pgaudit is on (the same on every cloud). */
+export const PGAUDIT_LOG = "ddl,role";
+
 /** Milliseconds as MySQL's long_query_time seconds ("0.5", "2"). */
 export function msToSeconds(ms: number): string {
   return String(Number((ms / 1000).toFixed(6)));
@@ -148,9 +151,16 @@ export function dbParameters(spec: DatabaseSpec): RdsParameter[] {
       values.set("log_connections", "1");
       values.set("log_disconnections", "1");
       if (slowMs !== undefined) values.set("log_min_duration_statement", String(slowMs));
-      if (spec.observability.pgStatStatements !== false) {
-        values.set("shared_preload_libraries", "pg_stat_statements");
+      {
+        // One list: the libraries loaded at start-up (a static parameter, applied at the next reboot).
+        const preload = [
+          ...(spec.observability.pgStatStatements !== false ? ["pg_stat_statements"] : []),
+          ...(spec.observability.pgaudit === true ? ["pgaudit"] : []),
+        ];
+        if (preload.length > 0) values.set("shared_preload_libraries", preload.join(","));
       }
+      // Session audit of DDL and role changes (CIS PostgreSQL 3.2); `write` is left to parameters (volume).
+      if (spec.observability.pgaudit === true) values.set("pgaudit.log", PGAUDIT_LOG);
       break;
     case "mysql":
       // DB instance parameter groups store require_secure_transport as 0/1 (clusters use OFF/ON);

@@ -10,8 +10,9 @@ import { SpecValidationError, validateSpec } from "../spec/validate.js";
 import type { AwsRdsDatabaseArgs, AwsRegionProviders, ConnectionInfo } from "./args.js";
 import { awsComponentIssues, foreignRegions } from "./checks.js";
 import { createCredentialsSecret, createMasterPassword } from "./credentials.js";
-import { RESTORE_IGNORE_CHANGES, primaryInstanceArgs, type InstanceBehaviour } from "./instance-args.js";
+import { CREATE_ONLY_IGNORE_CHANGES, primaryInstanceArgs, type InstanceBehaviour } from "./instance-args.js";
 import { KeyRing } from "./keys.js";
+import { createLogGroups, createManagedPasswordRotation } from "./logs.js";
 import { createLongTermBackup, type LongTermBackupResources } from "./long-term-backup.js";
 import { alarmDefinitions } from "./mapping-alarms.js";
 import {
@@ -82,6 +83,10 @@ export class AwsRdsDatabase extends pulumi.ComponentResource implements ManagedD
   readonly subnetGroup: aws.rds.SubnetGroup | undefined;
   /** Secret holding the generated credentials; undefined when RDS manages the password. */
   readonly secret: aws.secretsmanager.Secret | undefined;
+  /** Rotation schedule of the RDS-managed password's secret; undefined with a generated password. */
+  readonly passwordRotation: aws.secretsmanager.SecretRotation | undefined;
+  /** CloudWatch log groups of the exported logs (primary and replicas), created before the instances. */
+  readonly logGroups: aws.cloudwatch.LogGroup[];
   readonly monitoringRole: aws.iam.Role | undefined;
   readonly alarms: aws.cloudwatch.MetricAlarm[];
   /** CloudWatch dashboard of the primary and replicas; undefined with spec.observability.dashboard false. */
@@ -146,6 +151,7 @@ export class AwsRdsDatabase extends pulumi.ComponentResource implements ManagedD
       name,
       spec,
       keyDeletionDays: behaviour.keyDeletionDays,
+      ...(primaryRegion ? { primaryRegion } : {}),
       regionalSettings,
       tags,
     });
@@ -171,13 +177,16 @@ export class AwsRdsDatabase extends pulumi.ComponentResource implements ManagedD
       ...(keyRing.primaryArn ? { kmsKeyArn: keyRing.primaryArn } : {}),
       ...(this.monitoringRole ? { monitoringRoleArn: this.monitoringRole.arn } : {}),
     };
+    // Before the instance: RDS would otherwise create the groups itself, never expiring and unencrypted.
+    const logContext = { parent: this, name, spec, tags };
+    const primaryLogs = createLogGroups(logContext, spec.name, "", keyRing.primaryArn);
     this.instance = new aws.rds.Instance(
       `${name}-instance`,
       primaryInstanceArgs(spec, behaviour, refs, {
         ...(password ? { password: password.result } : {}),
         ...(keyRing.primaryArn ? { managedSecretKmsKeyArn: keyRing.primaryArn } : {}),
       }),
-      { parent: this, ignoreChanges: RESTORE_IGNORE_CHANGES },
+      { parent: this, ignoreChanges: CREATE_ONLY_IGNORE_CHANGES, dependsOn: primaryLogs },
     );
     const instance = this.instance;
     const { connectDatabase } = initialDatabase(spec);
@@ -208,6 +217,7 @@ export class AwsRdsDatabase extends pulumi.ComponentResource implements ManagedD
       ? this.secret.arn
       : instance.masterUserSecrets.apply((secrets) => secrets?.[0]?.secretArn ?? "");
     this.secretArn = this.secretRef;
+    this.passwordRotation = managed ? createManagedPasswordRotation(this, name, spec, this.secretRef) : undefined;
 
     const crossRegion: CrossRegionContext = {
       parent: this,
@@ -220,9 +230,15 @@ export class AwsRdsDatabase extends pulumi.ComponentResource implements ManagedD
       tags,
     };
     const plans = replicaPlan(spec, primaryRegion);
+    const replicaLogs: aws.cloudwatch.LogGroup[] = [];
     const replicaMap = createReplicas(
       {
         ...crossRegion,
+        logGroups: (identifier, suffix, kmsKeyArn, target) => {
+          const groups = createLogGroups(logContext, identifier, suffix, kmsKeyArn, target);
+          replicaLogs.push(...groups);
+          return groups;
+        },
         behaviour,
         parameterGroup: this.parameterGroup,
         securityGroupId: this.securityGroup.id,
@@ -231,6 +247,7 @@ export class AwsRdsDatabase extends pulumi.ComponentResource implements ManagedD
       plans,
     );
     this.replicas = [...replicaMap.values()];
+    this.logGroups = [...primaryLogs, ...replicaLogs];
     this.backupReplication = createBackupReplication(crossRegion);
     this.longTermBackup = createLongTermBackup({
       parent: this,

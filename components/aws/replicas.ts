@@ -21,6 +21,8 @@ export interface CrossRegionContext {
 
 export interface ReplicaContext extends CrossRegionContext {
   behaviour: InstanceBehaviour;
+  /** Creates the log groups of a replica's exported logs (its identifier, Pulumi name suffix, key, region). */
+  logGroups: (identifier: string, suffix: string, kmsKeyArn: pulumi.Input<string> | undefined, target?: RegionTarget) => pulumi.Resource[];
   parameterGroup: aws.rds.ParameterGroup;
   securityGroupId: pulumi.Input<string>;
   monitoringRoleArn?: pulumi.Input<string>;
@@ -67,7 +69,8 @@ export function createReplicas(ctx: ReplicaContext, plans: readonly ReplicaPlan[
         ...(ctx.keyRing.primaryArn ? { kmsKeyArn: ctx.keyRing.primaryArn } : {}),
         ...(ctx.monitoringRoleArn ? { monitoringRoleArn: ctx.monitoringRoleArn } : {}),
       });
-      replicas.set(plan.identifier, new aws.rds.Instance(`${ctx.name}-${plan.suffix}`, args, { parent: ctx.parent }));
+      const logs = ctx.logGroups(plan.identifier, `-${plan.suffix}`, ctx.keyRing.primaryArn);
+      replicas.set(plan.identifier, new aws.rds.Instance(`${ctx.name}-${plan.suffix}`, args, { parent: ctx.parent, dependsOn: logs }));
       continue;
     }
     const target = regionTarget(ctx, plan.region);
@@ -83,7 +86,9 @@ export function createReplicas(ctx: ReplicaContext, plans: readonly ReplicaPlan[
     // unless the database uses customer keys.
     if (!ctx.keyRing.primaryArn) delete args.performanceInsightsKmsKeyId;
     const { opts, region } = placement(ctx.parent, target);
-    replicas.set(plan.identifier, new aws.rds.Instance(`${ctx.name}-${plan.suffix}`, { ...args, ...region }, opts));
+    // CloudWatch Logs takes a customer key of its region only; AWS's own RDS key is not usable there.
+    const logs = ctx.logGroups(plan.identifier, `-${plan.suffix}`, ctx.keyRing.primaryArn ? key : undefined, target);
+    replicas.set(plan.identifier, new aws.rds.Instance(`${ctx.name}-${plan.suffix}`, { ...args, ...region }, { ...opts, dependsOn: logs }));
   }
   return replicas;
 }

@@ -6,6 +6,7 @@ import {
   cloudLimits, fixedMaintenanceMinutes, reservedUsernames, tagRules,
 } from "./limits.js";
 import type { EngineLimits } from "./limits.js";
+import { awsFeatureRules, awsOnlyFieldRules } from "./aws-rules.js";
 import { displayable, isKnownString } from "./inputs.js";
 import { windowPattern } from "./schema.js";
 import type { Cloud, DatabaseSpec, Environment, Size } from "./types.js";
@@ -362,7 +363,12 @@ function azureRules(c: RuleContext, add: Add): void {
 export function cloudRules(c: RuleContext): void {
   const add: Add = (path, value, message) => c.add(path, value, message, true);
   limitRules(c, add);
-  if (c.cloud === "aws") awsRules(c, add);
-  else if (c.cloud === "gcp") gcpRules(c, add);
-  else azureRules(c, add);
+  if (c.cloud === "aws") {
+    awsRules(c, add);
+    awsFeatureRules(c, add);
+  } else {
+    awsOnlyFieldRules(c, add, cloudLimits[c.cloud].label);
+    if (c.cloud === "gcp") gcpRules(c, add);
+    else azureRules(c, add);
+  }
 }

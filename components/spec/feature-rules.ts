@@ -111,6 +111,8 @@ function pgauditUndone(name: string, value: string, cloud: string): boolean {
   if (name === "cloudsql.enable_pgaudit") return ["off", "0", "false"].includes(v);
   if (name === "pgaudit.log") return v === "none" || v === "";
   if (cloud === "azure" && (name === "shared_preload_libraries" || name === "azure.extensions")) return !v.split(",").includes("pgaudit");
+  // AWS RDS: the parameter group's list replaces the toolkit's (pg_stat_statements,pgaudit) as a whole.
+  if (cloud === "aws" && name === "shared_preload_libraries") return !v.split(",").includes("pgaudit");
   return false;
 }
 
@@ -119,10 +121,6 @@ function pgaudit(c: RuleContext): void {
   if (spec.observability.pgaudit !== true) return;
   if (spec.engine !== "postgres") {
     c.add("observability.pgaudit", true, `true applies only to PostgreSQL, not ${spec.engine}; remove it`);
-    return;
-  }
-  if (cloud === "aws") {
-    c.add("observability.pgaudit", true, "true: pgaudit is not mapped on AWS RDS by the toolkit yet; set it false (or load it yourself through parameters: shared_preload_libraries, pgaudit.log)", true);
     return;
   }
   for (const [name, value] of Object.entries(spec.parameters ?? {})) {

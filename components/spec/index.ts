@@ -13,6 +13,9 @@ export type { ManagedDatabase } from "./managed-database.js";
 // The zod schema and the type-level contract stay internal: zod's declarations would then reach every
 // consumer's type check (and fail without esModuleInterop, as in `pulumi new typescript`).
 export { cloudLimits, engineLimits, enginePorts } from "./limits.js";
+export {
+  rdsStandardSupportEnds, rdsStandardSupportEnd, cloudwatchRetentionDays, rdsCertificateAuthorities, defaultRdsCertificateAuthority,
+} from "./aws-rules.js";
 export type { CloudLimits, EngineLimits } from "./limits.js";
 export { alarmThresholds, defaultAlarmThresholds } from "./alarms.js";
 export type { AlarmThresholds } from "./alarms.js";

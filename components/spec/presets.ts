@@ -20,6 +20,8 @@
 // | observability.enhancedMonitoring.. | 0                | 60               | 15                                 | 0                |
 // | observability.alarms.enabled       | false            | true             | true                               | false            |
 // | observability.dashboard            | true             | true             | true                               | false            |
+// | observability.logRetentionDays**   | 7                | 30               | 365                                | 1                |
+// | extendedSupport**                  | - (RDS: on)      | - (RDS: on)      | false                              | - (RDS: on)      |
 // | pooling.enabled                    | false            | false            | false                              | false            |
 // | auth.iamAuthentication             | false            | false            | false                              | false            |
 // | every preset                       | databaseName `app`, auth.masterUsername `dbadmin`, tags {}                                     |
@@ -33,8 +35,9 @@
 //   Azure (it cannot be turned off there); storage.sizeGb is rounded up to a size Azure PostgreSQL flexible
 //   server offers (20 -> 32, 50 -> 64, 100 -> 128); prod's same-region replica is dropped where the engine
 //   has none (AWS RDS for SQL Server: replicas need Enterprise Edition, which the toolkit does not provision);
-//   prod turns observability.pgaudit on for PostgreSQL where the component maps it (GCP Cloud SQL, Azure
-//   flexible server).
+//   prod turns observability.pgaudit on for PostgreSQL (AWS RDS, GCP Cloud SQL, Azure flexible server).
+// ** AWS only (resolveSpec with cloud "aws"): the CloudWatch log groups' retention, and RDS Extended Support
+//   turned off in prod (a major past its RDS end of standard support is then refused in prod).
 import type {
   Cloud,
   DatabaseSpec,
@@ -48,6 +51,9 @@ import { environmentIssue, SpecValidationError } from "./validate.js";
 
 /** Everything a preset decides: a full spec minus the identity fields the user must give. */
 export type PresetDefaults = Omit<DatabaseSpec, "name" | "engine" | "engineVersion">;
+
+/** Days the AWS CloudWatch log groups of exported logs are kept, per preset. */
+export const awsLogRetentionDays: Record<Environment, number> = { dev: 7, staging: 30, prod: 365, ci: 1 };
 
 export const defaultEngineVersions: Record<Engine, string> = {
   postgres: "17",
@@ -169,7 +175,11 @@ export function presetFor(environment: Environment, engine: Engine, cloud?: Clou
   preset.backup.retentionDays = Math.min(Math.max(preset.backup.retentionDays, retention.min), retention.max);
   if (!limits.pitrCanBeDisabled && preset.backup.retentionDays > 0) preset.backup.pointInTimeRecovery = true;
   if (limits.replicas.sameRegion === 0) preset.replicas = preset.replicas.filter((r) => r.region !== undefined);
-  if (environment === "prod" && engine === "postgres" && cloud !== "aws") preset.observability.pgaudit = true;
+  if (environment === "prod" && engine === "postgres") preset.observability.pgaudit = true;
+  if (cloud === "aws") {
+    preset.observability.logRetentionDays = awsLogRetentionDays[environment];
+    if (environment === "prod" && engine !== "sqlserver") preset.extendedSupport = false;
+  }
   const allowed = limits.storageGb.allowed;
   if (allowed) {
     const fit = allowed.find((gb) => gb >= preset.storage.sizeGb);

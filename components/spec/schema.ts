@@ -101,7 +101,13 @@ export const databaseSpecSchema = z.strictObject({
     .array(z.string().min(1).max(63).regex(databaseNamePattern, { error: 'is not a valid database name; use letters, digits and underscores, e.g. "reports"' }))
     .optional(),
   size: sizeSchema,
-  storage: z.strictObject({ sizeGb: positive, maxSizeGb: positive.optional() }),
+  storage: z.strictObject({
+    sizeGb: positive,
+    maxSizeGb: positive.optional(),
+    type: z.enum(["gp3", "io1", "io2"]).optional(),
+    iops: positive.optional(),
+    throughputMbps: positive.optional(),
+  }),
   highAvailability: z.boolean(),
   backup: z.strictObject({
     retentionDays: days,
@@ -118,7 +124,7 @@ export const databaseSpecSchema = z.strictObject({
       .optional(),
     crossRegionCopy: z.strictObject({ region: nonEmpty, retentionDays: positive.optional() }).optional(),
   }),
-  encryption: z.strictObject({ atRest: atRestSchema, inTransitRequired: z.boolean() }),
+  encryption: z.strictObject({ atRest: atRestSchema, inTransitRequired: z.boolean(), certificateAuthority: nonEmpty.optional() }),
   replicas: z.array(
     z.strictObject({ region: nonEmpty.optional(), count: z.int().min(1).max(5), size: sizeSchema.optional() }),
   ),
@@ -131,6 +137,7 @@ export const databaseSpecSchema = z.strictObject({
     subnetIds: z.array(reference()).optional(),
     vpcId: reference().optional(),
     privateDnsZoneId: reference().optional(),
+    dualStack: z.boolean().optional(),
     privateServiceConnect: z.strictObject({ allowedConsumerProjects: z.array(nonEmpty) }).optional(),
     connectionPolicy: z.enum(["Default", "Proxy", "Redirect"]).optional(),
   }),
@@ -154,6 +161,7 @@ export const databaseSpecSchema = z.strictObject({
     queryInsights: z.boolean(),
     enhancedMonitoringSeconds: days,
     pgStatStatements: z.boolean().optional(),
+    logRetentionDays: positive.optional(),
     pgaudit: z.boolean().optional(),
     alarms: z.strictObject({
       enabled: z.boolean(),
@@ -174,6 +182,7 @@ export const databaseSpecSchema = z.strictObject({
   auth: z.strictObject({
     iamAuthentication: z.boolean(),
     managedMasterPassword: z.boolean().optional(),
+    passwordRotationDays: z.int().min(1).max(1000).optional(),
     masterUsername: z
       .string()
       .min(1)
@@ -191,5 +200,6 @@ export const databaseSpecSchema = z.strictObject({
   parameters: z.record(nonEmpty, z.string()).optional(),
   allowMajorVersionUpgrade: z.boolean().optional(),
   blueGreenUpdates: z.boolean().optional(),
+  extendedSupport: z.boolean().optional(),
   tags: z.record(tagKey, z.string()),
 });

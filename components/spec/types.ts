@@ -22,11 +22,30 @@ export type SizeTier = "dev" | "small" | "medium" | "large" | "xlarge";
 /** A named tier, or an explicit provider class (e.g. `db.r7g.large`, `db-custom-2-7680`, `GP_Standard_D2ds_v4`). */
 export type Size = { tier: SizeTier } | { instanceClass: string };
 
+/** AWS RDS volume type: gp3 (general purpose SSD), io1 / io2 (Provisioned IOPS SSD). */
+export type StorageType = "gp3" | "io1" | "io2";
+
 export interface StorageSpec {
   /** Allocated storage in GB. Default: preset (20 in dev). */
   sizeGb: number;
   /** Storage autoscaling ceiling in GB; omit or equal to sizeGb to turn autoscaling off. */
   maxSizeGb?: number;
+  /**
+   * AWS RDS volume type: `gp3` (general purpose), `io1` or `io2` (Provisioned IOPS, which need `iops`). Other
+   * clouds refuse io1/io2. @default "gp3"
+   */
+  type?: StorageType;
+  /**
+   * AWS RDS provisioned IOPS. gp3: only from 400 GiB (PostgreSQL, MySQL; any size on SQL Server), 12,000–64,000
+   * (SQL Server 3,000–64,000); io1/io2: required, 1,000–256,000 and 1–50 (io1) / 1–1,000 (io2) per GiB. Other
+   * clouds refuse it. @default undefined (the volume's baseline)
+   */
+  iops?: number;
+  /**
+   * AWS RDS gp3 storage throughput in MiB/s, with `iops`: 500–4,000 from 400 GiB (PostgreSQL, MySQL), 125–1,000
+   * on SQL Server, at most 0.25 MiB/s per IOPS. Other clouds refuse it. @default undefined (the baseline)
+   */
+  throughputMbps?: number;
 }
 
 /**
@@ -73,6 +92,11 @@ export interface EncryptionSpec {
   atRest: AtRestEncryption;
   /** Require TLS for every client connection. Default true; false only allowed outside prod. */
   inTransitRequired: boolean;
+  /**
+   * AWS RDS certificate authority of the server certificate (`caCertIdentifier`), e.g. `rds-ca-ecc384-g1`.
+   * Other clouds refuse it. @default "rds-ca-rsa2048-g1" on AWS
+   */
+  certificateAuthority?: string;
 }
 
 export interface ReplicaSpec {
@@ -100,6 +124,11 @@ export interface NetworkSpec {
   vpcId?: ResourceRef;
   /** Azure private DNS zone id for flexible servers' private access. */
   privateDnsZoneId?: ResourceRef;
+  /**
+   * AWS RDS dual-stack networking (`networkType` DUAL: IPv4 and IPv6; the subnets need IPv6 CIDRs). Other clouds
+   * refuse true. @default false (IPV4)
+   */
+  dualStack?: boolean;
   /**
    * GCP Cloud SQL Private Service Connect (`settings.ipConfiguration.pscConfigs`): a service attachment that
    * endpoints in the listed consumer projects connect to, with or without `vpcId` (private services access).
@@ -175,10 +204,18 @@ export interface ObservabilitySpec {
   /** Load pg_stat_statements (PostgreSQL). Default true. */
   pgStatStatements?: boolean;
   /**
+   * Days the exported engine logs are kept. AWS: the CloudWatch log groups the component creates before the
+   * instance (`/aws/rds/instance/<id>/<log>`), one of CloudWatch's retention values (1, 3, 5, 7, 14, 30, 60,
+   * 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653). GCP and Azure keep logs
+   * in their sinks (Cloud Logging bucket, Log Analytics workspace), whose retention is set there.
+   * @default 7 in dev, 30 in staging, 365 in prod, 1 in ci
+   */
+  logRetentionDays?: number;
+  /**
    * pgaudit session audit logging of DDL and role changes (PostgreSQL): Cloud SQL's `cloudsql.enable_pgaudit`
-   * flag, Azure flexible's `azure.extensions` / `shared_preload_libraries` allow-list; `pgaudit.log` is
-   * `ddl,role`. Raw `parameters` cannot turn it off while it is on. AWS RDS refuses it (not yet mapped).
-   * @default true in prod on GCP Cloud SQL and Azure PostgreSQL flexible (resolveSpec with the cloud), else false
+   * flag, Azure flexible's `azure.extensions` / `shared_preload_libraries` allow-list, AWS RDS's
+   * `shared_preload_libraries` (with pg_stat_statements); `pgaudit.log` is `ddl,role`. Raw `parameters` cannot
+   * turn it off while it is on. @default true in prod (resolveSpec with the cloud), else false
    */
   pgaudit?: boolean;
   alarms: AlarmSpec;
@@ -210,6 +247,12 @@ export interface AuthSpec {
   iamAuthentication: boolean;
   /** Let the cloud manage and rotate the master password (RDS manageMasterUserPassword). */
   managedMasterPassword?: boolean;
+  /**
+   * Days between rotations of the RDS-managed master password (`managedMasterPassword`): a Secrets Manager
+   * rotation schedule on the secret RDS creates, 1–1000. A generated password is not rotated (no rotation
+   * function is deployed): set managedMasterPassword for rotation. Other clouds refuse it. @default 7 (RDS's own)
+   */
+  passwordRotationDays?: number;
   /** Master user name. Default `dbadmin`. */
   masterUsername: string;
   /** Azure Entra ID administrator (login name + object id). */
@@ -263,6 +306,13 @@ export interface DatabaseSpec {
   allowMajorVersionUpgrade?: boolean;
   /** AWS: use RDS Blue/Green deployments for updates that would otherwise restart or replace. */
   blueGreenUpdates?: boolean;
+  /**
+   * AWS RDS for PostgreSQL and MySQL: enrol the database in paid RDS Extended Support, so it keeps running a
+   * major version past its RDS end of standard support (`engineLifecycleSupport`). Set when the database is
+   * created (RDS cannot change it later). false refuses, in prod, a major past its end of standard support.
+   * Other clouds refuse true. @default false in prod; RDS's default (enrolled) elsewhere
+   */
+  extendedSupport?: boolean;
   /** Tags (AWS, Azure) / labels (GCP). Keys and values are checked against each cloud's rules. */
   tags: Record<string, string>;
 }

@@ -1,5 +1,6 @@
 // Every guardrail, in the order the pack reports them.
 import type { RuleDefinition } from "../types.js";
+import { logRetention, noExtendedSupport } from "./aws-lifecycle.js";
 import { backupRetention, deletionProtection, pitrEnabled } from "./backup.js";
 import { noPlaintextPassword } from "./credentials.js";
 import { connectionsLogged, keyArnReadBack, sqlDefender } from "./day2.js";
@@ -21,4 +22,6 @@ export const rules: readonly RuleDefinition[] = [
   keyArnReadBack,
   connectionsLogged,
   sqlDefender,
+  logRetention,
+  noExtendedSupport,
 ];

@@ -39,6 +39,8 @@ export async function render(flavour: Flavour, environment: Environment, tagged:
   if (cloud === "aws") {
     const input = {
       name, engine, tags,
+      // MySQL 8.0 (the default) is past its RDS end of standard support, which prod refuses.
+      ...(engine === "mysql" ? { engineVersion: "8.4" } : {}),
       network: { subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"], vpcId: "vpc-0123456789abcdef0" },
       observability: { alarms: { notificationTarget: "arn:aws:sns:us-east-1:123456789012:ops" } },
     } as DatabaseSpecInput;

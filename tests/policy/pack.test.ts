@@ -78,8 +78,11 @@ async function analyzeStack(resources: unknown[]): Promise<Diagnostic[]> {
 const instance = (props: Record<string, unknown>) => ({
   identifier: "orders", engine: "postgres", engineVersion: "17", storageEncrypted: true, kmsKeyId: "arn:aws:kms:us-east-1:1:key/k",
   backupRetentionPeriod: 14, publiclyAccessible: false, deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "orders-final",
-  enabledCloudwatchLogsExports: ["postgresql"], parameterGroupName: "orders-pg", password: "generated", ...props,
+  enabledCloudwatchLogsExports: ["postgresql"], parameterGroupName: "orders-pg", password: "generated",
+  engineLifecycleSupport: "open-source-rds-extended-support-disabled", ...props,
 });
+// The exported log's group, kept a year (db-log-retention).
+const logGroup = () => resource("aws:cloudwatch/logGroup:LogGroup", "orders-log", { name: "/aws/rds/instance/orders/postgresql", retentionInDays: 365 });
 const group = {
   name: "orders-pg",
   family: "postgres17",
@@ -91,7 +94,7 @@ const pw = "urn:pulumi:prod::shop::random:index/randomPassword:RandomPassword::p
 const generator = () => resource("random:index/randomPassword:RandomPassword", "pw", { length: 32, result: "generated" });
 
 describe("db-guardrails served to the engine", () => {
-  it("describes its thirteen policies, their default levels and config schema", async () => {
+  it("describes its fifteen policies, their default levels and config schema", async () => {
     const info = await call<any>("getAnalyzerInfo", new Empty());
     expect(info.getName()).toBe("db-guardrails");
     // The pack reports its package.json version.
@@ -100,7 +103,7 @@ describe("db-guardrails served to the engine", () => {
     expect(policies.map((p: any) => p.getName())).toEqual([
       "db-storage-encrypted", "db-tls-required", "db-backup-retention", "db-pitr-enabled", "db-no-public-endpoint",
       "db-deletion-protection", "db-replicas-encrypted", "db-no-plaintext-password", "db-slow-query-logging", "db-monitoring-wired",
-      "db-key-arn", "db-connections-logged", "db-sql-defender",
+      "db-key-arn", "db-connections-logged", "db-sql-defender", "db-log-retention", "db-no-extended-support",
     ]);
     const retention = policies.find((p: any) => p.getName() === "db-backup-retention");
     expect(retention.getEnforcementlevel()).toBe(messages.EnforcementLevel.MANDATORY);
@@ -114,6 +117,7 @@ describe("db-guardrails served to the engine", () => {
       resource("aws:rds/instance:Instance", "orders", instance({}), { password: [pw] }),
       resource("aws:rds/parameterGroup:ParameterGroup", "orders-pg", group),
       resource("aws:cloudwatch/metricAlarm:MetricAlarm", "cpu", alarm),
+      logGroup(),
       generator(),
     ];
     expect(await analyzeStack(good), hostErr).toEqual([]);
@@ -127,6 +131,7 @@ describe("db-guardrails served to the engine", () => {
       { policy: "db-no-public-endpoint", level: "mandatory", urn, message: expect.stringContaining("orders: publiclyAccessible is true; set it to false") },
       { policy: "db-no-plaintext-password", level: "mandatory", urn, message: expect.stringContaining("password is a literal value") },
       { policy: "db-monitoring-wired", level: "advisory", urn, message: expect.stringContaining("no alarm or diagnostic setting") },
+      { policy: "db-log-retention", level: "advisory", urn, message: expect.stringContaining("no log group with a retention") },
     ]);
   });
 
@@ -152,6 +157,7 @@ describe("db-guardrails served to the engine", () => {
     const diags = await analyzeStack([
       resource("aws:rds/instance:Instance", "orders", instance({ deletionProtection: false }), { password: [pw] }),
       resource("aws:rds/parameterGroup:ParameterGroup", "orders-pg", group),
+      logGroup(),
       generator(),
     ]);
     expect(diags.map((d) => `${d.policy}=${d.level}: ${d.message.replace(/^.*?orders: /s, "")}`)).toEqual([

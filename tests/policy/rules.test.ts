@@ -21,7 +21,7 @@ const awsPg = (props: Record<string, unknown> = {}) =>
   res(T.rdsInstance, "orders", {
     identifier: "orders", engine: "postgres", engineVersion: "17", storageEncrypted: true, kmsKeyId: "arn:aws:kms:us-east-1:1:key/k",
     backupRetentionPeriod: 14, publiclyAccessible: false, deletionProtection: true, skipFinalSnapshot: false, finalSnapshotIdentifier: "orders-final",
-    parameterGroupName: "orders-pg", enabledCloudwatchLogsExports: ["postgresql"], ...prod, ...props,
+    parameterGroupName: "orders-pg", enabledCloudwatchLogsExports: ["postgresql"], engineLifecycleSupport: "open-source-rds-extended-support-disabled", ...prod, ...props,
   });
 const pgGroup = (params: Record<string, string>) =>
   res(T.rdsParameterGroup, "orders-pg", { name: "orders-pg", family: "postgres17", parameters: Object.entries(params).map(([name, value]) => ({ name, value })) });
@@ -50,7 +50,7 @@ describe("our components pass every policy", () => {
 
   it("the dev preset deployed to a prod-tagged stack breaks the prod guardrails", async () => {
     const byPolicy = async (flavour: (typeof flavours)[number]) => new Set(evaluate(await render(flavour, "dev", "prod")).map((v) => v.policy));
-    expect(await byPolicy("aws-postgres")).toEqual(new Set(["db-storage-encrypted", "db-backup-retention", "db-deletion-protection", "db-monitoring-wired"]));
+    expect(await byPolicy("aws-postgres")).toEqual(new Set(["db-storage-encrypted", "db-backup-retention", "db-deletion-protection", "db-monitoring-wired", "db-no-extended-support"]));
     expect(await byPolicy("gcp-postgres")).toEqual(new Set(["db-storage-encrypted", "db-backup-retention", "db-deletion-protection", "db-monitoring-wired"]));
     // Azure's minimum retention is 7 days, and the diagnostic setting (workspace given) counts as monitoring.
     expect(await byPolicy("azure-postgres")).toEqual(new Set(["db-storage-encrypted", "db-deletion-protection"]));
@@ -182,9 +182,23 @@ describe("each policy fails on bad resources", () => {
     expect(findings("db-sql-defender", [server, policy])).toEqual([]);
   });
 
+  it("db-log-retention: an exported log without a log group (or one kept forever) fails; a group with retention passes", () => {
+    const group = (retentionInDays?: number) => res(T.logGroup, "orders-log", { name: "/aws/rds/instance/orders/postgresql", ...(retentionInDays ? { retentionInDays } : {}) });
+    expect(findings("db-log-retention", [awsPg()])[0]).toMatch(/orders: no log group with a retention for \/aws\/rds\/instance\/orders\/postgresql/);
+    expect(findings("db-log-retention", [awsPg(), group()])).toHaveLength(1);
+    expect(findings("db-log-retention", [awsPg(), group(365)])).toEqual([]);
+  });
+
+  it("db-no-extended-support: a prod PostgreSQL primary enrolled (or left to RDS's default) fails; opted out passes", () => {
+    expect(findings("db-no-extended-support", [awsPg({ engineLifecycleSupport: undefined })])[0]).toMatch(/orders: engineLifecycleSupport is unset/);
+    expect(findings("db-no-extended-support", [awsPg({ engineLifecycleSupport: "open-source-rds-extended-support" })])[0]).toMatch(/open-source-rds-extended-support;/);
+    expect(findings("db-no-extended-support", [awsPg({ engineLifecycleSupport: "open-source-rds-extended-support-disabled" })])).toEqual([]);
+    expect(findings("db-no-extended-support", [awsPg({ engine: "sqlserver-se" })])).toEqual([]);
+  });
+
   it("every policy has a failing case above", () => {
     expect(rules.map((r) => r.name).sort()).toEqual([
-      "db-backup-retention", "db-connections-logged", "db-deletion-protection", "db-key-arn", "db-monitoring-wired", "db-no-plaintext-password", "db-no-public-endpoint",
+      "db-backup-retention", "db-connections-logged", "db-deletion-protection", "db-key-arn", "db-log-retention", "db-monitoring-wired", "db-no-extended-support", "db-no-plaintext-password", "db-no-public-endpoint",
       "db-pitr-enabled", "db-replicas-encrypted", "db-slow-query-logging", "db-sql-defender", "db-storage-encrypted", "db-tls-required",
     ]);
   });

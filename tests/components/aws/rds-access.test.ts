@@ -1,26 +1,16 @@
 // AwsRdsDatabase access paths under Pulumi mocks: RDS Proxy, IAM auth + grantConnect, alarm targets.
 import * as aws from "@pulumi/aws";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { DatabaseSpecInput, Environment } from "../../../components/spec/index.ts";
-import { T, Tracker, installMocks, named, ofType, one, plain, registered, reset, typed, value } from "../support/harness.ts";
+import { awsRenderer } from "./render.ts";
+import { T, installMocks, named, ofType, one, plain, registered, reset, typed, value } from "../support/harness.ts";
 
 installMocks();
 const { AwsRdsDatabase, grantConnect } = await import("../../../components/aws/index.ts");
-type Args = ConstructorParameters<typeof AwsRdsDatabase>[1];
 
 const subnetIds = ["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"];
 const network = { vpcId: "vpc-0123456789abcdef0", subnetIds, allowedSecurityGroupIds: ["sg-0123456789abcdef0"] };
 
-async function render(input: Partial<DatabaseSpecInput>, environment: Environment = "dev", extra: Partial<Args> = {}) {
-  const tracker = new Tracker();
-  const db = new AwsRdsDatabase(
-    "orders",
-    { environment, region: "us-east-1", ...extra, input: { name: "orders", engine: "postgres", network, ...input } as DatabaseSpecInput } as Args,
-    { transformations: [tracker.transformation] },
-  );
-  await tracker.settle();
-  return { db, tracker };
-}
+const render = awsRenderer(AwsRdsDatabase, network);
 
 const rec = (name: string) => plain<Record<string, any>>(named(name).inputs);
 const proxy = () => plain<Record<string, any>>(one(T.proxy).inputs);

@@ -30,10 +30,11 @@ const types = () => registered.filter((r) => r.type !== T.provider).map((r) => r
 beforeEach(reset);
 
 describe("presets", () => {
-  it("dev: instance, TLS parameter group, network, generated password in Secrets Manager, a dashboard; nothing else", async () => {
+  it("dev: instance, TLS parameter group, network, generated password in Secrets Manager, log groups, a dashboard; nothing else", async () => {
     await render({});
+    const logGroup = "aws:cloudwatch/logGroup:LogGroup";
     expect(types()).toEqual(
-      [T.component, T.securityGroup, T.ingress, T.subnetGroup, T.parameterGroup, T.password, T.instance, T.secret, T.secretVersion, "aws:cloudwatch/dashboard:Dashboard"].sort(),
+      [T.component, T.securityGroup, T.ingress, T.subnetGroup, T.parameterGroup, T.password, T.instance, T.secret, T.secretVersion, logGroup, logGroup, "aws:cloudwatch/dashboard:Dashboard"].sort(),
     );
     expect(inputs(T.instance)).toMatchObject({
       identifier: "orders",

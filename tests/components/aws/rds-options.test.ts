@@ -2,25 +2,15 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { DatabaseSpecInput, Environment } from "../../../components/spec/index.ts";
-import { T, Tracker, installMocks, named, ofType, one, plain, registered, reset, value } from "../support/harness.ts";
+import { awsRenderer } from "./render.ts";
+import { T, installMocks, named, ofType, one, plain, registered, reset, value } from "../support/harness.ts";
 
 installMocks();
 const { AwsRdsDatabase } = await import("../../../components/aws/index.ts");
-type Args = ConstructorParameters<typeof AwsRdsDatabase>[1];
 
 const network = { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"], allowedCidrs: ["10.0.0.0/16"] };
 
-async function render(input: Partial<DatabaseSpecInput>, environment: Environment = "dev", extra: Partial<Args> = {}, opts: pulumi.ComponentResourceOptions = {}) {
-  const tracker = new Tracker();
-  const db = new AwsRdsDatabase(
-    "orders",
-    { environment, region: "us-east-1", ...extra, input: { name: "orders", engine: "postgres", network, ...input } as DatabaseSpecInput } as Args,
-    { ...opts, transformations: [tracker.transformation] },
-  );
-  await tracker.settle();
-  return { db, tracker };
-}
+const render = awsRenderer(AwsRdsDatabase, network);
 
 const rec = (name: string) => plain<Record<string, any>>(named(name).inputs);
 const providerUrn = async (p: aws.Provider) => `${await value(p.urn)}::`;

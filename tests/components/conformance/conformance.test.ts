@@ -15,8 +15,12 @@ const clouds: Cloud[] = ["aws", "gcp", "azure"];
 const engines: Engine[] = ["postgres", "mysql", "sqlserver"];
 const environments: Environment[] = ["dev", "prod"];
 
-/** The same input on every cloud: the preset plus a name; placement (network ids, vaults) is added per cloud. */
-const inputFor = (engine: Engine, extra: Partial<DatabaseSpecInput> = {}): DatabaseSpecInput => ({ name: "conf", engine, ...extra });
+/**
+ * The same input on every cloud: the preset plus a name; placement (network ids, vaults) is added per cloud.
+ * MySQL is 8.4: the default 8.0 is past its AWS RDS end of standard support, which prod refuses on AWS.
+ */
+const inputFor = (engine: Engine, extra: Partial<DatabaseSpecInput> = {}): DatabaseSpecInput =>
+  ({ name: "conf", engine, ...(engine === "mysql" ? { engineVersion: "8.4" } : {}), ...extra });
 
 function refusal(fn: () => unknown): SpecValidationError {
   try {

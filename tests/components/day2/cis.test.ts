@@ -60,6 +60,15 @@ const tables: { cloud: string; render: () => Promise<Registered[]>; rows: Row[] 
       ["Multi-AZ", (r) => first(r, T.instance, (i) => !i.replicateSourceDb).multiAz === true],
       ["connections and disconnections logged", (r) => ["log_connections", "log_disconnections"].every((n) => first(r, T.parameterGroup).parameters.some((p: any) => p.name === n && p.value === "1"))],
       ["logs exported to CloudWatch", (r) => first(r, T.instance).enabledCloudwatchLogsExports.includes("postgresql")],
+      ["every exported log's group kept 365 days under the customer key", (r) => {
+        const groups = all(r, "aws:cloudwatch/logGroup:LogGroup");
+        const exported = all(r, T.instance).flatMap((i) => i.enabledCloudwatchLogsExports.map((log: string) => `/aws/rds/instance/${i.identifier}/${log}`));
+        return exported.every((n) => groups.some((g) => g.name === n && g.retentionInDays === 365 && /:key\//.test(g.kmsKeyId)));
+      }],
+      ["pgaudit loaded (with pg_stat_statements) and logging DDL and role changes", (r) => { const p = Object.fromEntries(first(r, T.parameterGroup).parameters.map((x: any) => [x.name, x.value])); return p.shared_preload_libraries === "pg_stat_statements,pgaudit" && p["pgaudit.log"] === "ddl,role"; }],
+      ["pgaudit not undoable through parameters", () => validateSpec(resolveSpec({ name: "orders", engine: "postgres", parameters: { shared_preload_libraries: "pg_stat_statements" } }, "prod", "aws"), { cloud: "aws", environment: "prod" }).some((i) => i.path === "parameters.shared_preload_libraries" && i.message.includes("observability.pgaudit"))],
+      ["no Extended Support (an end-of-life major is refused, not silently paid for)", (r) => first(r, T.instance, (i) => !i.replicateSourceDb).engineLifecycleSupport === "open-source-rds-extended-support-disabled"],
+      ["server certificate from the current CA on every instance", (r) => all(r, T.instance).every((i) => i.caCertIdentifier === "rds-ca-rsa2048-g1")],
       ["RDS Proxy requires IAM auth like the database", (r) => first(r, T.proxy).auths[0].iamAuth === "REQUIRED" && first(r, T.proxy).requireTls === true],
       ["master password only as a secret", (r) => isSecretValue(ofType(T.instance, r)[0]!.inputs["password"]) && isSecretValue(ofType(T.secretVersion, r)[0]!.inputs["secretString"])],
     ],

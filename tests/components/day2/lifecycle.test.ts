@@ -44,6 +44,28 @@ const components: { cloud: Cloud; label: string; render: Render }[] = [
       ),
   },
   {
+    cloud: "aws",
+    label: "AwsRdsDatabase mysql 8.4, RDS-managed password (rotated), a replica",
+    render: (environment, t) =>
+      new AwsRdsDatabase(
+        "shop",
+        {
+          environment,
+          region: "us-east-1",
+          input: {
+            name: "shop",
+            engine: "mysql",
+            engineVersion: "8.4",
+            auth: { managedMasterPassword: true },
+            network: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"] },
+            replicas: [{ count: 1 }],
+            backup: { retentionDays: 7, pointInTimeRecovery: true },
+          } as DatabaseSpecInput,
+        },
+        opts(t),
+      ),
+  },
+  {
     cloud: "gcp",
     label: "GcpCloudSqlDatabase postgres, replicas here and in europe-west4",
     render: (environment, t) =>

@@ -171,6 +171,9 @@ function computedCall(args: pulumi.runtime.MockCallArgs): Record<string, unknown
     const id = `mrk-${String(args.inputs["keyId"]).replace(/[^a-z0-9]+/gi, "-")}`;
     return { id, arn: `arn:aws:kms:${region}:${ACCOUNT}:key/${id}` };
   }
+  if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/mock`, userId: "AIDAMOCK" };
+  if (args.token === "aws:index/getPartition:getPartition") return { partition: "aws", dnsSuffix: "amazonaws.com" };
+  if (args.token === "aws:index/getRegion:getRegion") return { name: DEFAULT_REGION, region: DEFAULT_REGION };
   return {};
 }
 
