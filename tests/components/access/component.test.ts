@@ -59,6 +59,15 @@ describe("DatabaseAccess under mocks", () => {
     expect(plain(inputs.engine)).toBe("postgres");
   });
 
+  it("passes a providers option on to its children", async () => {
+    const random = await import("@pulumi/random");
+    const rnd = new random.Provider("rnd");
+    const access = new DatabaseAccess("withprov", { connection, logins: [{ name: "withprov_api", role: "app" }] }, { providers: { random: rnd } });
+    await value(access.logins);
+    const password = registered.find((r) => r.type === PASSWORD && r.name === "withprov-withprov_api-password");
+    expect(password?.provider).toMatch(/::rnd::/);
+  });
+
   it("MySQL/MariaDB: its own token, no schemas by default, ssl off for localhost", async () => {
     const tracker = new Tracker();
     const access = new MysqlDatabaseAccess(
