@@ -56,6 +56,14 @@ interface AwsRdsDatabaseCommonArgs {
   applyImmediately?: boolean;
   /** Performance Insights retention in days (7, 731 or a multiple of 31). Default 7 (free tier). */
   performanceInsightsRetentionDays?: number;
+  /**
+   * Create the CloudWatch log groups of the exported logs (`/aws/rds/instance/<id>/<log>`, with
+   * observability.logRetentionDays and the customer key) before the instances. Set false for a database created
+   * before the component made them, whose groups RDS already created (creating them again fails with
+   * ResourceAlreadyExistsException): import those groups as the component's children, then drop this. While
+   * false, the retention is not applied and a warning says so. @default true
+   */
+  manageLogGroups?: boolean;
 }
 
 /**

@@ -14,6 +14,8 @@ export interface LogGroupContext {
   name: string;
   spec: DatabaseSpec;
   tags: Record<string, string>;
+  /** false: RDS's own groups are kept (AwsRdsDatabaseArgs.manageLogGroups), none is created. */
+  manage: boolean;
 }
 
 /**
@@ -27,6 +29,7 @@ export function createLogGroups(
   kmsKeyArn: pulumi.Input<string> | undefined,
   target?: RegionTarget,
 ): aws.cloudwatch.LogGroup[] {
+  if (!ctx.manage) return [];
   const { opts, region } = placement(ctx.parent, target);
   return LOG_EXPORTS[ctx.spec.engine].map(
     (log) =>

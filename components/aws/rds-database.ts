@@ -178,7 +178,10 @@ export class AwsRdsDatabase extends pulumi.ComponentResource implements ManagedD
       ...(this.monitoringRole ? { monitoringRoleArn: this.monitoringRole.arn } : {}),
     };
     // Before the instance: RDS would otherwise create the groups itself, never expiring and unencrypted.
-    const logContext = { parent: this, name, spec, tags };
+    const logContext = { parent: this, name, spec, tags, manage: args.manageLogGroups !== false };
+    if (!logContext.manage) {
+      pulumi.log.warn(`manageLogGroups is false: observability.logRetentionDays (${spec.observability.logRetentionDays ?? 365}) and the customer key are not applied to the exported logs, whose groups RDS created never expire; import them as this component's children and drop manageLogGroups`, this);
+    }
     const primaryLogs = createLogGroups(logContext, spec.name, "", keyRing.primaryArn);
     this.instance = new aws.rds.Instance(
       `${name}-instance`,

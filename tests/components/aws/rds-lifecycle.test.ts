@@ -1,8 +1,8 @@
 // AwsRdsDatabase under Pulumi mocks: engine lifecycle (Extended Support, end-of-life majors), CloudWatch log
 // groups created before the instances, the managed password's rotation, storage performance, the server
 // certificate authority, dual-stack networking and pgaudit — asserted on the provider inputs.
-import type * as pulumi from "@pulumi/pulumi";
-import { beforeEach, describe, expect, it } from "vitest";
+import * as pulumi from "@pulumi/pulumi";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { DatabaseSpecInput, Environment } from "../../../components/spec/index.ts";
 import { SpecValidationError, rdsStandardSupportEnd, resolveSpec, validateSpec } from "../../../components/spec/index.ts";
 import { T, installMocks, named, ofType, plain, reset, typed } from "../support/harness.ts";
@@ -228,6 +228,20 @@ describe("the AWS-only fields elsewhere", () => {
     }, "dev", cloud);
     for (const path of ["storage.iops", "encryption.certificateAuthority", "extendedSupport", "observability.logRetentionDays"]) {
       expect(at(list, path), path).toBeDefined();
+    }
+  });
+});
+
+describe("a database whose log groups RDS already created", () => {
+  it("manageLogGroups false creates none and says what is not applied", async () => {
+    const warn = vi.spyOn(pulumi.log, "warn").mockImplementation(async () => {});
+    try {
+      await render({}, "prod", { manageLogGroups: false });
+      expect(ofType(LOG_GROUP)).toHaveLength(0);
+      expect(ofType(T.instance).length).toBeGreaterThan(0);
+      expect(warn.mock.calls.map((c) => String(c[0]))).toContainEqual(expect.stringMatching(/manageLogGroups is false: observability\.logRetentionDays \(365\)/));
+    } finally {
+      warn.mockRestore();
     }
   });
 });
