@@ -4,6 +4,7 @@ import { newMeta, parseDuration } from "../targets/meta.js";
 import type { EphemeralDatabase, EphemeralMeta, Target } from "../targets/types.js";
 import { applyMigrations, sourceKey, type MigrationSource } from "./migrations.js";
 import { formatMs, type Progress } from "./progress.js";
+import { refill, type RefillWork } from "../templates/refill.js";
 
 export const DEFAULT_POOL_SIZE = 2;
 
@@ -36,6 +37,11 @@ export interface ProvisionWatcher {
   release(id: string): void;
   /** A template build under this process's lock. */
   building(key: string): void;
+  /**
+   * Takes the pool refill and template clean-up off this process (a guardian, which outlives it), so the
+   * caller's exit does not wait for them; false: they run here, in the background.
+   */
+  refill?(work: RefillWork): boolean;
 }
 
 /** How long unused templates and pooled clones are kept, and how much space they may take. */
@@ -52,7 +58,7 @@ export interface Provisioned {
   migrateMs: number;
   migrations?: number;
   template?: { key: string; built: boolean; pooled: boolean };
-  /** Background work started after the hand-out (pool refill, template clean-up); never rejects. */
+  /** Background work started after the hand-out (pool refill, template clean-up; resolved at once when the watcher took it); never rejects. */
   background: Promise<void>;
 }
 
@@ -154,11 +160,14 @@ export async function provision(opts: ProvisionOptions): Promise<Provisioned> {
     `provision ${formatMs(provisionMs)} (${db.id} on ${target.name}, ${pooled ? "pre-made clone" : "clone"} in ${formatMs(cloneMs)})`,
   );
 
-  const policy = opts.templatePolicy ?? DEFAULT_TEMPLATE_POLICY;
-  const background = (async () => {
-    if (poolSize > 0 && tpl.fill) await tpl.fill(key, poolSize, watch ? { made: (id) => watch.database(id), done: (id) => watch.release(id) } : undefined);
-    await tpl.gc({ ...policy, keep: [key] });
-  })().catch(() => undefined); // best effort: the next run or `dbtk reap` finishes it
+  const work: RefillWork = { key, poolSize: tpl.fill ? poolSize : 0, policy: opts.templatePolicy ?? DEFAULT_TEMPLATE_POLICY };
+  const background =
+    work.poolSize > 0 && watch?.refill?.(work)
+      ? Promise.resolve()
+      : refill(tpl, work, watch && { made: (id) => watch.database(id), done: (id) => watch.release(id) }).then(
+          () => undefined,
+          () => undefined, // best effort: the next run or `dbtk reap` finishes it
+        );
   return {
     db,
     provisionMs,

@@ -219,6 +219,8 @@ export async function runWithDatabase(req: RunRequest): Promise<RunSummary> {
     database: (id) => guardian.database(id),
     release: (id) => guardian.release(id),
     building: (key) => guardian.building(key),
+    // The pool refill goes to the guardian, which outlives this process: the exit does not wait for a clone.
+    refill: (work) => guardian.refill(work),
   };
 
   const onAbort = (): void => {

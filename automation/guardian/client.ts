@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { identify, type ProcessIdentity } from "../../core/process.js";
 import type { Target } from "../targets/types.js";
+import type { RefillWork } from "../templates/refill.js";
 import { encodeMessage, type GuardianMessage } from "./protocol.js";
 
 export interface GuardianOptions {
@@ -98,7 +99,17 @@ export class Guardian {
     this.send({ t: "proc", proc, ...(dir ? { dir } : {}) });
   }
 
-  /** All clean: the guardian exits without doing anything. */
+  /**
+   * The pool refill and template clean-up, done by the guardian once this run is done (or while a long
+   * command runs), so the run's exit does not wait for them. False when no guardian listens any more.
+   */
+  refill(work: RefillWork): boolean {
+    if (this.finished || this.exited || !this.child.stdin?.writable) return false;
+    this.send({ t: "refill", ...work });
+    return true;
+  }
+
+  /** All clean: the guardian does the refill it was given, if any, and exits. */
   done(): void {
     this.send({ t: "done" });
     this.close();

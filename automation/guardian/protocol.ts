@@ -3,6 +3,7 @@
 // process's argv or environment. "done" means all is clean; the pipe closing without it means the run died.
 import type { ProcessIdentity } from "../../core/process.js";
 import type { TargetRecipe } from "../targets/types.js";
+import type { RefillWork } from "../templates/refill.js";
 
 export type GuardianMessage =
   /** First: whose databases to sweep (records naming this owner) and how to reopen the target. */
@@ -17,6 +18,8 @@ export type GuardianMessage =
   | { t: "group"; pgid: number }
   /** A helper process of the run (a pooler) to kill if the run dies, and its private folder to remove. */
   | { t: "proc"; proc: ProcessIdentity; dir?: string }
+  /** The pool refill and template clean-up the run leaves to the guardian (done once the run is done). */
+  | ({ t: "refill" } & RefillWork)
   | { t: "done" };
 
 export function encodeMessage(m: GuardianMessage): string {
@@ -47,6 +50,13 @@ export function parseMessage(line: string): GuardianMessage | undefined {
       return m.proc && typeof m.proc === "object" && typeof (m.proc as { pid?: unknown }).pid === "number" && (m.dir === undefined || typeof m.dir === "string")
         ? (m as GuardianMessage)
         : undefined;
+    case "refill": {
+      const p = m.policy as Record<string, unknown> | undefined;
+      const ok = typeof m.key === "string" && Number.isInteger(m.poolSize) && (m.poolSize as number) >= 0 && !!p && typeof p === "object";
+      return ok && typeof p.maxAgeMs === "number" && typeof p.maxBytes === "number"
+        ? { t: "refill", key: m.key as string, poolSize: m.poolSize as number, policy: { maxAgeMs: p.maxAgeMs, maxBytes: p.maxBytes } }
+        : undefined;
+    }
     case "done":
       return { t: "done" };
     default:

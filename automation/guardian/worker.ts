@@ -1,12 +1,14 @@
-// The guardian's side: read what the run says until the pipe closes. "done" → nothing to do. Anything else
-// (the run died) → kill the command's process group (TERM, then KILL after a second), drop every database
-// the run was told of or that names the run as its owner, and any template build it left unfinished.
+// The guardian's side: read what the run says until the pipe closes. "done" → only the pool refill the run
+// left to it, if any. Anything else (the run died) → kill the command's process group (TERM, then KILL after
+// a second), drop every database the run was told of or that names the run as its owner, and any template
+// build it left unfinished.
 import { appendFileSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { liveness, type ProcessIdentity } from "../../core/process.js";
 import type { Target, TargetRecipe } from "../targets/types.js";
+import type { RefillWork } from "../templates/refill.js";
 import { parseMessage } from "./protocol.js";
 
 export interface GuardState {
@@ -18,23 +20,51 @@ export interface GuardState {
   pgid: number;
   /** Helper processes (a pooler) and their folders. */
   procs: Array<{ proc: ProcessIdentity; dir?: string }>;
+  /** The pool refill the run left to the guardian. */
+  refill?: RefillWork;
 }
+
+/** A command still running this long after the run handed its refill over: the refill starts beside it. */
+export const REFILL_BESIDE_MS = 5000;
 
 export interface GuardOptions {
   /** Called when the run is found dead, before the clean-up starts (the entry arms its deadline here). */
   onAbandoned?: () => void;
+  /** Called when the run is done and a refill is left to do (the entry arms its deadline here too). */
+  onDone?: () => void;
+  /** Default {@link REFILL_BESIDE_MS}. */
+  refillBesideMs?: number;
 }
 
 /** Reads messages until the pipe closes; returns what happened and the clean-up's report. */
 export async function guard(input: Readable, opts: GuardOptions = {}): Promise<{ outcome: "done" | "cleaned" | "nothing"; report: string[] }> {
   const st: GuardState = { ids: new Set(), templates: new Set(), pgid: 0, procs: [] };
   const lines = createInterface({ input, crlfDelay: Infinity });
+  // Once the run is done — after its teardown, so the clone's checkpoints do not hold up the run's DROP —
+  // or beside a long command, where the clone costs nobody a wait.
+  let refilling: Promise<void> | undefined;
+  let beside: NodeJS.Timeout | undefined;
+  const startRefill = (): Promise<void> => {
+    clearTimeout(beside);
+    if (!refilling && st.refill && st.recipe) {
+      refilling = refillPool(st.recipe, st.refill, st.log);
+    }
+    return refilling ?? Promise.resolve();
+  };
   for await (const line of lines) {
     const m = parseMessage(line);
     if (!m) continue;
     if (m.t === "done") {
       lines.close();
+      if (st.refill) opts.onDone?.();
+      await startRefill();
       return { outcome: "done", report: [] };
+    }
+    if (m.t === "refill") {
+      const { t: _t, ...work } = m;
+      st.refill = work;
+      clearTimeout(beside);
+      beside = setTimeout(() => void startRefill(), opts.refillBesideMs ?? REFILL_BESIDE_MS);
     }
     if (m.t === "hello") {
       st.owner = m.owner;
@@ -46,17 +76,42 @@ export async function guard(input: Readable, opts: GuardOptions = {}): Promise<{
     else if (m.t === "group") st.pgid = m.pgid;
     else if (m.t === "proc") st.procs.push({ proc: m.proc, ...(m.dir ? { dir: m.dir } : {}) });
   }
+  // The run died: a refill already under way finishes (its clones are the guardian's); none starts.
+  clearTimeout(beside);
   if (!st.recipe) return { outcome: "nothing", report: [] };
   opts.onAbandoned?.();
   const report = await cleanUp(st);
-  if (st.log) {
-    try {
-      appendFileSync(st.log, report.map((l) => `${new Date().toISOString()} guardian ${process.pid}: ${l}\n`).join(""));
-    } catch {
-      // A log is a convenience; cleaning up is the job.
-    }
-  }
+  writeLog(st.log, report);
+  await refilling;
   return { outcome: "cleaned", report };
+}
+
+function writeLog(log: string | undefined, lines: string[]): void {
+  if (!log || lines.length === 0) return;
+  try {
+    appendFileSync(log, lines.map((l) => `${new Date().toISOString()} guardian ${process.pid}: ${l}\n`).join(""));
+  } catch {
+    // A log is a convenience; cleaning up is the job.
+  }
+}
+
+/** Tops the pool up and cleans the template cache, on a target of its own; never throws (best effort, as in a run). */
+async function refillPool(recipe: TargetRecipe, work: RefillWork, log: string | undefined): Promise<void> {
+  const t0 = Date.now();
+  let target: Target | undefined;
+  let line: string;
+  try {
+    target = await openRecipe(recipe);
+    const { refill } = await import("../templates/refill.js");
+    const made = target.templates ? await refill(target.templates, work) : 0;
+    line = `refilled the pool of template ${work.key.slice(0, 16)}: ${made} clone${made === 1 ? "" : "s"} made in ${Date.now() - t0} ms`;
+  } catch (err) {
+    // The next run's refill, or reap, finishes it.
+    line = `refill of template ${work.key.slice(0, 16)} failed: ${(err as Error).message}`;
+  } finally {
+    await target?.close().catch(() => undefined);
+  }
+  writeLog(log, [line]);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -55,6 +55,8 @@ function testId(text: string): number {
 export interface ApiExtras {
   /** `GET /api/v1/dbtk/status`: the server's own view (not part of IntegreSQL's API). */
   status(): unknown;
+  /** Told how long each hand-out took, from its request event to its answer written (milliseconds). */
+  handedOut?(ms: number): void;
 }
 
 interface Ctx {
@@ -63,6 +65,8 @@ interface Ctx {
   signal: AbortSignal;
   /** The path's `:params`, in order. */
   params: string[];
+  /** performance.now() at the request event. */
+  t0: number;
 }
 type Handler = (c: Ctx) => Promise<void> | void;
 interface Route {
@@ -99,11 +103,12 @@ function routes(templates: Templates, extras: ApiExtras): Route[] {
       DELETE: ({ res, params: [h] }) => templates.discard(h as string).then(done(res)),
     }),
     route("/api/v1/templates/:hash/tests", {
-      async GET({ res, signal, params: [h] }) {
+      async GET({ res, signal, params: [h], t0 }) {
         const hash = h as string;
         const got = await templates.get(hash, signal);
         if (signal.aborted) return templates.unlock(hash, got.id);
         send(res, 200, { database: { templateHash: hash, config: got.config }, id: got.id });
+        extras.handedOut?.(performance.now() - t0);
       },
     }),
     // Deprecated in IntegreSQL (use POST …/unlock), still served.
@@ -143,14 +148,14 @@ const ROUTE_LIST =
 /** The request handler for `templates` (everything under /api/v1). */
 export function apiHandler(templates: Templates, extras: ApiExtras): (req: IncomingMessage, res: ServerResponse) => void {
   const table = routes(templates, extras);
-  const dispatch = async (req: IncomingMessage, res: ServerResponse, signal: AbortSignal): Promise<void> => {
+  const dispatch = async (req: IncomingMessage, res: ServerResponse, signal: AbortSignal, t0: number): Promise<void> => {
     // IntegreSQL strips a trailing slash before routing. Hashes are used as sent (no slashes, no escapes).
     const p = (req.url ?? "/").split("?")[0]?.replace(/\/+$/, "") || "/";
     const m = req.method ?? "GET";
     const found = match(table, p.split("/").slice(1));
     if (!found) throw new ServeProblem(404, "not_found", `no route ${m} ${p}: see IntegreSQL's API (${ROUTE_LIST})`);
     const handler = found.route.methods[m];
-    if (handler) return handler({ req, res, signal, params: found.params });
+    if (handler) return handler({ req, res, signal, params: found.params, t0 });
     // As echo: OPTIONS on a known path lists its methods; any other method is a 405 naming them.
     res.setHeader("allow", found.route.allow);
     if (m === "OPTIONS") return send(res, 204);
@@ -159,12 +164,13 @@ export function apiHandler(templates: Templates, extras: ApiExtras): (req: Incom
   };
 
   return (req, res) => {
+    const t0 = performance.now();
     const ac = new AbortController();
     // The client went away before its answer was written: whatever it waited for goes back to the pool.
     res.on("close", () => {
       if (!res.writableFinished) ac.abort(new Error("client closed the connection"));
     });
-    dispatch(req, res, ac.signal).catch((err: unknown) => {
+    dispatch(req, res, ac.signal, t0).catch((err: unknown) => {
       if (ac.signal.aborted) return;
       if (err instanceof ServeProblem) return send(res, err.status, { message: err.message, error: err.code });
       send(res, 500, { message: `internal error: ${(err as Error).message ?? String(err)}`, error: "internal" });

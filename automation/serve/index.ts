@@ -13,6 +13,7 @@ import { apiHandler } from "./http.js";
 import { SERVE_OWNER } from "./wire.js";
 import { removeStateFile, writeStateFile } from "./discovery.js";
 import { Templates, type TemplateStatus } from "./templates.js";
+import { Timings, type ServerTimings } from "./timing.js";
 
 export { findPoolServer, type PoolServerState } from "./discovery.js";
 export { templateKeyOf } from "./templates.js";
@@ -54,6 +55,8 @@ export interface PoolServerStatus {
   engine: "postgres" | "mysql";
   pid: number;
   templates: TemplateStatus[];
+  /** The server's own latency: hand-outs (request event → answer written) and its event loop's delay. */
+  timings: ServerTimings;
 }
 
 export interface PoolServer {
@@ -112,13 +115,16 @@ export async function startPoolServer(opts: PoolServerOptions = {}): Promise<Poo
   });
   const host = opts.host ?? "127.0.0.1";
   let url = "";
-  const status = (): PoolServerStatus => ({ url, engine, pid: process.pid, templates: templates.status() });
-  const http = createServer({ keepAlive: true }, apiHandler(templates, { status }));
+  const timings = new Timings();
+  const status = (): PoolServerStatus => ({ url, engine, pid: process.pid, templates: templates.status(), timings: timings.summary() });
+  // No Nagle: an answer is one small write, and waiting to coalesce it would be the whole latency.
+  const http = createServer({ keepAlive: true, noDelay: true }, apiHandler(templates, { status, handedOut: (ms) => timings.handout.add(ms) }));
   http.keepAliveTimeout = 30_000;
   let port: number;
   try {
     port = await listen(http, opts.port ?? 5000, host);
   } catch (err) {
+    timings.stop();
     await target.close();
     throw err;
   }
@@ -135,6 +141,7 @@ export async function startPoolServer(opts: PoolServerOptions = {}): Promise<Poo
       await templates.close();
       http.closeAllConnections();
       await stopped;
+      timings.stop();
       await target.close();
     })());
   const onAbort = (): void => void close();

@@ -20,7 +20,8 @@ export function withRunningPoolServer(target: Target, opts: ServedTargetOptions 
   const found = findPoolServer(root);
   if (!found || found.engine !== target.engine || !target.templates) return { target };
   const client = new PoolServerClient(found.url);
-  const base = target.templates;
+  // No fill: the server keeps the pool (so no run hands a refill of the local server's pool to its guardian).
+  const { fill: _fill, ...base } = target.templates;
   const hashOf = (key: string): string => `dbtk-${key}`;
   // Handed out by the server: given back there (recreated) rather than dropped here.
   const served = new Map<string, { dbId: string; giveBack(): Promise<void> }>();
@@ -53,9 +54,8 @@ export function withRunningPoolServer(target: Target, opts: ServedTargetOptions 
       ...base,
       has: async () => true,
       ensure: (key, build) => client.ensureTemplate(hashOf(key), target.engine, build),
-      // The server keeps the pool and the cache: nothing to fill or trim here.
+      // The server keeps the pool and the cache: nothing to trim here.
       claim: (key, meta) => take(key, meta),
-      fill: async () => 0,
       gc: async () => [],
       migrationCount: async () => undefined,
     },

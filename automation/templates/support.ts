@@ -159,9 +159,11 @@ export function sqlTemplateSupport(server: SqlServer, target: string): TemplateS
       const made = await server.withLock(
         fillLock(key),
         async () => {
+          await dropDeadFillers(server, key);
           let n = 0;
-          const missing = size - (await poolEntries(server, key)).length;
-          for (let i = 0; i < missing; i++) {
+          // Counted again before each clone: runs claim clones meanwhile, and the callers that found the lock
+          // taken left their share to this one. Bounded, so claims as fast as the clones cannot hold it forever.
+          while (n < 2 * size && (await poolEntries(server, key)).length < size) {
             const meta: EphemeralMeta = { ...newMeta({ target, ttlMs: POOL_TTL_MS, owner: "dbtk-pool" }), state: "filling" };
             watch?.made(meta.id);
             await server.create(meta, key);
@@ -177,6 +179,16 @@ export function sqlTemplateSupport(server: SqlServer, target: string): TemplateS
       return made ?? 0;
     },
   };
+}
+
+/**
+ * Drops the half-made pooled clones of `key` whose maker is gone (a run or guardian killed mid-clone): under
+ * the fill lock no live filler is making them, and nothing else would finish or claim them before reap.
+ */
+async function dropDeadFillers(server: SqlServer, key: string): Promise<void> {
+  for (const f of await server.list()) {
+    if (f.meta?.state === "filling" && f.meta.template === key && ownerLiveness(f.meta) === "gone") await server.drop(f.id).catch(() => undefined);
+  }
 }
 
 /**

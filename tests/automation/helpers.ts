@@ -174,6 +174,20 @@ export interface Leftovers {
   templateLogins: string[];
   /** Ids of ready pooled clones. */
   pooled: string[];
+  /** Ids of clones a live process (a guardian's refill) is making for the pool: not in use, not leaked. */
+  filling: string[];
+}
+
+/** True for the record of a clone being made for the pool by a process that still runs. */
+function fillingAlive(meta: string | null | undefined): boolean {
+  try {
+    const m = JSON.parse(meta ?? "") as { state?: string; pid?: number };
+    if (m.state !== "filling" || !m.pid) return false;
+    process.kill(m.pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 const ID = "^dbtk_[0-9a-z]{8,}_[0-9a-z]{10}$";
@@ -182,7 +196,10 @@ export async function pgLeftovers(c: pg.Client): Promise<Leftovers> {
   const dbs = await c.query<{ n: string; m: string | null }>(
     "select datname as n, shobj_description(oid, 'pg_database') as m from pg_database where datname like 'dbtk%' order by 1",
   );
-  const roles = await c.query<{ n: string }>("select rolname as n from pg_roles where rolname like 'dbtk%' order by 1");
+  // A clone's login (with its record) is made before its database: a refill in progress may have only the login.
+  const roles = await c.query<{ n: string; m: string | null }>(
+    "select rolname as n, shobj_description(oid, 'pg_authid') as m from pg_roles where rolname like 'dbtk%' order by 1",
+  );
   const isId = (n: string) => new RegExp(ID).test(n);
   return {
     databases: dbs.rows.filter((r) => isId(r.n)).map((r) => r.n),
@@ -190,6 +207,7 @@ export async function pgLeftovers(c: pg.Client): Promise<Leftovers> {
     templates: dbs.rows.filter((r) => r.n.startsWith("dbtk_tpl_")).map((r) => r.n),
     templateLogins: roles.rows.filter((r) => r.n.startsWith("dbtk_tpl_")).map((r) => r.n),
     pooled: dbs.rows.filter((r) => isId(r.n) && (r.m ?? "").includes('"state":"pool"')).map((r) => r.n),
+    filling: [...new Set([...dbs.rows, ...roles.rows].filter((r) => isId(r.n) && fillingAlive(r.m)).map((r) => r.n))].sort(),
   };
 }
 
@@ -197,9 +215,11 @@ export async function mysqlLeftovers(c: mysql.Connection): Promise<Leftovers> {
   const [schemas] = await c.query<mysql.RowDataPacket[]>("SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'dbtk%'");
   const [users] = await c.query<mysql.RowDataPacket[]>("SELECT DISTINCT User AS n FROM mysql.user WHERE User LIKE 'dbtk%'");
   let pooledIds: string[] = [];
+  let fillingIds: string[] = [];
   try {
-    const [rows] = await c.query<mysql.RowDataPacket[]>("SELECT id FROM dbtk_bookkeeping.dbtk_meta WHERE state = 'pool'");
-    pooledIds = rows.map((r) => String(r.id));
+    const [rows] = await c.query<mysql.RowDataPacket[]>("SELECT id, state, meta FROM dbtk_bookkeeping.dbtk_meta WHERE state IN ('pool', 'filling')");
+    pooledIds = rows.filter((r) => r.state === "pool").map((r) => String(r.id));
+    fillingIds = rows.filter((r) => fillingAlive(typeof r.meta === "string" ? r.meta : JSON.stringify(r.meta))).map((r) => String(r.id));
   } catch {
     // no bookkeeping schema yet
   }
@@ -212,12 +232,14 @@ export async function mysqlLeftovers(c: mysql.Connection): Promise<Leftovers> {
     templates: s.filter((n) => n.startsWith("dbtk_tpl_")),
     templateLogins: u.filter((n) => n.startsWith("dbtk_tpl_")),
     pooled: pooledIds,
+    filling: fillingIds,
   };
 }
 
-/** Ephemeral databases that are not ready pooled clones (those belong to the cache policy). */
+/** Ephemeral databases that are not pooled clones, ready or being made (those belong to the cache policy). */
 export function inUse(l: Leftovers): { databases: string[]; logins: string[] } {
-  return { databases: l.databases.filter((d) => !l.pooled.includes(d)), logins: l.logins.filter((d) => !l.pooled.includes(d)) };
+  const pool = new Set([...l.pooled, ...l.filling]);
+  return { databases: l.databases.filter((d) => !pool.has(d)), logins: l.logins.filter((d) => !pool.has(d)) };
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,6 +1,7 @@
-// The guardian: SIGKILL the dbtk process (the node process itself) in each phase — command, clone,
-// pooled clone being filled, template build, teardown — and, with nobody running reap, within 5 s no
-// database, no login and no process of the command is left, and the guardian itself is gone.
+// The guardian: SIGKILL the dbtk process (the node process itself) in each phase — command, clone, template
+// build, teardown, a refill beside the command — and, with nobody running reap, within 5 s no database, no
+// login and no process of the command is left, and the guardian itself is gone. A clean run leaves the pool
+// refill to its guardian; a refill cut short is dropped by the next one.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -116,22 +117,40 @@ describe("SIGKILL of dbtk, PostgreSQL: the guardian cleans up", () => {
     }
   }, 180_000);
 
-  it(`while a pooled clone is being filled next to the command (${REPEAT}×)`, async () => {
-    for (let i = 0; i < REPEAT; i++) {
-      // One clone in the pool: the run takes it, so the next creation is the refill.
-      expect((await dbtk(["run", "--pool", "1", "--migrations", sample, "--", "true"], sb.env)).code).toBe(0);
-      const cmd = groupCommand(sb.dir(`fill-${i}`));
-      const p = startDbtk(["run", "--pool", "1", "--migrations", sample, "--", ...cmd.argv], { ...sb.env, DBTK_PAUSE_AT: "create" });
+  it("a refill cut short by a kill with no guardian to clean it (3×): the next run's refill drops the half-made clone", async () => {
+    for (let i = 0; i < 3; i++) {
+      // One clone in the pool, nobody refilling: the paused run takes it, so its next creation is the refill.
+      expect((await settledRun(["run", "--pool", "1", "--migrations", sample, "--", "true"], `dead-fill-${i}`)).code).toBe(0);
+      const p = startDbtk(["run", "--no-guardian", "--pool", "1", "--migrations", sample, "--", "true"], { ...sb.env, DBTK_PAUSE_AT: "create" });
       await p.waitFor("paused at create");
       const filling = /paused at create of (\S+)/.exec(p.stderr())?.[1] as string;
       const { rows } = await admin().query("select shobj_description(oid, 'pg_authid') as m from pg_roles where rolname = $1", [filling]);
       expect(rows[0]?.m).toContain('"state":"filling"');
-      const k = await kill(p, Promise.resolve(), cmd.pgidFile);
-      await expectClean("pool fill", k, pgLeft);
-      expect((await pgLeft()).logins).not.toContain(filling);
+      p.child.kill("SIGKILL");
       await p.done;
+      // Its maker is gone: not the pool's work in progress any more, a leftover.
+      expect(inUse(await pgLeft()).logins).toContain(filling);
+      expect((await settledRun(["run", "--pool", "1", "--migrations", sample, "--", "true"], `dead-fill-next-${i}`)).code).toBe(0);
+      const left = await pgLeft();
+      expect(left.logins).not.toContain(filling);
+      // The killed run's own database had no guardian: reap --dead takes it.
+      expect((await dbtk(["reap", "--dead"], sb.env)).code).toBe(0);
+      expect(inUse(await pgLeft())).toEqual({ databases: [], logins: [] });
     }
-  }, 240_000);
+  }, 180_000);
+
+  it("a run killed while its guardian refills the pool beside a long command: the run's database goes, the pool is full", async () => {
+    const log = path.join(sb.root, "beside.log");
+    const cmd = groupCommand(sb.dir("beside"));
+    const p = startDbtk(["run", "--pool", "2", "--migrations", sample, "--", ...cmd.argv], { ...sb.env, DBTK_GUARDIAN_LOG: log });
+    // The refill starts beside a command still running REFILL_BESIDE_MS after the hand-out.
+    const refilled = until(() => existsSync(log) && readFileSync(log, "utf8").includes("refilled the pool"), 30_000, () => "no refill beside the command");
+    const k = await kill(p, refilled, cmd.pgidFile);
+    await expectClean("refill beside", k, pgLeft);
+    await p.done;
+    expect((await pgLeft()).pooled).toHaveLength(2);
+    expect(readFileSync(log, "utf8")).toMatch(/dropped dbtk_/);
+  }, 60_000);
 
   it(`during teardown, the database dropped but not its login yet (${REPEAT}×)`, async () => {
     for (let i = 0; i < REPEAT; i++) {
@@ -191,7 +210,7 @@ describe("SIGKILL of dbtk, MariaDB", () => {
   }, 180_000);
 });
 
-it("a clean run tells its guardian it is done: nothing is touched, the guardian exits", async () => {
+it("a clean run tells its guardian it is done: the guardian only refills the pool (after the run has exited), then exits", async () => {
   const cmd = groupCommand(sb.dir("clean"));
   const log = path.join(sb.root, "guardian.log");
   const p = startDbtk(["run", "--migrations", sample, "--", "sh", "-c", `echo $$ > ${cmd.pgidFile}; sleep 0.5`], { ...sb.env, DBTK_GUARDIAN_LOG: log });
@@ -203,8 +222,19 @@ it("a clean run tells its guardian it is done: nothing is touched, the guardian 
   for (const f of ["cmdline", "environ"]) expect(readFileSync(`/proc/${guardians[0]}/${f}`, "utf8")).not.toContain(adminPassword);
   expect(readFileSync(`/proc/${guardians[0]}/environ`, "utf8")).not.toMatch(/DATABASE_URL|PGPASSWORD|DBTK_/);
   expect((await p.done).code).toBe(0);
-  await until(() => !guardians.some(running), 3000, () => "guardian still running");
-  await sleep(200);
-  expect(existsSync(log)).toBe(false); // it logs only a clean-up
-  expect(inUse(await pgLeft())).toEqual({ databases: [], logins: [] });
+  await until(() => !guardians.some(running), 10_000, () => "guardian still running");
+  // Its log: the refill it was left, no clean-up.
+  expect(readFileSync(log, "utf8")).toMatch(/^\S+ guardian \d+: refilled the pool of template [0-9a-f]{16}: [12] clones? made in \d+ ms\n$/);
+  const left = await pgLeft();
+  expect(inUse(left)).toEqual({ databases: [], logins: [] });
+  expect(left.pooled).toHaveLength(2);
+  expect(left.filling).toEqual([]);
 });
+
+/** A run whose guardian has finished the refill it was left (its log says so) when this resolves. */
+async function settledRun(args: string[], name: string): Promise<Awaited<ReturnType<typeof dbtk>>> {
+  const log = path.join(sb.dir("logs"), `${name}.log`);
+  const r = await dbtk(args, { ...sb.env, DBTK_GUARDIAN_LOG: log });
+  if (r.code === 0) await until(() => existsSync(log) && readFileSync(log, "utf8").includes("refill"), 15_000, () => `${name}: the guardian never refilled`);
+  return r;
+}

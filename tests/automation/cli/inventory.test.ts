@@ -86,7 +86,7 @@ it("purge --dry-run --json lists; purge --yes --json removes every database, poo
   expect(result.failed).toEqual([]);
   expect(result.databases.map((d: { id: string }) => d.id).sort()).toEqual([...listed].sort());
   const left = await pgLeftovers(admin);
-  expect(left).toEqual({ databases: [], logins: [], templates: [], templateLogins: [], pooled: [] });
+  expect(left).toEqual({ databases: [], logins: [], templates: [], templateLogins: [], pooled: [], filling: [] });
   expect(inUse(left)).toEqual({ databases: [], logins: [] });
   // And the target still works afterwards.
   expect((await dbtk(["run", "--migrations", sample, "--", "true"], sb.env)).code).toBe(0);

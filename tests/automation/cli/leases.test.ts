@@ -1,9 +1,10 @@
 // Leases, not guesses: `dbtk reap` (plain and --dead) never takes a live run's database, however short its
 // TTL; the TTL applies to databases without a live owner; pooled clones go once idle past their TTL.
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type pg from "pg";
 import { expect, it } from "vitest";
-import { dbtk, inUse, pgLeftovers, REPO, sleep, warmSandbox, type CliResult } from "../helpers.ts";
+import { dbtk, inUse, pgLeftovers, REPO, sleep, until, warmSandbox, type CliResult } from "../helpers.ts";
 
 const sample = path.join(REPO, "examples/sample-app/migrations");
 const { sb, admin } = warmSandbox("lease", ["--migrations", sample]);
@@ -66,9 +67,12 @@ it("the TTL applies where no live owner holds the lease: dbtk up's database goes
 });
 
 it("pooled clones: dropped by reap once idle past their TTL, never handed out near it, and gone with their template", async () => {
-  expect((await dbtk(["run", "--pool", "2", "--migrations", sample, "--", "true"], sb.env)).code).toBe(0);
-  const pooled = (await pgLeftovers(admin())).pooled;
-  expect(pooled).toHaveLength(2);
+  // The run's guardian tops the pool up and cleans the cache after the run has exited; its log says when.
+  const log = path.join(sb.root, "lease-guardian.log");
+  expect((await dbtk(["run", "--pool", "2", "--migrations", sample, "--", "true"], { ...sb.env, DBTK_GUARDIAN_LOG: log })).code).toBe(0);
+  await until(() => existsSync(log) && readFileSync(log, "utf8").includes("refilled"), 15_000, () => "the guardian never refilled");
+  let left = await pgLeftovers(admin());
+  const pooled = left.pooled;
   const [nearly, idle] = pooled as [string, string];
   // Instead of waiting out their TTL (an hour): one expired, one 30 s from it (inside the claim margin).
   const expire = async (id: string, at: number) => {
@@ -86,7 +90,7 @@ it("pooled clones: dropped by reap once idle past their TTL, never handed out ne
   // The template aged out: it goes, and its pooled clones with it.
   const later = await dbtk(["reap", "--json"], { ...sb.env, DBTK_TEMPLATE_MAX_AGE: "1ms" });
   expect(JSON.parse(later.stdout).templatesDropped).toHaveLength(1);
-  const left = await pgLeftovers(admin());
+  left = await pgLeftovers(admin());
   expect(left.pooled).toEqual([]);
   expect(left.templates).toEqual([]);
   expect(inUse(left)).toEqual({ databases: [], logins: [] });

@@ -167,6 +167,21 @@ describe("dbtk serve: IntegreSQL's API", () => {
     expect((await fetch(`${srv.url}/`)).status).toBe(404);
   });
 
+  it("status reports the server's own latency: hand-outs (request event → answer written) and its event loop's delay", async () => {
+    await template("timed");
+    const before = (await call("GET", "/dbtk/status")).json.timings.handout.n as number;
+    for (let i = 0; i < 5; i++) {
+      const got = await call("GET", "/templates/timed/tests");
+      expect((await call("POST", `/templates/timed/tests/${got.json.id}/unlock`)).status).toBe(204);
+    }
+    const { timings } = (await call("GET", "/dbtk/status")).json;
+    expect(timings.handout.n).toBe(before + 5);
+    expect(timings.handout.p50Ms).toBeGreaterThan(0);
+    expect(timings.handout.p95Ms).toBeGreaterThanOrEqual(timings.handout.p50Ms);
+    expect(timings.handout.maxMs).toBeGreaterThanOrEqual(timings.handout.p95Ms);
+    expect(Object.keys(timings.eventLoopDelay).sort()).toEqual(["maxMs", "p50Ms", "p95Ms"]);
+  });
+
   it("a database never returned is recycled after its lease; returning it late is a 404 saying so", async () => {
     const short = await startPoolServer({ ...dirs, port: 0, poolSize: 1, leaseMs: 300 });
     try {
