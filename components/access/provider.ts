@@ -88,12 +88,12 @@ function explain(err: unknown, inputs: AccessProviderInputs, statement?: string)
 
 interface PgClient {
   connect(): Promise<void>;
-  query(text: string): Promise<unknown>;
+  query(text: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   end(): Promise<void>;
 }
 
-/** PostgreSQL: every statement in ONE transaction, connected to the spec's database. */
-async function runPostgres(inputs: AccessProviderInputs, statements: string[]): Promise<void> {
+/** The admin session, connected to the spec's database. */
+async function pgConnect(inputs: AccessProviderInputs): Promise<PgClient> {
   const pg = loadDriver("pg") as { Client: new (cfg: object) => PgClient };
   const c = inputs.connection;
   const client = new pg.Client({
@@ -108,10 +108,16 @@ async function runPostgres(inputs: AccessProviderInputs, statements: string[]): 
   });
   try {
     await client.connect();
+    return client;
   } catch (err) {
     await client.end().catch(() => undefined);
     throw explain(err, inputs);
   }
+}
+
+/** PostgreSQL: every statement in ONE transaction, connected to the spec's database. */
+async function runPostgres(inputs: AccessProviderInputs, statements: string[]): Promise<void> {
+  const client = await pgConnect(inputs);
   let current: string | undefined;
   try {
     await client.query("BEGIN");
@@ -130,6 +136,16 @@ interface MysqlConn {
   end(): Promise<void>;
 }
 
+async function mysqlConnect(inputs: AccessProviderInputs): Promise<MysqlConn> {
+  const mysql = loadDriver("mysql2/promise") as { createConnection: (cfg: object) => Promise<MysqlConn> };
+  const c = inputs.connection;
+  try {
+    return await mysql.createConnection({ host: c.host, port: c.port, user: c.user, password: c.password, ssl: tls(inputs), connectTimeout: 30_000 });
+  } catch (err) {
+    throw explain(err, inputs);
+  }
+}
+
 type MysqlPlan = (conn: MysqlConn, flavor: "mariadb" | "mysql") => string[];
 
 /**
@@ -137,14 +153,7 @@ type MysqlPlan = (conn: MysqlConn, flavor: "mariadb" | "mysql") => string[];
  * users and roles this attempt made, so nothing is left half-applied.
  */
 async function runMysql(inputs: AccessProviderInputs, plan: MysqlPlan, undo?: MysqlPlan, names: string[] = []): Promise<void> {
-  const mysql = loadDriver("mysql2/promise") as { createConnection: (cfg: object) => Promise<MysqlConn> };
-  const c = inputs.connection;
-  let conn: MysqlConn;
-  try {
-    conn = await mysql.createConnection({ host: c.host, port: c.port, user: c.user, password: c.password, ssl: tls(inputs), connectTimeout: 30_000 });
-  } catch (err) {
-    throw explain(err, inputs);
-  }
+  const conn = await mysqlConnect(inputs);
   const rows = async (text: string, params?: unknown[]) => (await conn.query(text, params))[0] as Record<string, unknown>[];
   try {
     const [version] = await rows("SELECT VERSION() AS v");
@@ -183,6 +192,25 @@ async function apply(news: AccessProviderInputs, olds?: AccessProviderInputs): P
     (_c, flavor) => (previous ? mysqlApplyStatements(previous, desired, { flavor }) : []),
     names,
   );
+}
+
+/** Which of `names` exist on the server, as roles or users. */
+async function existingNames(inputs: AccessProviderInputs, names: string[]): Promise<string[]> {
+  if (inputs.engine === "postgres") {
+    const client = await pgConnect(inputs);
+    try {
+      return (await client.query("SELECT rolname AS n FROM pg_roles WHERE rolname = ANY($1)", [names])).rows.map((r) => String(r.n));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+  const conn = await mysqlConnect(inputs);
+  try {
+    const [rows] = await conn.query("SELECT DISTINCT User AS n FROM mysql.user WHERE User IN (?)", [names]);
+    return (rows as Record<string, unknown>[]).map((r) => String(r.n));
+  } finally {
+    await conn.end().catch(() => undefined);
+  }
 }
 
 async function remove(props: AccessProviderInputs): Promise<void> {
@@ -244,6 +272,15 @@ export const accessProvider: pulumi.dynamic.ResourceProvider<AccessProviderInput
   async update(_id, olds, news) {
     await apply(news, olds);
     return { outs: { ...news, roles: roleNames(news.plan.prefix) } };
+  },
+  async read(id, props) {
+    // Refresh: a role of the set dropped behind our back means the set is gone (the next up re-creates
+    // it, adopting what is left); a dropped login leaves the plan, so the next up makes it again.
+    if (!props) return {};
+    const names = Object.values(roleNames(props.plan.prefix));
+    const found = await existingNames(props, [...names, ...props.plan.logins.map((l) => l.name)]);
+    if (names.some((n) => !found.includes(n))) return {};
+    return { id, props: { ...props, plan: { ...props.plan, logins: props.plan.logins.filter((l) => found.includes(l.name)) } } };
   },
   async delete(_id, props) {
     await remove(props);

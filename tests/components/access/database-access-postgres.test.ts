@@ -130,6 +130,16 @@ describe.skipIf(!ready)("DatabaseAccess on PostgreSQL through the real Pulumi en
     await other.destroy();
   });
 
+  it("drift: a login dropped behind the stack's back is found by refresh and made again by up", SLOW, async () => {
+    await withPg(server, "shop", (c) => c.query("drop role shop_api"));
+    await stack.refresh();
+    const result = await stack.up(program(second));
+    expect(result.summary.resourceChanges).toMatchObject({ update: 1 });
+    const api = await pgConnect(server, "shop", "shop_api", PASSWORDS.api);
+    expect((await api.query("select count(*)::int as n from orders")).rows).toEqual([{ n: 2 }]);
+    await api.end();
+  });
+
   it("destroy: roles and logins gone, grants revoked, the data still there", SLOW, async () => {
     await stack.destroy();
     await withPg(server, "shop", async (c) => {

@@ -11,6 +11,7 @@ export const PROJECT = "dbtk-access-test";
 export interface TestStack {
   up(program: PulumiFn): Promise<UpResult & { log: string }>;
   destroy(): Promise<string>;
+  refresh(): Promise<void>;
   /** The stack's checkpoint file, as the file backend stores it. */
   stateText(): string;
 }
@@ -44,6 +45,9 @@ export async function testStack(stateDir: string, name: string): Promise<TestSta
       let log = "";
       await stack.destroy({ color: "never", onOutput: (s) => (log += s) });
       return log;
+    },
+    async refresh() {
+      await stack.refresh({ color: "never" });
     },
     stateText: () => readFileSync(stateFile, "utf8"),
   };
