@@ -244,8 +244,9 @@ export const accessProvider: pulumi.dynamic.ResourceProvider<AccessProviderInput
     if (JSON.stringify(news).includes(UNKNOWN)) return { inputs: news };
     const failures: pulumi.dynamic.CheckFailure[] = [];
     if (news.connection.engine !== news.engine) {
-      const use = news.connection.engine === "postgres" ? "DatabaseAccess" : "MysqlDatabaseAccess";
-      failures.push({ property: "connection", reason: `connection: is a ${news.connection.engine} server's, not ${news.engine}; use ${use} for it` });
+      const e = news.connection.engine;
+      const use = e === "postgres" ? "use DatabaseAccess for it" : e === "mysql" ? "use MysqlDatabaseAccess for it" : "SQL Server has no access component yet";
+      failures.push({ property: "connection", reason: `connection: is a ${e} server's, not ${news.engine}; ${use}` });
     }
     if (!news.connection.password) {
       failures.push({
