@@ -2,7 +2,8 @@
 // template, the first database cloned — by phase, against baselines measured in the same run:
 //   node -e 0, and the server binaries' own `initdb` (its defaults: sync on) + `pg_ctl start -w`.
 //   npx tsx bench/cold-start.ts [--runs 5]
-// Each cold start runs in a fresh child process (nothing loaded, empty servers and cache directories);
+// Each cold start runs in a fresh child process (nothing loaded, empty servers and cache directories) on
+// the compiled library (dist/: `npm run build` first);
 // rounds are interleaved so a noisy neighbour slows every row alike; medians are reported. Goal (#13): ≤ 1.5 s.
 import { execFile, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -40,9 +41,11 @@ async function child(root: string, migrations: string): Promise<void> {
   // Library code reads no environment: the directories are passed in.
   const dirs = { serversDir: path.join(root, "servers"), cacheDir: path.join(root, "cache") };
   mkdirSync(dirs.serversDir, { mode: 0o755, recursive: true });
-  const { localPostgresTarget } = await import("../automation/targets/local.ts");
-  const { newMeta } = await import("../automation/targets/meta.ts");
-  const { applyMigrations, resolveSource, sourceKey } = await import("../automation/driver/migrations.ts");
+  // The compiled library (what the CLI runs; `npm run build` first), so no module is transpiled on the way.
+  const dist = (p: string) => path.join(import.meta.dirname, "..", "dist", p);
+  const { localPostgresTarget } = (await import(dist("automation/targets/local.js"))) as typeof import("../automation/targets/local.ts");
+  const { newMeta } = (await import(dist("automation/targets/meta.js"))) as typeof import("../automation/targets/meta.ts");
+  const { applyMigrations, resolveSource, sourceKey } = (await import(dist("automation/driver/migrations.js"))) as typeof import("../automation/driver/migrations.ts");
   const phases: Phases = { modules: performance.now() - t0 };
   const c0 = performance.now();
   const target = await localPostgresTarget({ ...dirs, onServerPhase: (p) => (phases[p.phase] = p.ms) });
@@ -50,22 +53,26 @@ async function child(root: string, migrations: string): Promise<void> {
   const source = resolveSource({ migrations });
   const tpl = target.templates!;
   const key = (await sourceKey(source, await tpl.version!())) as string;
-  await tpl.ensure(key, async (conn) => void (await applyMigrations(source, conn)));
+  await tpl.ensure(key, async (conn) => {
+    const m0 = performance.now();
+    await applyMigrations(source, conn);
+    phases["100 migrations"] = performance.now() - m0;
+  });
   const migrated = performance.now();
   const first = await target.create({ ...newMeta({ target: "local", ttlMs: 600_000 }), engine: "postgres", template: key });
   const done = performance.now();
   phases["server other"] = started - c0 - (phases["server init"] ?? 0) - (phases["server start"] ?? 0);
-  phases.template = migrated - started;
+  phases["template other"] = migrated - started - phases["100 migrations"]!;
   phases["first clone"] = done - migrated;
   phases.total = done - c0;
   await target.destroy(first.id);
-  const { stopLocalPostgres } = await import("../core/servers/index.ts");
+  const { stopLocalPostgres } = (await import(dist("core/servers/index.js"))) as typeof import("../core/servers/index.ts");
   await stopLocalPostgres(path.join(dirs.serversDir, "postgres"));
   process.stdout.write(`${JSON.stringify(phases)}\n`);
 }
 
 /** The binaries' own initdb with its defaults, then pg_ctl start -w, timed; stopped afterwards. */
-async function rawInitStart(root: string): Promise<Phases> {
+async function rawInitStart(root: string, flags: string[] = []): Promise<Phases> {
   const { postgresBinaries, pgProcessOptions } = await import("../core/servers/postgres.ts");
   const { serverUser, ownedDir } = await import("../core/servers/os-user.ts");
   const user = serverUser("postgres");
@@ -74,7 +81,7 @@ async function rawInitStart(root: string): Promise<Phases> {
   const data = path.join(root, "data");
   const o = pgProcessOptions(user, root);
   const t0 = performance.now();
-  await run(initdb, ["-D", data, "-U", "postgres", "-A", "trust"], o);
+  await run(initdb, ["-D", data, "-U", "postgres", "-A", "trust", ...flags], o);
   const t1 = performance.now();
   const port = 20000 + (process.pid % 20000);
   await run(pg_ctl, ["start", "-D", data, "-w", "-l", path.join(data, "log"), "-o", `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''`], o);
@@ -98,6 +105,8 @@ async function main(): Promise<void> {
     spawnSync(process.execPath, ["-e", "0"]);
     add("node -e 0", { total: performance.now() - n0 });
     add("raw initdb + pg_ctl start", await rawInitStart(path.join(root, `raw-${i}`)));
+    // dbtk's initdb flags before #13 (no sync, C locale; checksums on), for the effect of the new ones.
+    add("raw initdb -N -E UTF8 --locale=C + pg_ctl start", await rawInitStart(path.join(root, `raw-n-${i}`), ["-N", "-E", "UTF8", "--locale=C"]));
     const dir = path.join(root, `cold-${i}`);
     const w0 = performance.now();
     const r = await run(process.execPath, [...process.execArgv, import.meta.filename, "--child", dir, migrations], { maxBuffer: 1 << 24 });

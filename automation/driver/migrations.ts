@@ -113,7 +113,8 @@ export async function applyMigrations(
 ): Promise<number | undefined> {
   if (src.kind === "none") return 0;
   if (src.kind === "builtin") {
-    const { migrate } = await import("../../migrations/index.js");
+    // The runner alone, not the migrations barrel (its tool adapters cost ~0.3 s to load).
+    const { migrate } = await import("../../migrations/runner/migrate.js");
     const result = await migrate({
       target: conn,
       dir: src.dir,
@@ -122,7 +123,7 @@ export async function applyMigrations(
     });
     return result.applied.length;
   }
-  const { getTool } = await import("../../migrations/index.js");
+  const { getTool } = await import("../../migrations/adapters/index.js");
   const tool = getTool(src.tool);
   await tool.migrate(conn, src.project, {
     ...(src.args ? { args: src.args } : {}),
