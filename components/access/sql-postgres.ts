@@ -63,19 +63,15 @@ function tablePrivileges(role: AccessRole): { tables: string; sequences: string;
 function schemaGrants(schema: string, names: Record<AccessRole, string>): string[] {
   const s = pgIdent(schema);
   const owner = pgIdent(names.owner);
-  const out = [
-    `CREATE SCHEMA IF NOT EXISTS ${s} AUTHORIZATION ${owner}`,
-    `ALTER SCHEMA ${s} OWNER TO ${owner}`,
-    `REVOKE CREATE ON SCHEMA ${s} FROM PUBLIC`,
-    `GRANT USAGE ON SCHEMA ${s} TO ${pgIdent(names.app)}, ${pgIdent(names.readonly)}`,
-  ];
+  const out = [`CREATE SCHEMA IF NOT EXISTS ${s} AUTHORIZATION ${owner}`, `ALTER SCHEMA ${s} OWNER TO ${owner}`, `REVOKE CREATE ON SCHEMA ${s} FROM PUBLIC`];
   for (const role of ["app", "readonly"] as const) {
     const p = tablePrivileges(role)!;
     const to = pgIdent(names[role]);
     const defaults = `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA ${s} GRANT`;
-    out.push(`GRANT ${p.tables} ON ALL TABLES IN SCHEMA ${s} TO ${to}`, `GRANT ${p.sequences} ON ALL SEQUENCES IN SCHEMA ${s} TO ${to}`);
+    // What exists now, then what the owner role creates later.
+    out.push(...postgresRoleGrants(role, schema, names[role]));
     out.push(`${defaults} ${p.tables} ON TABLES TO ${to}`, `${defaults} ${p.sequences} ON SEQUENCES TO ${to}`);
-    if (p.functions) out.push(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA ${s} TO ${to}`, `${defaults} EXECUTE ON FUNCTIONS TO ${to}`);
+    if (p.functions) out.push(`${defaults} EXECUTE ON FUNCTIONS TO ${to}`);
   }
   return out;
 }
