@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { rmSync } from "node:fs";
 import { flywayChecksum, loadMigrations, MigrationError, parseMigrationName, splitSql } from "../../../migrations/index.ts";
+import { BATCH_LIMITS, batchLength, type PreparedMigration } from "../../../migrations/runner/executor.ts";
 import { replacePlaceholders } from "../../../migrations/runner/placeholders.ts";
 import { cannotRunInTransaction } from "../../../migrations/runner/transaction-rules.ts";
 import { compareVersions, parseVersion } from "../../../migrations/runner/version.ts";
@@ -187,5 +188,24 @@ describe("no-transaction rules", () => {
 
   it("ALTER TYPE … ADD VALUE only before PostgreSQL 12", () => {
     expect(cannotRunInTransaction(words("ALTER TYPE mood ADD VALUE 'meh'"), 110000)).toBe(true);
+  });
+});
+
+describe("batches (several transactional migrations per round trip)", () => {
+  const p = (transactional: boolean, chars = 10) => ({ sql: "x".repeat(chars), transactional }) as unknown as PreparedMigration;
+
+  it("takes consecutive transactional migrations, up to the count limit; a non-transactional one ends a batch and travels alone", () => {
+    const list = [...Array.from({ length: BATCH_LIMITS.migrations + 5 }, () => p(true)), p(false), p(true)];
+    expect(batchLength(list, 0)).toBe(BATCH_LIMITS.migrations);
+    expect(batchLength(list, BATCH_LIMITS.migrations)).toBe(5);
+    expect(batchLength(list, BATCH_LIMITS.migrations + 5)).toBe(1);
+    expect(batchLength(list, BATCH_LIMITS.migrations + 6)).toBe(1);
+  });
+
+  it("stops before the text passes the size limit; a file bigger than the limit travels alone", () => {
+    const big = BATCH_LIMITS.chars;
+    expect(batchLength([p(true, big / 2), p(true, big / 2), p(true, 1)], 0)).toBe(2);
+    expect(batchLength([p(true, big + 1), p(true)], 0)).toBe(1);
+    expect(batchLength([p(true), p(true, big)], 0)).toBe(1);
   });
 });
