@@ -22,6 +22,7 @@ export const DECLARATION_FILES = [
   "aws/rds-database.d.ts",
   "gcp/args.d.ts",
   "gcp/cloud-sql-database.d.ts",
+  "gcp/mapping-access.d.ts",
   "azure/args.d.ts",
   "azure/sql-database.d.ts",
   "azure/flexible-server.d.ts",

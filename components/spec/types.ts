@@ -147,6 +147,7 @@ export interface NetworkSpec {
 /** How clients reach an Azure SQL Database server: through the gateway (`Proxy`), straight to the node (`Redirect`), or `Default`. */
 export type SqlConnectionPolicy = "Default" | "Proxy" | "Redirect";
 
+/** Private Service Connect on GCP Cloud SQL: which consumer projects may create endpoints to the instance. */
 export interface PrivateServiceConnectSpec {
   /** Project ids or numbers whose networks may create endpoints to the instance (at least one). */
   allowedConsumerProjects: string[];
