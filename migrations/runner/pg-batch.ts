@@ -1,5 +1,6 @@
 // Transactional migrations on PostgreSQL, several per round trip: ONE simple query
-//   BEGIN; <m1>; INSERT history … RETURNING; COMMIT; BEGIN; <m2>; …; COMMIT
+//   BEGIN; <m1>; INSERT history … RETURNING; COMMIT; SELECT <8 kB>; BEGIN; <m2>; …; COMMIT
+// (the 8 kB row makes the server send what it has, so each history row arrives as its migration commits)
 // Each migration keeps its own transaction: an explicit COMMIT inside a simple query commits there, and an
 // error abandons the rest of the string, so the migrations before the failing one stay applied and
 // recorded, the failing one is rolled back and nothing after it runs. The history INSERTs return a marked
@@ -7,7 +8,7 @@
 import type pg from "pg";
 import { failure, type PreparedMigration } from "./executor.js";
 import { insertHistorySql, type NewRow } from "./history.js";
-import { APPLIED_MARK, CountingQuery, positionToOffset, serverMessage, type PgError } from "./pg-query.js";
+import { APPLIED_MARK, CountingQuery, FLUSH, positionToOffset, serverMessage, type PgError } from "./pg-query.js";
 
 export interface BatchItem {
   m: PreparedMigration;
@@ -34,7 +35,8 @@ export async function runTransactions(
   const elapsed = "round(extract(epoch from clock_timestamp() - coalesce(nullif(current_setting('dbtk.began', true), '')::timestamptz, now())) * 1000)::int";
   const starts: number[] = [];
   let text = "";
-  for (const { m, row } of items) {
+  for (const [i, { m, row }] of items.entries()) {
+    if (i > 0) text += `${FLUSH};\n`;
     text += `BEGIN;\n${began};\n`;
     starts.push(text.length);
     const record = row ? `${insertHistorySql("postgres", fullTable, row, literal, elapsed)} RETURNING "execution_time" AS "${APPLIED_MARK}";\n` : "";
@@ -45,7 +47,7 @@ export async function runTransactions(
   let done = 0;
   const q = new CountingQuery(text, (value, completed) => {
     onApplied(done++, Number(value));
-    begun = completed + 4; // its INSERT and COMMIT, the next BEGIN and SELECT
+    begun = completed + 5; // its INSERT and COMMIT, the FLUSH, the next BEGIN and SELECT
   });
   try {
     await q.run(client);
