@@ -89,19 +89,21 @@ async function expectClean(phase: string, k: Killed, left: () => Promise<Leftove
       return l.databases.length === 0 && l.logins.length === 0 && (!k.pgid || groupMembers(k.pgid).length === 0);
     },
     5000,
-    () => JSON.stringify(last),
+    // What the guardians said (runs that set DBTK_GUARDIAN_LOG to killLog), and which guardian is still there.
+    () => `${JSON.stringify(last)}; guardian ${k.guardians.join(",")} ${k.guardians.some(running) ? "running" : "gone"}; log: ${existsSync(killLog) ? readFileSync(killLog, "utf8").split("\n").slice(-8).join(" | ") : "none"}`,
   );
   (figures[phase] ??= []).push(ms);
   await until(() => !k.guardians.some(running), 5000 - ms, () => `guardian ${k.guardians.join(",")} still running`);
 }
 
 const pgLeft = () => pgLeftovers(admin());
+const killLog = path.join(sb.root, "guardian-kills.log");
 
 describe("SIGKILL of dbtk, PostgreSQL: the guardian cleans up", () => {
   it(`during the command (${REPEAT}×): the command's group, the database and its login are gone`, async () => {
     for (let i = 0; i < REPEAT; i++) {
       const cmd = groupCommand(sb.dir(`cmd-${i}`));
-      const p = startDbtk(["run", "--migrations", sample, "--", ...cmd.argv], sb.env);
+      const p = startDbtk(["run", "--migrations", sample, "--", ...cmd.argv], { ...sb.env, DBTK_GUARDIAN_LOG: killLog });
       const k = await kill(p, readPid(cmd.pgidFile), cmd.pgidFile);
       await expectClean("command", k, pgLeft);
       await p.done;
@@ -199,7 +201,7 @@ describe("SIGKILL of dbtk, MariaDB", () => {
     try {
       for (let i = 0; i < 5; i++) {
         const cmd = groupCommand(sb.dir(`my-${i}`));
-        const p = startDbtk(["run", ...mysql, "--", ...cmd.argv], sb.env);
+        const p = startDbtk(["run", ...mysql, "--", ...cmd.argv], { ...sb.env, DBTK_GUARDIAN_LOG: killLog });
         const k = await kill(p, readPid(cmd.pgidFile), cmd.pgidFile);
         await expectClean("mariadb command", k, () => mysqlLeftovers(my));
         await p.done;
