@@ -58,6 +58,7 @@ export class TemplatePool {
   private recycled = 0;
   private closed = false;
   private lastError?: unknown;
+  private fillQueued = false;
 
   constructor(
     readonly hash: string,
@@ -69,6 +70,19 @@ export class TemplatePool {
   stats(): PoolStats {
     const leased = [...this.slots.values()].filter((s) => s.state === "leased").length;
     return { ready: this.ready.length, leased, making: this.making, handedOut: this.handedOut, recycled: this.recycled };
+  }
+
+  /**
+   * `fill` once the current answer has been written: starting a clone (its record, the owner's identity read
+   * from /proc, the first queries) is work a hand-out's caller should not wait for.
+   */
+  private fillSoon(): void {
+    if (this.fillQueued) return;
+    this.fillQueued = true;
+    setImmediate(() => {
+      this.fillQueued = false;
+      this.fill();
+    });
   }
 
   /** Starts as many clone makers as demand and the limits allow. */
@@ -123,7 +137,7 @@ export class TemplatePool {
     const id = this.ready.shift();
     if (id !== undefined) {
       slot = this.slots.get(id) as Slot;
-      this.fill();
+      this.fillSoon();
     } else {
       slot = await this.wait(signal);
     }
@@ -216,7 +230,7 @@ export class TemplatePool {
     const f = this.find(id);
     if (!("slot" in f)) throw problems.testNotFound(this.hash, id, f.why);
     this.remove(f.slot, "recreated from the template at the caller's request");
-    this.fill();
+    this.fillSoon();
   }
 
   private recycle(slot: Slot, why: string): void {
