@@ -1,7 +1,8 @@
 // The run's side of the guardian (as Testcontainers does with Ryuk): a small detached process, in its own
 // session, that holds the read end of a pipe. The run tells it what to clean as it goes; if the pipe closes
 // without "done" — the run died, SIGKILL included — the guardian kills the command's process group and
-// drops the run's databases and logins, with nobody running reap.
+// drops the run's databases and logins, with nobody running reap. Since it outlives the run anyway, the run
+// also leaves it the pool refill, which it does after "done", so the run's exit does not wait for a clone.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
