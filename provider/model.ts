@@ -38,7 +38,7 @@ export const components: readonly ComponentModel[] = [
     cloud: "gcp",
     args: "GcpCloudSqlDatabaseArgs",
     outputsFrom: "GcpCloudSqlDatabase",
-    outputs: [...shared, "connectionName", "privateIp", "dashboardUrl", "replicaConnectionNames"],
+    outputs: [...shared, "connectionName", "privateIp", "dashboardUrl", "replicaConnectionNames", "userSecretRefs"],
   },
   {
     token: "provisioning:azure:SqlDatabase",

@@ -142,7 +142,7 @@ export function primaryInstanceArgs(
     deleteAutomatedBackups: behaviour.deleteAutomatedBackups,
     skipFinalSnapshot: !finalSnapshot,
     ...(finalSnapshot ? { finalSnapshotIdentifier: refs.finalSnapshotIdentifier ?? finalSnapshotIdentifier(spec.name) } : {}),
-    allowMajorVersionUpgrade: spec.allowMajorVersionUpgrade ?? true,
+    allowMajorVersionUpgrade: spec.allowMajorVersionUpgrade ?? false,
     ...(spec.blueGreenUpdates ? { blueGreenUpdate: { enabled: true } } : {}),
     ...restore,
   };

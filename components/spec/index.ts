@@ -1,7 +1,7 @@
 // Public entry point of the DatabaseSpec contract: types, presets, validation and the ManagedDatabase
 // interface every component implements.
 export * from "./types.js";
-export { presets, presetFor, resolveSpec, mergeSpec, defaultEngineVersions } from "./presets.js";
+export { presets, presetFor, resolveSpec, mergeSpec, defaultEngineVersions, cloudEngineVersions } from "./presets.js";
 export type { PresetDefaults } from "./presets.js";
 export { validateSpec, assertValidSpec, formatIssues, SpecValidationError, environmentIssue, environments } from "./validate.js";
 export type { ValidateOptions } from "./validate.js";

@@ -26,7 +26,8 @@
 // | auth.iamAuthentication             | false            | false            | false                              | false            |
 // | every preset                       | databaseName `app`, auth.masterUsername `dbadmin`, tags {}                                     |
 //
-// engineVersion default per engine: postgres "17", mysql "8.0", sqlserver "2022".
+// engineVersion default per engine: postgres "17", mysql "8.0" ("8.4" on AWS, where 8.0 left RDS standard
+// support on 2026-07-31), sqlserver "2022".
 //
 // * Cloud-aware resolution (`resolveSpec(input, env, cloud)`): preset values a cloud cannot take are moved
 //   to the nearest value it can, before the input is applied (explicit input is never changed — validation
@@ -60,6 +61,9 @@ export const defaultEngineVersions: Record<Engine, string> = {
   mysql: "8.0",
   sqlserver: "2022",
 };
+
+/** Per-cloud exceptions to {@link defaultEngineVersions}: a major that cloud no longer supports as standard. */
+export const cloudEngineVersions: Partial<Record<Cloud, Partial<Record<Engine, string>>>> = { aws: { mysql: "8.4" } };
 
 // A function, so presets share no nested objects.
 const common = () =>
@@ -208,7 +212,7 @@ export function resolveSpec(
     name: input.name,
     engine: input.engine,
     // Unknown engines (untyped YAML input) get "" and are reported by validateSpec.
-    engineVersion: defaultEngineVersions[input.engine] ?? "",
+    engineVersion: (cloud && cloudEngineVersions[cloud]?.[input.engine]) ?? defaultEngineVersions[input.engine] ?? "",
     ...presetFor(environment, input.engine, cloud),
   };
   return mergeSpec(base, input);

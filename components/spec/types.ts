@@ -303,7 +303,11 @@ export interface DatabaseSpec {
   restore?: RestoreSpec;
   /** Engine parameters added to (and overriding) the ones the toolkit sets. */
   parameters?: Record<string, string>;
-  /** Allow in-place major version upgrades (the component handles the parameter-group switch). Default true. */
+  /**
+   * Allow in-place major version upgrades: set it with the new `engineVersion` (the component switches the
+   * parameter group). Off by default, as in CDK and terraform-aws-rds, so a changed default version can never
+   * upgrade a database on its own: RDS refuses the change instead. @default false
+   */
   allowMajorVersionUpgrade?: boolean;
   /** AWS: use RDS Blue/Green deployments for updates that would otherwise restart or replace. */
   blueGreenUpdates?: boolean;

@@ -37,7 +37,7 @@ describe("primary instance arguments", () => {
       parameterGroupName: "pg",
       vpcSecurityGroupIds: ["sg-1"],
       dbSubnetGroupName: "subnets",
-      allowMajorVersionUpgrade: true,
+      allowMajorVersionUpgrade: false,
     });
     expect(args).not.toHaveProperty("finalSnapshotIdentifier");
     expect(args).not.toHaveProperty("kmsKeyId");
@@ -93,7 +93,7 @@ describe("primary instance arguments", () => {
 
   it("blue/green and major upgrades", () => {
     expect(primaryInstanceArgs(spec({ blueGreenUpdates: true }), behaviour("dev"), refs, {}).blueGreenUpdate).toEqual({ enabled: true });
-    expect(primaryInstanceArgs(spec({ allowMajorVersionUpgrade: false }), behaviour("dev"), refs, {}).allowMajorVersionUpgrade).toBe(false);
+    expect(primaryInstanceArgs(spec({ allowMajorVersionUpgrade: true }), behaviour("dev"), refs, {}).allowMajorVersionUpgrade).toBe(true);
   });
 
   it("sqlserver: license included, no database created", () => {

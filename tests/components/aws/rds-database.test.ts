@@ -130,9 +130,9 @@ describe("presets", () => {
 describe("engines", () => {
   it("mysql: engine, port, family, secure transport, slow query log, log exports", async () => {
     await render({ engine: "mysql" });
-    expect(inputs(T.instance)).toMatchObject({ engine: "mysql", engineVersion: "8.0", port: 3306, enabledCloudwatchLogsExports: ["error", "slowquery", "general"] });
+    expect(inputs(T.instance)).toMatchObject({ engine: "mysql", engineVersion: "8.4", port: 3306, enabledCloudwatchLogsExports: ["error", "slowquery", "general"] });
     const pg = inputs(T.parameterGroup);
-    expect(pg["family"]).toBe("mysql8.0");
+    expect(pg["family"]).toBe("mysql8.4");
     expect(pg["parameters"]).toEqual(
       expect.arrayContaining([
         { name: "require_secure_transport", value: "1", applyMethod: "immediate" },

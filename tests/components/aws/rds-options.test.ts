@@ -143,7 +143,7 @@ describe("lifecycle", () => {
     const pg16 = plain<Record<string, unknown>>(one(T.parameterGroup).inputs);
     const opts16 = before.tracker.find("orders-params-postgres16").opts as pulumi.CustomResourceOptions;
     reset();
-    const after = await render({ engineVersion: "17" });
+    const after = await render({ engineVersion: "17", allowMajorVersionUpgrade: true });
     const pg17 = one(T.parameterGroup);
     expect(pg16).toMatchObject({ family: "postgres16", namePrefix: "orders-postgres16-" });
     expect(pg17.name).toBe("orders-params-postgres17");

@@ -170,19 +170,19 @@ describe("cloud-aware resolution", () => {
 
   // Every preset, cloud and engine is a combination the clouds can run once resolved for that cloud.
   const matrix = environments.flatMap((env) => clouds.flatMap((cloud) => engines.map((engine) => [env, cloud, engine] as const)));
-  // Except the default MySQL 8.0 in prod on AWS: past its RDS end of standard support (2026-07-31), refused below.
-  const runnable = matrix.filter(([env, cloud, engine]) => !(env === "prod" && cloud === "aws" && engine === "mysql"));
-  it.each(runnable)("%s on %s with %s validates with zero issues", (env, cloud, engine) => {
+  it.each(matrix)("%s on %s with %s validates with zero issues", (env, cloud, engine) => {
     const spec = resolveSpec({ name: "orders-db", engine }, env, cloud);
     expect(validateSpec(spec, { cloud, environment: env })).toEqual([]);
   });
 
-  it("prod on aws refuses the default MySQL 8.0 (past RDS standard support) naming the version and Extended Support", () => {
-    const issues = validateSpec(resolveSpec({ name: "orders-db", engine: "mysql" }, "prod", "aws"), { cloud: "aws", environment: "prod" });
+  it("on aws MySQL defaults to 8.4 (8.0 left RDS standard support on 2026-07-31); 8.0 in prod is refused naming the version and Extended Support", () => {
+    expect(resolveSpec({ name: "orders-db", engine: "mysql" }, "dev", "aws").engineVersion).toBe("8.4");
+    expect(resolveSpec({ name: "orders-db", engine: "mysql" }, "dev", "gcp").engineVersion).toBe("8.0");
+    const old = resolveSpec({ name: "orders-db", engine: "mysql", engineVersion: "8.0" }, "prod", "aws");
+    const issues = validateSpec(old, { cloud: "aws", environment: "prod" });
     expect(issues.map((i) => i.path)).toEqual(["engineVersion"]);
     expect(issues[0]!.message).toMatch(/use "8\.4", or set extendedSupport true/);
-    const pinned = resolveSpec({ name: "orders-db", engine: "mysql", engineVersion: "8.4" }, "prod", "aws");
-    expect(validateSpec(pinned, { cloud: "aws", environment: "prod" })).toEqual([]);
+    expect(validateSpec({ ...old, extendedSupport: true }, { cloud: "aws", environment: "prod" })).toEqual([]);
   });
 
   it("the cloud-neutral presets are valid on AWS for postgres and mysql as written", () => {
