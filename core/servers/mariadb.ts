@@ -111,6 +111,7 @@ export async function startLocalMariadb(opts: LocalMariadbOptions = {}): Promise
   const rootDir = serverRoot(opts.rootDir, "mariadb", "mysql");
   const dataDir = path.join(rootDir, "data");
   const runDir = path.join(rootDir, "run");
+  const tmpDir = path.join(rootDir, "tmp");
   const socket = path.join(runDir, "mysqld.sock");
   const pidFile = path.join(runDir, "mysqld.pid");
   const logFile = path.join(runDir, "server.log");
@@ -137,10 +138,13 @@ export async function startLocalMariadb(opts: LocalMariadbOptions = {}): Promise
         st = { ...(await newState(opts.port)), initialised: false };
         writeState(stateFile, st);
         const installDb = findBinary(["mariadb-install-db", "mysql_install_db"]);
+        ownedDir(tmpDir, user, 0o700);
         await initialiseInStaging(rootDir, dataDir, user, async (staged) => {
           await run(installDb, [
             "--no-defaults",
             `--datadir=${staged}`,
+            // Its own temporary directory: concurrent bootstraps sharing /tmp collided on temporary tables.
+            `--tmpdir=${tmpDir}`,
             "--auth-root-authentication-method=socket",
             "--skip-test-db",
             ...(user ? [`--user=${user.name}`] : []),
@@ -149,6 +153,7 @@ export async function startLocalMariadb(opts: LocalMariadbOptions = {}): Promise
         opts.onPhase?.({ phase: "server init", ms: performance.now() - t0, detail: `MariaDB data directory ${dataDir}` });
       }
       ownedDir(runDir, user, 0o755);
+      ownedDir(tmpDir, user, 0o700);
       rmSync(socket, { force: true });
       rmSync(pidFile, { force: true });
       await choosePort(st, opts.port);
@@ -160,6 +165,7 @@ export async function startLocalMariadb(opts: LocalMariadbOptions = {}): Promise
         [
           "--no-defaults",
           `--datadir=${dataDir}`,
+          `--tmpdir=${tmpDir}`,
           `--port=${st.port}`,
           "--bind-address=127.0.0.1",
           `--socket=${socket}`,
