@@ -114,7 +114,7 @@ export async function applyMigrations(
   if (src.kind === "none") return 0;
   if (src.kind === "builtin") {
     // The runner alone, not the migrations barrel (its tool adapters cost ~0.3 s to load).
-    const { migrate } = await import("../../migrations/runner/migrate.js");
+    const { migrate } = await import("../../migrations/runner/index.js");
     const result = await migrate({
       target: conn,
       dir: src.dir,

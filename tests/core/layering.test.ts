@@ -1,5 +1,5 @@
 // The layers, enforced on the source: core/ at the bottom; automation/ and migrations/ on it, meeting only
-// through each other's public index; cli/ on top, the only place that owns the process (signals, exit,
+// through each other's public indexes; cli/ on top, the only place that owns the process (signals, exit,
 // environment) and speaks in flags.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -52,10 +52,12 @@ describe("import layering", () => {
     expect(bad).toEqual([]);
   });
 
-  it("automation and migrations meet only through each other's public index", () => {
+  it("automation and migrations meet only through each other's public indexes", () => {
     const bad: string[] = [];
+    // The package's index, or a part's own index (migrations/runner/index.ts: the runner without the adapters).
+    const isIndex = (to: string, i: string) => new RegExp(`^${to}/([a-z-]+/)?index\\.ts$`).test(i);
     for (const [from, to] of [["automation", "migrations"], ["migrations", "automation"]] as const) {
-      for (const f of sources(from)) for (const i of imports(f)) if (top(i) === to && i !== `${to}/index.ts`) bad.push(`${f} -> ${i}`);
+      for (const f of sources(from)) for (const i of imports(f)) if (top(i) === to && !isIndex(to, i)) bad.push(`${f} -> ${i}`);
     }
     expect(bad).toEqual([]);
   });
