@@ -28,6 +28,11 @@ export const DECLARATION_FILES = [
   "azure/flexible-server.d.ts",
   "azure/postgres-flexible-server.d.ts",
   "azure/mysql-flexible-server.d.ts",
+  "access/spec.d.ts",
+  "access/provider.d.ts",
+  "access/args.d.ts",
+  "access/database-access.d.ts",
+  "access/mysql-database-access.d.ts",
 ] as const;
 
 type Named = ts.InterfaceDeclaration | ts.TypeAliasDeclaration | ts.ClassDeclaration;

@@ -12,12 +12,12 @@ export interface ComponentModel {
   /** The class exported by `@dbtk/components/<cloud>`. */
   className: string;
   /** Subpath of @dbtk/components exporting it. */
-  cloud: "aws" | "gcp" | "azure";
+  cloud: "aws" | "gcp" | "azure" | "access";
   /** The TypeScript args type (an alias of an intersection with SpecSource). */
   args: string;
   /** The class (or base class) declaring the outputs. */
   outputsFrom: string;
-  /** Outputs, as the component registers them: ManagedDatabase's and its own. */
+  /** Outputs, as the component registers them: ManagedDatabase's (database components) and its own. */
   outputs: readonly string[];
 }
 
@@ -64,6 +64,22 @@ export const components: readonly ComponentModel[] = [
     outputsFrom: "FlexibleServerBase",
     outputs: [...shared, "serverId", "replicaHosts", "dashboardUrl"],
   },
+  {
+    token: "provisioning:postgres:DatabaseAccess",
+    className: "DatabaseAccess",
+    cloud: "access",
+    args: "DatabaseAccessArgs",
+    outputsFrom: "DatabaseAccess",
+    outputs: ["roles", "logins", "database"],
+  },
+  {
+    token: "provisioning:mysql:DatabaseAccess",
+    className: "MysqlDatabaseAccess",
+    cloud: "access",
+    args: "DatabaseAccessArgs",
+    outputsFrom: "MysqlDatabaseAccess",
+    outputs: ["roles", "logins", "database"],
+  },
 ];
 
 /**
@@ -95,7 +111,13 @@ export const inlineNames: Record<string, string> = {
 export const fractional = new Set(["AlarmSpec.cpuPercent", "AlarmSpec.freeStoragePercent"]);
 
 /** Secret outputs and secret fields of output types. */
-export const secrets = new Set(["*.connection", "ConnectionInfo.password"]);
+export const secrets = new Set([
+  "*.connection",
+  "ConnectionInfo.password",
+  "DatabaseAccessLogin.password",
+  "DatabaseAccess.logins",
+  "MysqlDatabaseAccess.logins",
+]);
 
 /** Type name in the schema of the partial spec other languages pass as `input`. */
 export const SPEC_INPUT = "DatabaseSpecInput";

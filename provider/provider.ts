@@ -20,7 +20,13 @@ type ComponentClass = new (name: string, args: Record<string, unknown>, opts?: p
 /** The component classes by cloud, loaded on first use (each needs its cloud's SDK). */
 async function componentClass(c: ComponentModel): Promise<ComponentClass> {
   const module: Record<string, unknown> =
-    c.cloud === "aws" ? await import("@dbtk/components/aws") : c.cloud === "gcp" ? await import("@dbtk/components/gcp") : await import("@dbtk/components/azure");
+    c.cloud === "aws"
+      ? await import("@dbtk/components/aws")
+      : c.cloud === "gcp"
+        ? await import("@dbtk/components/gcp")
+        : c.cloud === "access"
+          ? await import("@dbtk/components/access")
+          : await import("@dbtk/components/azure");
   const found = module[c.className];
   if (typeof found !== "function") throw new Error(`@dbtk/components/${c.cloud} exports no ${c.className}`);
   return found as ComponentClass;
@@ -52,8 +58,17 @@ interface SpecIssueLike {
   message: string;
 }
 
-/** The component's own validation (SpecValidationError) as property errors: spec paths sit under `input`. */
+/**
+ * The component's own validation as property errors: SpecValidationError's spec paths sit under `input`;
+ * AccessValidationError's problems read `<path>: <reason>`.
+ */
 function specIssues(e: unknown, inputNames: string[]): InputIssue[] | undefined {
+  if (e instanceof Error && e.name === "AccessValidationError") {
+    return ((e as Error & { problems?: string[] }).problems ?? []).map((p) => {
+      const at = p.indexOf(": ");
+      return at > 0 ? { propertyPath: p.slice(0, at), reason: p.slice(at + 2) } : { propertyPath: "(args)", reason: p };
+    });
+  }
   if (!(e instanceof Error) || e.name !== "SpecValidationError") return undefined;
   const issues = (e as Error & { issues?: SpecIssueLike[] }).issues ?? [];
   return issues.map((i) => ({

@@ -130,7 +130,11 @@ class Builder {
     const args = node.typeArguments ?? [];
     if (name === "ResourceRef") return { type: "string" };
     if (["pulumi.Input", "pulumi.Output", "Required", "Partial"].includes(name) && args.length === 1) return this.resolve(owner, field, args[0], partial);
-    if (name === "Record" && args[0]?.kind === ts.SyntaxKind.StringKeyword) return { type: "object", additionalProperties: this.resolve(owner, field, args[1], partial) };
+    // A map; keys of a string-literal union (Record<AccessRole, …>) are plain string keys in the schema.
+    const keyAlias = args[0] && ts.isTypeReferenceNode(args[0]) ? this.decls.aliased(args[0].typeName.getText()) : undefined;
+    if (name === "Record" && (args[0]?.kind === ts.SyntaxKind.StringKeyword || stringLiterals(keyAlias))) {
+      return { type: "object", additionalProperties: this.resolve(owner, field, args[1], partial) };
+    }
     if (name === "DatabaseSpecInput") return this.specInput();
     if (!this.decls.has(name)) return fail();
     const aliased = this.decls.aliased(name);

@@ -7,6 +7,7 @@ import { generatedPassword, URL_SAFE_PASSWORD } from "../shared/password.js";
 import { AccessResource, type AccessPlan, type AccessSsl } from "./provider.js";
 import { roleNames, validateAccessSpec, type AccessEngine, type AccessRole, type AccessSpec } from "./spec.js";
 
+/** One application's login: its name, the access role it is a member of, and its password. */
 export interface DatabaseAccessLogin {
   /** The login's name. A plain string: it also names the generated password resource. */
   name: string;

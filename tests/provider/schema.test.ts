@@ -21,6 +21,7 @@ const tokens = [
   "provisioning:azure:PostgresFlexibleServer",
   "provisioning:azure:MysqlFlexibleServer",
 ];
+const accessTokens = ["provisioning:postgres:DatabaseAccess", "provisioning:mysql:DatabaseAccess"];
 const managedOutputs = ["engine", "databaseName", "host", "port", "endpoint", "readerEndpoints", "connection", "secretRef"];
 
 let plugin: RunningPlugin;
@@ -41,8 +42,8 @@ describe("GetSchema over gRPC", () => {
     const version = (JSON.parse(readFileSync(path.join(import.meta.dirname, "../../provider/package.json"), "utf8")) as { version: string }).version;
     expect(schema.name).toBe("provisioning");
     expect(schema.version).toBe(version);
-    expect(Object.keys(schema.resources).sort()).toEqual([...tokens].sort());
-    for (const token of tokens) {
+    expect(Object.keys(schema.resources).sort()).toEqual([...tokens, ...accessTokens].sort());
+    for (const token of [...tokens, ...accessTokens]) {
       expect(schema.resources[token]!.isComponent, token).toBe(true);
       expect(schema.resources[token]!.description, token).not.toBe("");
     }
@@ -123,6 +124,20 @@ describe("GetSchema over gRPC", () => {
     expect(refTo(r.properties["engine"])).toBe("Engine");
     expect(r.required).toEqual(expect.arrayContaining(managedOutputs));
     for (const [k, p] of Object.entries(r.properties)) if (k !== "connection") expect(p.secret, k).toBeUndefined();
+  });
+
+  it.each(accessTokens)("%s takes the admin connection (required) and logins with a role enum; its logins output is secret", (token) => {
+    const r = schema.resources[token]!;
+    expect(r.requiredInputs).toEqual(["connection"]);
+    expect(refTo(r.inputProperties["connection"])).toBe("ConnectionInfo");
+    expect(r.inputProperties["logins"]).toMatchObject({ type: "array", items: { $ref: "#/types/provisioning:index:DatabaseAccessLogin" } });
+    expect(object("DatabaseAccessLogin").properties["password"]).toMatchObject({ type: "string", secret: true });
+    expect(enumValues("AccessRole")).toEqual(["owner", "migrator", "app", "readonly"]);
+    expect(enumValues("AccessSsl")).toEqual(["disable", "require", "verify-full"]);
+    expect(r.inputProperties["members"]).toMatchObject({ type: "object", additionalProperties: { type: "array", items: { type: "string" } } });
+    expect(Object.keys(r.properties).sort()).toEqual(["database", "logins", "roles"]);
+    expect(r.properties["logins"]).toMatchObject({ type: "object", additionalProperties: { $ref: "#/types/provisioning:index:ConnectionInfo" }, secret: true });
+    expect(r.properties["roles"]!.secret).toBeUndefined();
   });
 
   it("keeps no fallback description for a field the components now document", () => {
