@@ -59,10 +59,14 @@ function readdirProc(): number[] {
   return readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number);
 }
 
-/** A command leading its own group: writes the group id, starts `sleep` in it, waits. */
+/**
+ * A command leading its own group: starts `sleep` in it, writes the group id, waits. The run tells its
+ * guardian the group just after the spawn returns; on a loaded machine the command can get ahead of that, so
+ * it writes its id (the test's cue to kill) only once that has long happened.
+ */
 function groupCommand(dir: string): { argv: string[]; pgidFile: string } {
   const pgidFile = path.join(dir, "pgid");
-  return { argv: ["sh", "-c", `echo $$ > ${pgidFile}; sleep 120 & wait`], pgidFile };
+  return { argv: ["sh", "-c", `sleep 120 & sleep 0.5; echo $$ > ${pgidFile}; wait`], pgidFile };
 }
 
 interface Killed {
