@@ -5,6 +5,7 @@ import path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
 import { installMocks, registered, reset, Tracker, type Registered } from "../components/support/harness.ts";
+import { refusal } from "./refusal.ts";
 
 installMocks();
 // The published build, as the provider loads it: the serialized dynamic provider is then the same code.
@@ -31,15 +32,6 @@ const args = (engine: "postgres" | "mysql") => ({
   ],
 });
 
-async function refusal(promise: Promise<unknown>): Promise<{ propertyPath: string; reason: string }[]> {
-  try {
-    await promise;
-  } catch (e) {
-    if (pulumi.InputPropertiesError.isInstance(e)) return e.errors;
-    throw e;
-  }
-  throw new Error("expected the provider to refuse the input");
-}
 
 beforeEach(reset);
 

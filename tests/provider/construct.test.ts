@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Cloud, Engine } from "../../components/spec/index.ts";
 import { installMocks, registered, reset, Tracker, type Registered } from "../components/support/harness.ts";
+import { refusal } from "./refusal.ts";
 
 installMocks();
 const { componentArgs, construct } = await import("../components/conformance/clouds.ts");
@@ -20,15 +21,6 @@ const wire = (value: unknown) => JSON.parse(JSON.stringify(value)) as Record<str
 const shape = (records: Registered[]) =>
   records.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs })).sort((a, b) => `${a.type} ${a.name}`.localeCompare(`${b.type} ${b.name}`));
 
-async function refusal(promise: Promise<unknown>): Promise<{ propertyPath: string; reason: string }[]> {
-  try {
-    await promise;
-  } catch (e) {
-    if (pulumi.InputPropertiesError.isInstance(e)) return e.errors;
-    throw e;
-  }
-  throw new Error("expected the provider to refuse the input");
-}
 
 beforeEach(reset);
 
