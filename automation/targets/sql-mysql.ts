@@ -1,13 +1,13 @@
 // MySQL/MariaDB primitives for ephemeral databases: one schema and one user (ALL on that schema only) per
 // id. MySQL has no database comments, so metadata lives in a row of dbtk_bookkeeping.dbtk_meta, written
 // before anything else is created. Templates are schemas cloned by replaying their DDL (sql-mysql-clone.ts).
-import { mysqlRunGrants, runLoginName, runLoginNames, type RunRole } from "./run-roles.js";
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import type { Pool, PoolConnection, RowDataPacket } from "mysql2/promise";
 import type { DbTarget } from "../../core/connection.js";
 import { CLAIM_MARGIN_MS, claimable, decodeMeta, encodeMeta, ID_RE, newPassword, TEMPLATE_RE, templateName } from "./meta.js";
 import { cloneSql, readSchema, type SchemaScript } from "./sql-mysql-clone.js";
+import { mysqlRunGrants, runLoginName, runLoginNames, type RunRole } from "./run-roles.js";
 import type { Found, SqlServer, TemplateInfo } from "./sql.js";
 import type { EphemeralMeta, Privileges } from "./types.js";
 
@@ -124,7 +124,7 @@ export class MysqlServer implements SqlServer {
     return mysql().format("IDENTIFIED BY ?", [password]);
   }
 
-  /** Kills the users' sessions after its login is gone, so none can come back. */
+  /** Kills the users' sessions after their logins are gone, so none can come back. */
   private async endSessions(...users: string[]): Promise<void> {
     const ids = await this.q<{ ID: number }>("SELECT ID FROM information_schema.PROCESSLIST WHERE USER IN (?)", [users]);
     for (const { ID } of ids) {
@@ -199,8 +199,9 @@ export class MysqlServer implements SqlServer {
 
   async drop(id: string): Promise<void> {
     if (!ID_RE.test(id)) throw new Error(`"${id}" is not an ephemeral database id (dbtk_<time>_<random>)`);
-    await this.q(`DROP USER IF EXISTS ${[id, ...runLoginNames(id)].map((u) => `${q(u)}@'%'`).join(", ")}`);
-    await this.endSessions(id, ...runLoginNames(id));
+    const users = [id, ...runLoginNames(id)];
+    await this.q(`DROP USER IF EXISTS ${users.map((u) => `${q(u)}@'%'`).join(", ")}`);
+    await this.endSessions(...users);
     await this.onDropping?.(id);
     await this.q(`DROP DATABASE IF EXISTS ${q(id)}`);
     const own = await this.q<{ n: string }>("SELECT SCHEMA_NAME AS n FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE ?", [`${id.replace(/_/g, "\\_")}\\_%`]);
