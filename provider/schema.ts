@@ -131,8 +131,7 @@ class Builder {
     if (name === "ResourceRef") return { type: "string" };
     if (["pulumi.Input", "pulumi.Output", "Required", "Partial"].includes(name) && args.length === 1) return this.resolve(owner, field, args[0], partial);
     // A map; keys of a string-literal union (Record<AccessRole, …>) are plain string keys in the schema.
-    const keyAlias = args[0] && ts.isTypeReferenceNode(args[0]) ? this.decls.aliased(args[0].typeName.getText()) : undefined;
-    if (name === "Record" && (args[0]?.kind === ts.SyntaxKind.StringKeyword || stringLiterals(keyAlias))) {
+    if (name === "Record" && args[0] && (args[0].kind === ts.SyntaxKind.StringKeyword || this.isStringUnion(args[0]))) {
       return { type: "object", additionalProperties: this.resolve(owner, field, args[1], partial) };
     }
     if (name === "DatabaseSpecInput") return this.specInput();
@@ -141,6 +140,11 @@ class Builder {
     const values = stringLiterals(aliased);
     if (values) return this.enumType(name, values, this.decls.doc(name));
     return this.objectType(name, () => this.decls.members(name), this.decls.doc(name), partial);
+  }
+
+  /** A reference to an alias of string literals (`AccessRole`). */
+  private isStringUnion(node: ts.TypeNode): boolean {
+    return ts.isTypeReferenceNode(node) && stringLiterals(this.decls.aliased(node.typeName.getText())) !== undefined;
   }
 
   private inline(where: string, node: ts.TypeNode, partial: boolean): SchemaProperty {
