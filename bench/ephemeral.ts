@@ -18,10 +18,14 @@ const CONCURRENT = Number(process.argv[3] ?? 32);
 const REPO = path.resolve(import.meta.dirname, "..");
 const root = mkdtempSync(path.join(tmpdir(), "dbtk-bench-eph-"));
 chmodSync(root, 0o755);
-process.env.DBTK_SERVERS_DIR = path.join(root, "servers");
-process.env.DBTK_CACHE_DIR = path.join(root, "cache");
-mkdirSync(process.env.DBTK_SERVERS_DIR, { mode: 0o755 });
-// Imported after the environment is set: they read the servers directory from it.
+// The library reads no environment: its calls get the directories; the `dbtk run` processes (P5) get them
+// from the environment, as the CLI reads them.
+const dirs = { serversDir: path.join(root, "servers"), cacheDir: path.join(root, "cache") };
+process.env.DBTK_SERVERS_DIR = dirs.serversDir;
+process.env.DBTK_CACHE_DIR = dirs.cacheDir;
+mkdirSync(dirs.serversDir, { mode: 0o755 });
+const pgRoot = path.join(dirs.serversDir, "postgres");
+const myRoot = path.join(dirs.serversDir, "mariadb");
 const { localMariadbTarget, localPostgresTarget } = await import("../automation/targets/local.ts");
 const { newMeta, templateName } = await import("../automation/targets/meta.ts");
 const { applyMigrations, resolveSource, sourceKey } = await import("../automation/driver/migrations.ts");
@@ -58,7 +62,7 @@ function hundredMigrations(dir: string, engine: "postgres" | "mysql"): void {
 const pgMigrations = path.join(root, "pg-migrations");
 hundredMigrations(pgMigrations, "postgres");
 const c0 = performance.now();
-const target = await localPostgresTarget();
+const target = await localPostgresTarget(dirs);
 const cStarted = performance.now();
 const source = resolveSource({ migrations: pgMigrations });
 const tpl = target.templates!;
@@ -75,7 +79,7 @@ report(
 );
 
 // ---- P1: clone vs raw CREATE DATABASE â€¦ TEMPLATE -------------------------------------------------
-const server = await startLocalPostgres();
+const server = await startLocalPostgres({ rootDir: pgRoot });
 const admin = new pg.Client({ host: server.host, port: server.port, user: server.user, password: server.password, database: "postgres" });
 await admin.connect();
 const tplName = templateName(key);
@@ -119,7 +123,7 @@ report("P1 strategy on this server (fsync off): WAL_LOG", stats(wal));
 report("P1 strategy on this server (fsync off): FILE_COPY", stats(fc));
 
 // Warm pool hand-out through the library API.
-const dbs = await ephemeralDatabases({ migrations: pgMigrations, poolSize: 2 });
+const dbs = await ephemeralDatabases({ ...dirs, migrations: pgMigrations, poolSize: 2 });
 const handout: number[] = [];
 const waitSpares = async () => {
   for (let i = 0; i < 400; i++) {
@@ -140,7 +144,7 @@ report("P1 warm-pool hand-out (library acquire)", `${stats(handout)}; goal p50 â
 await admin.end();
 
 // ---- MySQL clone ---------------------------------------------------------------------------------
-const myTarget = await localMariadbTarget();
+const myTarget = await localMariadbTarget(dirs);
 const myMigrations = path.join(root, "my-migrations");
 hundredMigrations(myMigrations, "mysql");
 const mySource = resolveSource({ migrations: myMigrations });
@@ -148,7 +152,7 @@ const myKey = (await sourceKey(mySource, await myTarget.templates!.version!())) 
 const m0 = performance.now();
 await myTarget.templates!.ensure(myKey, (conn) => applyMigrations(mySource, conn));
 report("MySQL template build (100 migrations)", ms(performance.now() - m0));
-const my = await startLocalMariadb();
+const my = await startLocalMariadb({ rootDir: myRoot });
 const myAdmin = await mysql.createConnection({ host: my.host, port: my.port, user: my.user, password: my.password });
 const myClone: number[] = [];
 const myEmpty: number[] = [];
@@ -214,6 +218,6 @@ await target.close();
 
 console.log("\n== summary ==");
 for (const [k, v] of results) console.log(`${k.padEnd(58)} ${v}`);
-await (await startLocalPostgres()).stop();
-await (await startLocalMariadb()).stop();
+await (await startLocalPostgres({ rootDir: pgRoot })).stop();
+await (await startLocalMariadb({ rootDir: myRoot })).stop();
 rmSync(root, { recursive: true, force: true });

@@ -12,12 +12,15 @@ export interface LocalTargetOptions extends ToolkitDirs, SqlServerOptions {
   rootDir?: string;
   /** Told when the local server had to be initialised or started, with the time it took (a progress line). */
   onServerPhase?: (phase: ServerPhase) => void;
+  /** Told when the local PostgreSQL server starts making its data directory (~1 s): a caller can load what it needs next meanwhile. */
+  onServerInitStart?: () => void;
 }
 
 export async function localPostgresTarget(opts: LocalTargetOptions = {}): Promise<Target> {
   const s = await startLocalPostgres({
     rootDir: opts.rootDir ?? path.join(serversDir(opts), "postgres"),
     ...(opts.onServerPhase ? { onPhase: opts.onServerPhase } : {}),
+    ...(opts.onServerInitStart ? { onInitStart: opts.onServerInitStart } : {}),
   });
   const admin = { engine: "postgres" as const, host: s.host, port: s.port, user: s.user, password: s.password, database: "postgres" };
   return directTarget("local", sqlServerFor(admin, opts), admin);

@@ -4,7 +4,7 @@
 // (a detached watcher that also acts when dbtk is SIGKILLed), or to `dbtk reap` with --no-guardian.
 import type { Command } from "commander";
 import { parseEnvMappings } from "../../core/connection.js";
-import { resolveSource } from "../../automation/driver/migrations.js";
+import { preloadMigrations, resolveSource } from "../../automation/driver/migrations.js";
 import type { RunRequest, RunSummary } from "../../automation/driver/run.js";
 import type { Progress } from "../../automation/driver/progress.js";
 import type { RunRole } from "../../automation/targets/run-roles.js";
@@ -157,6 +157,7 @@ export function registerRun(program: Command): void {
         }
         process.exitCode = summary.exitCode;
       },
+      ({ source }) => preloadMigrations(source, "postgres"),
     );
   });
 }

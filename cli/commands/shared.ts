@@ -71,17 +71,20 @@ export function stderrProgress(secrets: Secrets, opts: { quiet?: boolean; write?
 /**
  * Body of an ephemeral-target command: `prepare` checks the flags before anything is opened, then `body`
  * runs with the target, which is closed afterwards. Errors come out redacted; progress goes to stderr.
+ * `whileServerInits` runs when the local server has to make its data directory first.
  */
 export async function withTarget<P>(
   flags: TargetFlags & { quiet?: boolean },
   prepare: () => P,
   body: (target: Target, prepared: P, progress: Progress, secrets: Secrets) => Promise<void>,
+  whileServerInits?: (prepared: P) => void,
 ): Promise<void> {
   const secrets = new Secrets();
   await guarded(secrets, async () => {
     const prepared = prepare();
     const progress = stderrProgress(secrets, { quiet: flags.quiet === true });
-    const target = await openTargetFromFlags(flags, secrets, progress);
+    const onInit = whileServerInits && (() => whileServerInits(prepared));
+    const target = await openTargetFromFlags(flags, secrets, progress, onInit);
     try {
       await body(target, prepared, progress, secrets);
     } finally {

@@ -81,9 +81,15 @@ export function targetOptions(flags: TargetFlags, secrets: Secrets): TargetOptio
  * Opens the target; `progress` receives the local server's start (`server start 1.9 s (…)`) when it had to
  * be started, and the engine's output only with --verbose.
  */
-export async function openTargetFromFlags(flags: TargetFlags, secrets: Secrets, progress?: { line(text: string): void }): Promise<Target> {
+export async function openTargetFromFlags(
+  flags: TargetFlags,
+  secrets: Secrets,
+  progress?: { line(text: string): void },
+  onServerInitStart?: () => void,
+): Promise<Target> {
   return openTarget(flags.target, {
     ...targetOptions(flags, secrets),
+    ...(onServerInitStart ? { onServerInitStart } : {}),
     ...(progress ? { onServerPhase: (p: ServerPhase) => progress.line(`${p.phase} ${formatMs(p.ms)} (${p.detail})`) } : {}),
     ...(flags.verbose && progress ? { onProgress: (line: string) => progress.line(line) } : {}),
   });

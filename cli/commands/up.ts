@@ -2,7 +2,7 @@
 import { chmodSync, existsSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { connectionEnv, databaseUrl } from "../../core/connection.js";
-import { resolveSource } from "../../automation/driver/migrations.js";
+import { preloadMigrations, resolveSource } from "../../automation/driver/migrations.js";
 import { provision } from "../../automation/driver/provision.js";
 import { parseDuration } from "../../automation/targets/meta.js";
 import { cliTemplatePolicy, owner, toolLocation } from "../environment.js";
@@ -83,6 +83,7 @@ export function registerUp(program: Command): void {
         }
         progress.line(`up ${db.id} until ${db.expiresAt}; remove it with: dbtk down ${db.id}${flags.target !== "local" ? ` --target ${flags.target}` : ""}`);
       },
+      ({ source }) => preloadMigrations(source, "postgres"),
     );
   });
 }

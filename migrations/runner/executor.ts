@@ -55,11 +55,15 @@ export interface Executor {
  */
 export const BATCH_LIMITS = { migrations: 100, chars: 1 << 20 };
 
+/** Statements that end or open a transaction: a file with one travels alone (its COMMIT would end the batch's). */
+const TRANSACTION_CONTROL = new Set(["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT"]);
+const controlsTransaction = (m: PreparedMigration) => m.statements.some((s) => TRANSACTION_CONTROL.has(s.words[0] ?? ""));
+
 /** Consecutive transactional migrations from `prepared[from]` that may travel together (at least 1). */
 export function batchLength(prepared: readonly PreparedMigration[], from: number): number {
   let n = 0;
   let chars = 0;
-  for (let i = from; i < prepared.length && n < BATCH_LIMITS.migrations && prepared[i]!.transactional; i++) {
+  for (let i = from; i < prepared.length && n < BATCH_LIMITS.migrations && prepared[i]!.transactional && !controlsTransaction(prepared[i]!); i++) {
     chars += prepared[i]!.sql.length;
     if (n > 0 && chars > BATCH_LIMITS.chars) break;
     n++;

@@ -1,14 +1,19 @@
 // Transactional migrations on PostgreSQL, several per round trip: ONE simple query
-//   BEGIN; <m1>; INSERT history … RETURNING; COMMIT; SELECT <8 kB>; BEGIN; <m2>; …; COMMIT
-// (the 8 kB row makes the server send what it has, so each history row arrives as its migration commits)
-// Each migration keeps its own transaction: an explicit COMMIT inside a simple query commits there, and an
-// error abandons the rest of the string, so the migrations before the failing one stay applied and
-// recorded, the failing one is rolled back and nothing after it runs. The history INSERTs return a marked
-// column, so the runner learns which migrations committed as their rows arrive.
+//   SET client_min_messages = notice; BEGIN; <m1>; INSERT history … RETURNING; COMMIT AND CHAIN;
+//   DROP TABLE IF EXISTS pg_temp.<flush>; <m2>; INSERT …; COMMIT AND CHAIN; …; <mN>; INSERT …; COMMIT
+// Each migration keeps its own transaction (COMMIT AND CHAIN commits it and opens the next one, so no BEGIN
+// per migration); an error abandons the rest of the string, so the migrations before the failing one stay
+// applied and recorded, the failing one is rolled back and nothing after it runs. The history INSERTs
+// return a marked column and the COMMIT after it tells the runner that migration committed. The DROP … IF
+// EXISTS of a table that is never there answers with a NOTICE, and the server sends a notice at once with
+// everything before it: each commit reaches the runner (and its progress line) as it happens, not when the
+// batch ends — a slow migration later in the batch included. Per migration the server runs the same four
+// statements as a one-transaction-per-round-trip tool (BEGIN, file, INSERT, COMMIT) with the NOTICE in
+// place of the BEGIN; with no round trip between them.
 import type pg from "pg";
 import { failure, type PreparedMigration } from "./executor.js";
 import { insertHistorySql, type NewRow } from "./history.js";
-import { APPLIED_MARK, CountingQuery, FLUSH, positionToOffset, serverMessage, type PgError } from "./pg-query.js";
+import { APPLIED_MARK, CountingQuery, positionToOffset, serverMessage, type PgError } from "./pg-query.js";
 
 export interface BatchItem {
   m: PreparedMigration;
@@ -16,54 +21,74 @@ export interface BatchItem {
   row: NewRow | undefined;
 }
 
+export interface BatchSession {
+  client: pg.Client;
+  fullTable: string;
+  literal: (s: string) => string;
+  /** server_version_num: COMMIT AND CHAIN from 12, else COMMIT and a BEGIN. */
+  serverVersion: number;
+  signal?: AbortSignal;
+}
+
+/** Answers with a NOTICE ("… does not exist, skipping"), which the server sends at once. */
+const FLUSH = `DROP TABLE IF EXISTS pg_temp."dbtk: flush"`;
+const BEGAN = "dbtk.began";
+
 /**
  * Runs `items` (all transactional), each in its own transaction with its history row, in one simple query.
- * `onApplied(i, serverMs)` as each one's row comes back; throws the failing one's MigrationError, those
- * before it applied and reported.
+ * `onApplied(i, serverMs)` as each one commits; throws the failing one's MigrationError, those before it
+ * applied and reported.
  */
 export async function runTransactions(
-  client: pg.Client,
-  fullTable: string,
-  literal: (s: string) => string,
+  s: BatchSession,
   items: readonly BatchItem[],
   onApplied: (index: number, ms: number) => void,
-  signal?: AbortSignal,
 ): Promise<void> {
-  // Each transaction notes when it began: now() cannot tell, it is the same for every transaction of one
-  // query (the time the server received it). The history row gets the time since then.
-  const began = "SELECT set_config('dbtk.began', clock_timestamp()::text, true)";
-  const elapsed = "round(extract(epoch from clock_timestamp() - coalesce(nullif(current_setting('dbtk.began', true), '')::timestamptz, now())) * 1000)::int";
+  const chain = s.serverVersion >= 120000;
+  // A migration's time: since the server took the query (the first), since the previous one noted the
+  // clock in its RETURNING (the rest) — now() is the same for every transaction of one query.
+  const since = (i: number) => (i === 0 ? "statement_timestamp()" : `current_setting('${BEGAN}')::timestamptz`);
+  const elapsed = (i: number) => `round(extract(epoch from clock_timestamp() - ${since(i)}) * 1000)::int`;
+  const last = items.length - 1;
   const starts: number[] = [];
-  let text = "";
+  // Our own notices only flush; a migration that raised the level (pg_dump's files do) would hold them back.
+  let text = items.length > 1 ? "SET client_min_messages = notice;\nBEGIN;\n" : "BEGIN;\n";
   for (const [i, { m, row }] of items.entries()) {
-    if (i > 0) text += `${FLUSH};\n`;
-    text += `BEGIN;\n${began};\n`;
+    if (i > 0) text += `${FLUSH};\n${chain ? "" : "BEGIN;\n"}`;
     starts.push(text.length);
-    const record = row ? `${insertHistorySql("postgres", fullTable, row, literal, elapsed)} RETURNING "execution_time" AS "${APPLIED_MARK}";\n` : "";
-    text += `${m.sql}\n;\n${record}COMMIT;\n`;
+    const note = i < last ? `, set_config('${BEGAN}', clock_timestamp()::text, false)` : "";
+    const record = row ? `${insertHistorySql("postgres", s.fullTable, row, s.literal, elapsed(i))} RETURNING "execution_time" AS "${APPLIED_MARK}"${note};\n` : "";
+    text += `${m.sql}\n;\n${record}COMMIT${chain && i < last ? " AND CHAIN" : ""};\n`;
   }
-  // Commands completed when each migration's own statements began (after its BEGIN and SELECT).
-  let begun = 2;
+  // Commands completed before the running migration's own statements (SET and BEGIN, or its FLUSH and BEGIN).
+  let begun = items.length > 1 ? 2 : 1;
   let done = 0;
-  const q = new CountingQuery(text, (value, completed) => {
-    onApplied(done++, Number(value));
-    begun = completed + 5; // its INSERT and COMMIT, the FLUSH, the next BEGIN and SELECT
+  let ms: number | undefined;
+  const q = new CountingQuery(text, {
+    onMark: (value) => (ms = Number(value)),
+    // Files with a COMMIT of their own travel alone (batchLength), so a COMMIT after the mark is ours.
+    onCommit: (completed) => {
+      if (ms === undefined && items[done]?.row) return;
+      onApplied(done++, ms ?? 0);
+      ms = undefined;
+      begun = completed + (chain ? 1 : 2);
+    },
   });
   try {
-    await q.run(client);
+    await q.run(s.client);
     return;
   } catch (err) {
-    await client.query("ROLLBACK").catch(() => undefined);
+    await s.client.query("ROLLBACK").catch(() => undefined);
     const e = err as PgError;
     const pos = positionToOffset(text, e.position);
-    if (q.completed === 0 && items.length > 1 && !signal?.aborted) {
+    if (q.completed === 0 && items.length > 1 && !s.signal?.aborted) {
       // The server parses the whole string before running any of it: a syntax error anywhere means
       // nothing ran. Run the ones before the culprit together, then the culprit alone to report it.
-      const culprit = pos === undefined ? -1 : starts.findLastIndex((s) => s <= pos);
-      if (culprit > 0) await runTransactions(client, fullTable, literal, items.slice(0, culprit), onApplied, signal);
+      const culprit = pos === undefined ? -1 : starts.findLastIndex((st) => st <= pos);
+      if (culprit > 0) await runTransactions(s, items.slice(0, culprit), onApplied);
       const rest = culprit > 0 ? culprit : 0;
       for (let i = rest; i < items.length; i++) {
-        await runTransactions(client, fullTable, literal, [items[i]!], (_, ms) => onApplied(i, ms), signal);
+        await runTransactions(s, [items[i]!], (_, t) => onApplied(i, t));
       }
       return;
     }

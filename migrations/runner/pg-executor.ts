@@ -71,6 +71,7 @@ export async function openPostgres(
   const schema = opts.schema ?? info.schema ?? "public";
   const fullTable = `${quoteIdent("postgres", schema)}.${quoteIdent("postgres", opts.table)}`;
   const literal = (s: string) => main.escapeLiteral(s);
+  const session = { client: main, fullTable, literal, serverVersion: info.version, ...(opts.signal ? { signal: opts.signal } : {}) };
   let locked = false;
 
   const exec: Executor = {
@@ -141,12 +142,12 @@ export async function openPostgres(
     async apply(m, row) {
       if (!m.transactional) return applyOutside(m, row);
       const started = performance.now();
-      await runTransactions(main, fullTable, literal, [{ m, row }], () => undefined, opts.signal);
+      await runTransactions(session, [{ m, row }], () => undefined);
       return performance.now() - started;
     },
 
     async applyBatch(items, onApplied) {
-      await runTransactions(main, fullTable, literal, items, onApplied, opts.signal);
+      await runTransactions(session, items, onApplied);
     },
 
     async insertRow(row) {

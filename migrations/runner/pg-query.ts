@@ -1,50 +1,39 @@
 // PostgreSQL protocol helpers of the runner: a multi-statement simple query that counts completed
-// statements and spots the history rows it returns, and the server error's message and position.
+// statements and spots the history rows and commits it returns, and the server error's message and position.
 import pg from "pg";
 
 /** Column name the batch's history INSERTs return (RETURNING … AS), so a migration's own rows never match. */
 export const APPLIED_MARK = "dbtk: applied";
 
 /**
- * A row bigger than the server's 8 kB send buffer, selected after each COMMIT of a batch: the server sends
- * a query's results when that buffer fills (or the query ends), so without it a migration's history row
- * — and its progress — would wait for the whole batch, a slow migration after it included.
- */
-export const FLUSH = `SELECT repeat(' ', 8192) AS "dbtk: flush"`;
-const FLUSH_MARK = "dbtk: flush";
-
-/**
  * A simple query that counts completed statements, to tell which statement of a multi-statement query
- * failed, and reports each row of a result whose only column is APPLIED_MARK as it arrives.
+ * failed; reports each row of a result whose first column is APPLIED_MARK, and each COMMIT, as they arrive.
  */
 export class CountingQuery extends pg.Query {
   completed = 0;
   private marking = false;
-  private flushing = false;
 
   constructor(
     text: string,
-    private readonly onMark?: (value: string | null, completed: number) => void,
+    private readonly hooks: { onMark?: (value: string | null) => void; onCommit?: (completed: number) => void } = {},
   ) {
     super(text);
   }
 
-  handleCommandComplete(msg: unknown, connection: unknown): void {
+  handleCommandComplete(msg: { text?: string }, connection: unknown): void {
     this.completed++;
     this.marking = false;
-    this.flushing = false;
     (pg.Query.prototype as unknown as { handleCommandComplete(m: unknown, c: unknown): void }).handleCommandComplete.call(this, msg, connection);
+    if (msg.text === "COMMIT") this.hooks.onCommit?.(this.completed);
   }
 
   handleRowDescription(msg: { fields: { name: string }[] }): void {
-    this.marking = msg.fields.length === 1 && msg.fields[0]!.name === APPLIED_MARK;
-    this.flushing = msg.fields.length === 1 && msg.fields[0]!.name === FLUSH_MARK;
+    this.marking = msg.fields[0]?.name === APPLIED_MARK;
     (pg.Query.prototype as unknown as { handleRowDescription(m: unknown): void }).handleRowDescription.call(this, msg);
   }
 
   handleDataRow(msg: { fields: (string | null)[] }): void {
-    if (this.marking) this.onMark?.(msg.fields[0] ?? null, this.completed);
-    if (this.flushing) return; // not kept: it only pushes what came before it out of the server
+    if (this.marking) this.hooks.onMark?.(msg.fields[0] ?? null);
     (pg.Query.prototype as unknown as { handleDataRow(m: unknown): void }).handleDataRow.call(this, msg);
   }
 

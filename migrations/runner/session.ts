@@ -27,6 +27,11 @@ export function loadOptions(opts: RunnerOptions): LoadOptions {
   };
 }
 
+/** Loads the engine's executor and driver ahead of a run that will need them (errors surface when it opens). */
+export function preloadExecutor(engine: RunnerOptions["target"]["engine"]): void {
+  (engine === "postgres" ? import("./pg-executor.js") : import("./mysql-executor.js")).catch(() => undefined);
+}
+
 export async function openExecutor(opts: RunnerOptions, withLock: boolean): Promise<Executor> {
   const table = opts.table ?? DEFAULT_TABLE;
   if (opts.signal?.aborted) throw interruption(opts.signal);

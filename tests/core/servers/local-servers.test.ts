@@ -17,10 +17,14 @@ afterAll(async () => {
 });
 
 describe("local PostgreSQL", () => {
-  it("starts once for concurrent callers, tuned for disposable data, and is reused", async () => {
+  it("starts once for concurrent callers (told of the init before it runs), tuned for disposable data, and is reused", async () => {
     const rootDir = path.join(root, "pg");
-    const [a, b] = await Promise.all([startLocalPostgres({ rootDir }), startLocalPostgres({ rootDir })]);
+    // The caller hears of the ~1 s initdb before it runs (to load what it needs meanwhile), once, and then the phase.
+    const heard: string[] = [];
+    const told = { onInitStart: () => heard.push("init start"), onPhase: (p: { phase: string }) => heard.push(p.phase) };
+    const [a, b] = await Promise.all([startLocalPostgres({ rootDir, ...told }), startLocalPostgres({ rootDir, ...told })]);
     started.push(a);
+    expect(heard).toEqual(["init start", "server init", "server start"]);
     expect(b.port).toBe(a.port);
     expect(b.password).toBe(a.password);
     const client = new pg.Client({ host: a.host, port: a.port, user: a.user, password: a.password, database: "postgres" });
@@ -30,8 +34,9 @@ describe("local PostgreSQL", () => {
     );
     await client.end();
     expect(rows[0]).toEqual({ fsync: "off", fpw: "off", spl: "pg_stat_statements" });
-    const again = await startLocalPostgres({ rootDir });
+    const again = await startLocalPostgres({ rootDir, ...told });
     expect(again.port).toBe(a.port);
+    expect(heard).toHaveLength(3);
   });
 
   it("clears what an older, killed start left: admin-password files and half-made staging folders", async () => {

@@ -68,6 +68,38 @@ describe("batched migrations on PostgreSQL", () => {
     expect(times.filter((ms) => ms >= 1000)).toHaveLength(1);
   });
 
+  it("progress arrives as each migration commits, not when its batch ends — also after a migration raised client_min_messages (pg_dump's files do)", async () => {
+    const n = BATCH_LIMITS.migrations + 5;
+    const slow = BATCH_LIMITS.migrations + 3;
+    const arrived = new Map<string, number>();
+    const fs = files(n, { 1: "SET client_min_messages = warning;\nCREATE TABLE t1 (id int primary key);\n", [slow]: `CREATE TABLE t${slow} (id int);\nSELECT pg_sleep(1.5);\n` });
+    const target = await srv.database();
+    await migrate({ target, dir: writeMigrations(dir("arrival"), fs), onProgress: (e) => "migration" in e && arrived.set(`${e.type} ${e.migration.version}`, performance.now()) });
+    // The one before the slow one was reported while the slow one still ran, in the second batch and in the first.
+    expect(arrived.get(`applied ${slow}`)! - arrived.get(`applied ${slow - 1}`)!).toBeGreaterThanOrEqual(1200);
+    expect(arrived.get(`apply ${slow}`)! - arrived.get(`applied ${slow - 1}`)!).toBeLessThan(300);
+    expect(await history(target)).toHaveLength(n);
+  });
+
+  it("a migration with its own COMMIT and BEGIN runs alone between two batches; every migration applied and recorded", async () => {
+    const r = await run("own-commit", files(5, { 3: "CREATE TABLE t3 (id int primary key);\nCOMMIT;\nBEGIN;\nINSERT INTO t3 VALUES (3);\n" }));
+    expect(r.error).toBeUndefined();
+    expect((await history(r.target)).map((x) => [x.version, x.success])).toEqual([1, 2, 3, 4, 5].map((v) => [String(v), true]));
+    expect(r.tables).toEqual(new Set(["t1", "t2", "t3", "t4", "t5"]));
+    expect(await query(r.target, "SELECT count(*)::int AS n FROM t3")).toEqual([{ n: 1 }]);
+  });
+
+  it("a failure at COMMIT (a deferred constraint) in the middle of a batch: that migration is named and rolled back, earlier ones stay, later ones never run", async () => {
+    const v3 = "CREATE TABLE p3 (id int primary key);\nCREATE TABLE t3 (id int primary key, p int REFERENCES p3 DEFERRABLE INITIALLY DEFERRED);\nINSERT INTO t3 VALUES (1, 42);\n";
+    const r = await run("deferred", files(5, { 3: v3 }));
+    expect(r.error?.script).toBe("V3__step_3.sql");
+    expect(r.error?.serverMessage).toMatch(/violates foreign key constraint/);
+    expect(r.error?.message).toMatch(/rolled back/);
+    expect((await history(r.target)).map((x) => x.version)).toEqual(["1", "2"]);
+    expect(r.tables).toEqual(new Set(["t1", "t2"]));
+    expect(steps(r.events)).toEqual(expectedSteps([1, 2], "3"));
+  });
+
   it("a runtime error in the middle of a batch: earlier ones applied and recorded, the failing one named with its line, later ones not applied", async () => {
     const r = await run("runtime", files(6, { 4: "CREATE TABLE t4 (id int primary key);\nINSERT INTO t4 VALUES (1);\n\nINSERT INTO t4 VALUES (1);\n" }));
     expect(r.error?.code).toBe("MIGRATION_FAILED");

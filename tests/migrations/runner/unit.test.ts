@@ -192,7 +192,8 @@ describe("no-transaction rules", () => {
 });
 
 describe("batches (several transactional migrations per round trip)", () => {
-  const p = (transactional: boolean, chars = 10) => ({ sql: "x".repeat(chars), transactional }) as unknown as PreparedMigration;
+  const p = (transactional: boolean, chars = 10, first = "CREATE") =>
+    ({ sql: "x".repeat(chars), transactional, statements: [{ words: [first, "TABLE"] }] }) as unknown as PreparedMigration;
 
   it("takes consecutive transactional migrations, up to the count limit; a non-transactional one ends a batch and travels alone", () => {
     const list = [...Array.from({ length: BATCH_LIMITS.migrations + 5 }, () => p(true)), p(false), p(true)];
@@ -200,6 +201,15 @@ describe("batches (several transactional migrations per round trip)", () => {
     expect(batchLength(list, BATCH_LIMITS.migrations)).toBe(5);
     expect(batchLength(list, BATCH_LIMITS.migrations + 5)).toBe(1);
     expect(batchLength(list, BATCH_LIMITS.migrations + 6)).toBe(1);
+  });
+
+  it("a file that commits or begins a transaction of its own travels alone (its COMMIT would end the batch's transaction)", () => {
+    for (const word of ["COMMIT", "BEGIN", "START", "END", "ROLLBACK", "ABORT"]) {
+      const list = [p(true), p(true), p(true, 10, word), p(true), p(true)];
+      expect(batchLength(list, 0)).toBe(2);
+      expect(batchLength(list, 2)).toBe(1);
+      expect(batchLength(list, 3)).toBe(2);
+    }
   });
 
   it("stops before the text passes the size limit; a file bigger than the limit travels alone", () => {
