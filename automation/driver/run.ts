@@ -3,7 +3,7 @@
 // (the CLI does on SIGINT/SIGTERM) passes the reason's signal on to the command, then tears down. The
 // command's exit code is the run's exit code; an interruption makes it 128 + the signal number (130, 143).
 // With `guardian`, a detached watcher cleans up (command's group, databases, logins) if this process dies.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { connectionEnv, connectionValue, databaseUrl, redactedUrl, type ConnectionField } from "../../core/connection.js";
 import { DbtkError, Interrupted } from "../../core/errors.js";
 import { Guardian, type GuardianOptions } from "../guardian/client.js";
@@ -12,6 +12,7 @@ import type { Observed, ObserveRequest } from "../report/observe.js";
 import type { QueryReport } from "../report/types.js";
 import { RUN_ROLES, type RunRole } from "../targets/run-roles.js";
 import type { Privileges, Target } from "../targets/types.js";
+import { runChild, signalGroup } from "./child.js";
 import { holdLease, type Lease } from "./lease.js";
 import type { MigrationSource } from "./migrations.js";
 import { formatMs, type Progress } from "./progress.js";
@@ -137,50 +138,8 @@ export interface RunSummary {
   as?: RunRole;
 }
 
-/** Sends `sig` to the command's whole process group (it leads its own); gone already is fine. */
-function signalGroup(child: ChildProcess | undefined, sig: NodeJS.Signals): void {
-  if (!child?.pid) return;
-  try {
-    process.kill(-child.pid, sig);
-  } catch {
-    // ESRCH: the group is empty.
-  }
-}
-
 /** How long an interrupted command's group may take to exit before it is killed. */
 const GRACE_MS = 3000;
-
-/**
- * Spawns the command as the leader of its own process group (so `npm test` → sh → mocha is one group) and
- * resolves with its exit code (128 + n when a signal ended it). Whatever the command left running in its
- * group is killed when it exits, before teardown: nothing keeps using the database after the run.
- */
-function runChild(
-  command: string[],
-  env: NodeJS.ProcessEnv,
-  stdoutToStderr: boolean,
-  onSpawn: (c: ChildProcess) => void,
-): Promise<number> {
-  const [file, ...args] = command;
-  if (!file) return Promise.reject(new DbtkError("no command given: options.command is empty", 2));
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { stdio: ["inherit", stdoutToStderr ? process.stderr : "inherit", "inherit"], env, detached: true });
-    onSpawn(child);
-    child.once("error", (err: NodeJS.ErrnoException) => {
-      if (err.code === "ENOENT") {
-        reject(new DbtkError(`command not found: ${file}. Check options.command (is it installed and on PATH?)`, 127));
-      } else if (err.code === "EACCES") {
-        reject(new DbtkError(`command not executable: ${file} (permission denied); check its path and mode`, 126));
-      } else {
-        reject(new DbtkError(`cannot start ${file}: ${err.message}`, 126));
-      }
-    });
-    child.once("exit", (code, sig) => {
-      signalGroup(child, "SIGKILL");
-      resolve(sig ? new Interrupted(sig).exitCode : (code ?? 1));
-    });
-  });
-}
 
 /** After a migration failed for a missing extension: what the server does offer. */
 async function noteExtensions(target: Target, err: unknown, progress: Progress): Promise<void> {

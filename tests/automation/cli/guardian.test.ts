@@ -60,13 +60,13 @@ function readdirProc(): number[] {
 }
 
 /**
- * A command leading its own group: starts `sleep` in it, writes the group id, waits. The run tells its
- * guardian the group just after the spawn returns; on a loaded machine the command can get ahead of that, so
- * it writes its id (the test's cue to kill) only once that has long happened.
+ * A command leading its own group: starts `sleep` in it, writes the group id (the test's cue to kill) at
+ * once, waits. The run's start gate holds the command until its guardian knows the group, so a kill right
+ * at the cue still finds the guardian told.
  */
 function groupCommand(dir: string): { argv: string[]; pgidFile: string } {
   const pgidFile = path.join(dir, "pgid");
-  return { argv: ["sh", "-c", `sleep 120 & sleep 0.5; echo $$ > ${pgidFile}; wait`], pgidFile };
+  return { argv: ["sh", "-c", `sleep 120 & echo $$ > ${pgidFile}; wait`], pgidFile };
 }
 
 interface Killed {
