@@ -1,19 +1,19 @@
 // Transactional migrations on PostgreSQL, several per round trip: ONE simple query
 //   SET client_min_messages = notice; BEGIN; <m1>; INSERT history … RETURNING; COMMIT AND CHAIN;
-//   DROP TABLE IF EXISTS pg_temp.<flush>; <m2>; INSERT …; COMMIT AND CHAIN; …; <mN>; INSERT …; COMMIT
+//   SELECT <flush>; <m2>; INSERT …; COMMIT AND CHAIN; …; <mN>; INSERT …; COMMIT
 // Each migration keeps its own transaction (COMMIT AND CHAIN commits it and opens the next one, so no BEGIN
 // per migration); an error abandons the rest of the string, so the migrations before the failing one stay
 // applied and recorded, the failing one is rolled back and nothing after it runs. The history INSERTs
-// return a marked column and the COMMIT after it tells the runner that migration committed. The DROP … IF
-// EXISTS of a table that is never there answers with a NOTICE, and the server sends a notice at once with
-// everything before it: each commit reaches the runner (and its progress line) as it happens, not when the
-// batch ends — a slow migration later in the batch included. Per migration the server runs the same four
-// statements as a one-transaction-per-round-trip tool (BEGIN, file, INSERT, COMMIT) with the NOTICE in
-// place of the BEGIN; with no round trip between them.
+// return a marked column and the COMMIT after it tells the runner that migration committed. The flush is a
+// SELECT that raises a NOTICE, and the server sends a notice at once with everything before it: each commit
+// reaches the runner (and its progress line) as it happens, not when the batch ends — a slow migration later
+// in the batch included. Per migration the server runs the same four statements as a
+// one-transaction-per-round-trip tool (BEGIN, file, INSERT, COMMIT), the flush in place of the BEGIN, with no
+// round trip between them.
 import type pg from "pg";
 import { failure, type PreparedMigration } from "./executor.js";
 import { insertHistorySql, type NewRow } from "./history.js";
-import { APPLIED_MARK, CountingQuery, positionToOffset, serverMessage, type PgError } from "./pg-query.js";
+import { APPLIED_MARK, CountingQuery, FLUSH, positionToOffset, serverMessage, type PgError } from "./pg-query.js";
 
 export interface BatchItem {
   m: PreparedMigration;
@@ -30,8 +30,6 @@ export interface BatchSession {
   signal?: AbortSignal;
 }
 
-/** Answers with a NOTICE ("… does not exist, skipping"), which the server sends at once. */
-const FLUSH = `DROP TABLE IF EXISTS pg_temp."dbtk: flush"`;
 const BEGAN = "dbtk.began";
 
 /**

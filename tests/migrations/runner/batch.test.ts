@@ -81,6 +81,15 @@ describe("batched migrations on PostgreSQL", () => {
     expect(await history(target)).toHaveLength(n);
   });
 
+  it("a database whose event trigger forbids DROP TABLE (and so every DDL-based flush) takes batches as usual", async () => {
+    const target = await srv.database();
+    await query(target, "CREATE FUNCTION no_drops() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'drops are not allowed here'; END $$");
+    await query(target, "CREATE EVENT TRIGGER no_drops ON ddl_command_start WHEN TAG IN ('DROP TABLE') EXECUTE FUNCTION no_drops()");
+    const r = await migrate({ target, dir: writeMigrations(dir("no-drops"), files(5)) });
+    expect(r.applied).toHaveLength(5);
+    expect(await history(target)).toHaveLength(5);
+  });
+
   it("a migration with its own COMMIT and BEGIN runs alone between two batches; every migration applied and recorded", async () => {
     const r = await run("own-commit", files(5, { 3: "CREATE TABLE t3 (id int primary key);\nCOMMIT;\nBEGIN;\nINSERT INTO t3 VALUES (3);\n" }));
     expect(r.error).toBeUndefined();
