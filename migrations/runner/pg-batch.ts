@@ -90,10 +90,9 @@ export async function runTransactions(
       }
       return;
     }
-    const f = items[done];
-    if (!f) throw err; // every migration committed: the failure is past the last COMMIT (cannot happen)
-    const m = f.m;
-    let offset = pos === undefined ? undefined : pos - starts[done]!;
+    // Past the last COMMIT only when a file travelling alone committed on its own before failing: still it.
+    const m = items[Math.min(done, last)]!.m;
+    let offset = pos === undefined ? undefined : pos - starts[Math.min(done, last)]!;
     if (offset === undefined || offset < 0 || offset > m.sql.length) {
       // No position in this file (a runtime error): the statement after the last completed one failed.
       offset = m.statements[q.completed - begun]?.start;

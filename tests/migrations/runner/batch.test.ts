@@ -98,6 +98,15 @@ describe("batched migrations on PostgreSQL", () => {
     expect(await query(r.target, "SELECT count(*)::int AS n FROM t3")).toEqual([{ n: 1 }]);
   });
 
+  it("a file with its own COMMIT that fails after it is still the one named, with its line", async () => {
+    const v3 = "CREATE TABLE t3 (id int primary key);\nCOMMIT;\nBEGIN;\nINSERT INTO t3 VALUES (1);\nINSERT INTO t3 VALUES (1);\n";
+    const r = await run("own-commit-fails", files(4, { 3: v3 }));
+    expect(r.error?.script).toBe("V3__step_3.sql");
+    expect(r.error?.line).toBe(5);
+    expect(r.error?.serverMessage).toMatch(/duplicate key value/);
+    expect((await history(r.target)).map((x) => x.version)).toEqual(["1", "2"]);
+  });
+
   it("a failure at COMMIT (a deferred constraint) in the middle of a batch: that migration is named and rolled back, earlier ones stay, later ones never run", async () => {
     const v3 = "CREATE TABLE p3 (id int primary key);\nCREATE TABLE t3 (id int primary key, p int REFERENCES p3 DEFERRABLE INITIALLY DEFERRED);\nINSERT INTO t3 VALUES (1, 42);\n";
     const r = await run("deferred", files(5, { 3: v3 }));
