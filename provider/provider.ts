@@ -17,16 +17,17 @@ export interface DbtkProviderOptions {
 
 type ComponentClass = new (name: string, args: Record<string, unknown>, opts?: pulumi.ComponentResourceOptions) => pulumi.ComponentResource & Record<string, unknown>;
 
-/** The component classes by cloud, loaded on first use (each needs its cloud's SDK). */
+/** Each subpath's module, loaded on first use (each needs its cloud's SDK). */
+const SUBPATHS: Record<ComponentModel["cloud"], () => Promise<Record<string, unknown>>> = {
+  aws: () => import("@dbtk/components/aws"),
+  gcp: () => import("@dbtk/components/gcp"),
+  azure: () => import("@dbtk/components/azure"),
+  access: () => import("@dbtk/components/access"),
+};
+
+/** The component class of `c`. */
 async function componentClass(c: ComponentModel): Promise<ComponentClass> {
-  const module: Record<string, unknown> =
-    c.cloud === "aws"
-      ? await import("@dbtk/components/aws")
-      : c.cloud === "gcp"
-        ? await import("@dbtk/components/gcp")
-        : c.cloud === "access"
-          ? await import("@dbtk/components/access")
-          : await import("@dbtk/components/azure");
+  const module = await SUBPATHS[c.cloud]();
   const found = module[c.className];
   if (typeof found !== "function") throw new Error(`@dbtk/components/${c.cloud} exports no ${c.className}`);
   return found as ComponentClass;

@@ -119,13 +119,14 @@ export function primaryInstanceArgs(
   const managed = spec.auth.managedMasterPassword === true;
   const { dbName } = initialDatabase(spec);
   const finalSnapshot = spec.backup.finalSnapshot;
+  const lifecycle = engineLifecycleSupport(spec);
   return {
     ...sharedArgs(spec, cls, behaviour, refs),
     instanceClass: cls,
     identifier: spec.name,
     engine: RDS_ENGINE[spec.engine],
     engineVersion: rdsEngineVersion(spec.engine, spec.engineVersion),
-    ...(engineLifecycleSupport(spec) ? { engineLifecycleSupport: engineLifecycleSupport(spec) } : {}),
+    ...(lifecycle ? { engineLifecycleSupport: lifecycle } : {}),
     ...(spec.engine === "sqlserver" ? { licenseModel: "license-included" } : {}),
     allocatedStorage: spec.storage.sizeGb,
     multiAz: spec.highAvailability,

@@ -132,13 +132,13 @@ export async function startLocalMariadb(opts: LocalMariadbOptions = {}): Promise
     }
     if (typeof port !== "number") {
       if (running.length > 0) await stopProcesses(running, "SIGTERM", 60_000);
+      ownedDir(tmpDir, user, 0o700);
       if (!st || !valid) {
         const t0 = performance.now();
         rmSync(dataDir, { recursive: true, force: true });
         st = { ...(await newState(opts.port)), initialised: false };
         writeState(stateFile, st);
         const installDb = findBinary(["mariadb-install-db", "mysql_install_db"]);
-        ownedDir(tmpDir, user, 0o700);
         await initialiseInStaging(rootDir, dataDir, user, async (staged) => {
           await run(installDb, [
             "--no-defaults",
@@ -153,7 +153,6 @@ export async function startLocalMariadb(opts: LocalMariadbOptions = {}): Promise
         opts.onPhase?.({ phase: "server init", ms: performance.now() - t0, detail: `MariaDB data directory ${dataDir}` });
       }
       ownedDir(runDir, user, 0o755);
-      ownedDir(tmpDir, user, 0o700);
       rmSync(socket, { force: true });
       rmSync(pidFile, { force: true });
       await choosePort(st, opts.port);
