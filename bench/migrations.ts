@@ -4,7 +4,8 @@
 // Every tool runs as its own process (ours: the compiled CLI, `node bin/dbtk.mjs migrate`; run `npm run
 // build` first), so start-up counts for all; ours in-process is printed too. Goals (#13): ours ≤ 0.7× dbmate
 // and ≤ 0.2× Flyway. The server's own share (PostgreSQL): every file as BEGIN; <file>; COMMIT in ONE query
-// from this process, no tool, no history — what no runner keeping a transaction per migration can beat.
+// from this process, no tool, no history — what no runner keeping a transaction per migration can beat; the
+// node floor: the same one query from a node process of its own (start-up, pg, reading the files).
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -74,6 +75,21 @@ async function serverFloor(t: DbTarget, n: number): Promise<void> {
   await c.end();
 }
 
+/**
+ * The previous tool's 500 tables are dirty pages and WAL that the checkpointer and the kernel write back
+ * later: CHECKPOINT and sync first, or that writeback lands in whichever tool runs next (Flyway's JVM start
+ * used to give the tool after it a quiet server that the others did not get).
+ */
+async function settle(server: ServerHandle): Promise<void> {
+  if (server.engine === "postgres") {
+    const c = new pg.Client({ host: server.host, port: server.port, user: server.user, password: server.password, database: "postgres" });
+    await c.connect();
+    await c.query("CHECKPOINT");
+    await c.end();
+  }
+  await run("sync", []);
+}
+
 async function count(t: DbTarget, table: string): Promise<number> {
   if (t.engine === "postgres") {
     const c = new pg.Client({ ...t });
@@ -103,6 +119,10 @@ const oursAsProcess = (t: DbTarget, dir: string) =>
     maxBuffer: 1 << 26,
   });
 
+/** No history, no checks: node's start-up, pg, the files read, one query (bench/migrations-node-floor.mjs). */
+const nodeFloor = (t: DbTarget, dir: string) =>
+  run(process.execPath, [path.join(repo, "bench", "migrations-node-floor.mjs"), dir], { env: { ...process.env, DATABASE_URL: databaseUrl(t) } });
+
 const dbmate = (t: DbTarget, dir: string) => {
   const url = t.engine === "postgres" ? `${databaseUrl(t)}?sslmode=disable` : databaseUrl(t);
   return run(dbmateBin, ["--migrations-dir", dir, "--no-dump-schema", "migrate"], { env: { ...process.env, DATABASE_URL: url }, maxBuffer: 1 << 26 });
@@ -129,12 +149,14 @@ async function suite(server: ServerHandle, n: number, runs: number): Promise<str
     ["dbmate", "schema_migrations", (t) => dbmate(t, dbmateDir)],
   ];
   if (existsSync(flywayBin)) tools.push(["flyway", "flyway_schema_history", (t) => flyway(t, flywayDir)]);
-  if (engine === "postgres") tools.push(["server floor", "", (t) => serverFloor(t, n)]);
+  if (engine === "postgres") tools.push(["server floor", "", (t) => serverFloor(t, n)], ["node floor", "", (t) => nodeFloor(t, flywayDir)]);
   const times = new Map<string, number[]>();
-  // Interleaved, so a noisy neighbour slows every tool alike.
+  // Interleaved, so a noisy neighbour slows every tool alike; the order turns each round, so no tool always
+  // follows the same one; each starts on a settled server.
   for (let run = 0; run < runs; run++) {
-    for (const [name, table, fn] of tools) {
+    for (const [name, table, fn] of [...tools.slice(run % tools.length), ...tools.slice(0, run % tools.length)]) {
       const t = await freshDb(server, `bench_${name.replace(/\W/g, "_")}`);
+      await settle(server);
       const ms = await timed(`${name} #${run + 1}`, () => fn(t));
       const rows = table ? await count(t, table) : n;
       if (rows !== n) throw new Error(`${name} recorded ${rows} of ${n} migrations on ${engine}`);
@@ -148,7 +170,10 @@ async function suite(server: ServerHandle, n: number, runs: number): Promise<str
     `${engine} (${n} migrations): dbtk ${s(m("dbtk"))} (in-process ${s(m("dbtk in-process"))}), dbmate ${s(m("dbmate"))}, flyway ${existsSync(flywayBin) ? s(m("flyway")) : "not installed"}`,
     `  ratios: dbtk/dbmate ${r(m("dbtk"), m("dbmate"))} (goal <= 0.7), dbtk/flyway ${r(m("dbtk"), m("flyway"))} (goal <= 0.2); in-process dbtk/dbmate ${r(m("dbtk in-process"), m("dbmate"))}`,
     ...(times.has("server floor")
-      ? [`  server floor ${s(m("server floor"))}: dbtk/floor ${r(m("dbtk"), m("server floor"))}, in-process/floor ${r(m("dbtk in-process"), m("server floor"))}, dbmate/floor ${r(m("dbmate"), m("server floor"))}`]
+      ? [
+          `  server floor ${s(m("server floor"))}: dbtk/floor ${r(m("dbtk"), m("server floor"))}, in-process/floor ${r(m("dbtk in-process"), m("server floor"))}, dbmate/floor ${r(m("dbmate"), m("server floor"))}`,
+          `  node floor ${s(m("node floor"))} (a node process, pg, one query, no history): node floor/dbmate ${r(m("node floor"), m("dbmate"))}, dbtk/node floor ${r(m("dbtk"), m("node floor"))}`,
+        ]
       : []),
   ];
 }
