@@ -3,26 +3,35 @@
 // Argument names follow node_modules/@pulumi/gcp/types/input.d.ts (sql.DatabaseInstanceSettings*) and
 // node_modules/@pulumi/gcp/sql/user.d.ts.
 import { PGAUDIT_LOG } from "../spec/feature-rules.js";
+import { iamPrincipal } from "../spec/schema.js";
 import type { DatabaseSpec, Engine, Environment } from "../spec/types.js";
 
 /** Cloud SQL IAM login of one principal: its database user name and type. */
 export interface GcpIamUser {
   name: string;
-  type: "CLOUD_IAM_USER" | "CLOUD_IAM_SERVICE_ACCOUNT";
+  type: "CLOUD_IAM_USER" | "CLOUD_IAM_SERVICE_ACCOUNT" | "CLOUD_IAM_GROUP";
 }
 
 const SERVICE_ACCOUNT_SUFFIX = ".gserviceaccount.com";
 
 /**
- * A principal's email as a gcp.sql.User. PostgreSQL service accounts drop `.gserviceaccount.com` (the name
- * length limit; the API refuses the full email and reads back the short one, and `name` forces a new user):
- * https://cloud.google.com/sql/docs/postgres/add-manage-iam-users. MySQL takes the full email (Cloud SQL
- * keeps the part before `@` as the login; the provider compares the email).
+ * A principal as a gcp.sql.User, in the form Cloud SQL reads back (`name` forces a new user).
+ * PostgreSQL service accounts drop `.gserviceaccount.com` (the name length limit; the API refuses the full
+ * email and reads back the short one): https://cloud.google.com/sql/docs/postgres/add-manage-iam-users. MySQL
+ * takes the full email (Cloud SQL keeps the part before `@` as the login; the provider compares the email).
+ * Groups keep the whole email on both engines, MySQL with its domain in lower case (it lower-cases host
+ * names): https://cloud.google.com/sql/docs/mysql/iam-authentication#iam-group-auth and
+ * GoogleCloudPlatform/magic-modules#11466, #17533.
  */
-export function gcpIamUser(email: string, engine: Engine): GcpIamUser {
-  const serviceAccount = email.toLowerCase().endsWith(SERVICE_ACCOUNT_SUFFIX);
-  const name = serviceAccount && engine === "postgres" ? email.slice(0, -SERVICE_ACCOUNT_SUFFIX.length) : email;
-  return { name, type: serviceAccount ? "CLOUD_IAM_SERVICE_ACCOUNT" : "CLOUD_IAM_USER" };
+export function gcpIamUser(principal: string, engine: Engine): GcpIamUser {
+  const { kind, email } = iamPrincipal(principal);
+  if (kind === "group") {
+    const at = email.lastIndexOf("@");
+    return { name: engine === "mysql" ? `${email.slice(0, at)}${email.slice(at).toLowerCase()}` : email, type: "CLOUD_IAM_GROUP" };
+  }
+  if (kind === "user") return { name: email, type: "CLOUD_IAM_USER" };
+  const short = engine === "postgres" && email.toLowerCase().endsWith(SERVICE_ACCOUNT_SUFFIX);
+  return { name: short ? email.slice(0, -SERVICE_ACCOUNT_SUFFIX.length) : email, type: "CLOUD_IAM_SERVICE_ACCOUNT" };
 }
 
 /** Password validation policy of the built-in users (GcpCloudSqlDatabaseArgs.passwordValidation). */

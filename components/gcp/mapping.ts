@@ -173,7 +173,7 @@ export function gcpSpecWarnings(spec: DatabaseSpec): SpecWarning[] {
   if (spec.auth.iamAuthentication && !spec.auth.iamPrincipals?.length && spec.engine !== "sqlserver") {
     warnings.push({
       path: "auth.iamPrincipals",
-      message: "IAM authentication is on, but no IAM principal is listed, so no IAM login is created: list the users' and service accounts' emails in auth.iamPrincipals.",
+      message: "IAM authentication is on, but no IAM principal is listed, so no IAM login is created: list the users', service accounts' or groups' emails in auth.iamPrincipals (e.g. \"group:dbas@example.com\").",
     });
   }
   const backups = gcpBackupConfiguration(spec, tier);

@@ -5,6 +5,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { URL_SAFE_PASSWORD, generatedPassword } from "../shared/password.js";
 import type { DatabaseSpec } from "../spec/types.js";
+import { iamPrincipal } from "../spec/schema.js";
 import { gcpIamUser } from "./mapping-access.js";
 
 interface Options {
@@ -61,10 +62,11 @@ export function createDatabasesAndUsers(o: Options): CloudSqlLogins {
     secretRefs[user] = secret.id;
   }
   if (spec.auth.iamAuthentication) {
-    for (const email of spec.auth.iamPrincipals ?? []) {
-      const iam = gcpIamUser(email, spec.engine);
+    for (const principal of spec.auth.iamPrincipals ?? []) {
+      const iam = gcpIamUser(principal, spec.engine);
+      // Named by the email alone: writing `user:` before an inferred user's email later changes nothing.
       chain((dependsOn) => new gcp.sql.User(
-        `${o.name}-iam-${slug(email)}`,
+        `${o.name}-iam-${slug(iamPrincipal(principal).email)}`,
         { ...project, instance: o.instance.name, name: iam.name, type: iam.type },
         { parent, dependsOn },
       ));

@@ -4,7 +4,7 @@
 import type { RuleContext } from "./cloud-rules.js";
 import { show } from "./cloud-rules.js";
 import { reservedDatabaseNames } from "./limits.js";
-import { denyDatePattern } from "./schema.js";
+import { denyDatePattern, iamPrincipal } from "./schema.js";
 
 /** What pgaudit records when observability.pgaudit is on, on every cloud: schema and role changes (statements, not data). */
 export const PGAUDIT_LOG = "ddl,role";
@@ -63,7 +63,9 @@ function databasesAndUsers(c: RuleContext): void {
     } else if (!spec.auth.iamAuthentication) {
       c.add("auth.iamPrincipals", principals, `${show(principals)}: IAM logins need auth.iamAuthentication true (the cloudsql IAM flag); set it, or remove iamPrincipals`);
     }
-    for (const p of duplicates(principals)) c.add("auth.iamPrincipals", p, `${show(p)} is listed twice; list each principal once`);
+    // The same email twice is one principal, whatever prefix each is written with.
+    const emails = principals.map((p) => iamPrincipal(p).email);
+    for (const p of duplicates(emails)) c.add("auth.iamPrincipals", p, `${show(p)} is listed twice; list each principal once`);
   }
 }
 
@@ -116,9 +118,29 @@ function pgauditUndone(name: string, value: string, cloud: string): boolean {
   return false;
 }
 
+/**
+ * Why RDS for MySQL `version` has no MariaDB Audit Plugin, or undefined when it has: RDS offers it on every 8.4
+ * and on 8.0.28 and later 8.0 versions ("8.0" alone resolves to the latest 8.0 minor)
+ * (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MySQL.Options.html). Other majors are
+ * reported by the engineVersion rule.
+ */
+export function rdsMysqlAuditUnsupported(version: string): string | undefined {
+  const m = version.match(/^8\.0\.(\d+)/);
+  if (m && Number(m[1]) < 28) return `RDS for MySQL ${version} has no MariaDB Audit Plugin (it starts at 8.0.28)`;
+  return undefined;
+}
+
 function pgaudit(c: RuleContext): void {
   const { spec, cloud } = c;
   if (spec.observability.pgaudit !== true) return;
+  // RDS for MySQL audits through the MariaDB Audit Plugin (an option group) instead.
+  if (spec.engine === "mysql" && cloud === "aws") {
+    const why = rdsMysqlAuditUnsupported(spec.engineVersion);
+    if (why) {
+      c.add("observability.pgaudit", true, `true turns database auditing on, but ${why}; use engineVersion "8.0" (the latest 8.0), 8.0.28 or later, or "8.4", or set observability.pgaudit false${c.environment === "prod" ? " (prod turns it on by default)" : ""}`, true);
+    }
+    return;
+  }
   if (spec.engine !== "postgres") {
     c.add("observability.pgaudit", true, `true applies only to PostgreSQL, not ${spec.engine}; remove it`);
     return;

@@ -5,6 +5,17 @@
 import { z } from "zod";
 import { isUnresolved, type ResourceRef } from "./inputs.js";
 
+/** IAM's member prefixes that `auth.iamPrincipals` accepts before an email. */
+export const IAM_PRINCIPAL_KINDS = ["user", "serviceAccount", "group"] as const;
+
+/** A principal split into its kind (as written, or inferred from the email: a service account's ends in .gserviceaccount.com) and its email. */
+export function iamPrincipal(principal: string): { kind: (typeof IAM_PRINCIPAL_KINDS)[number]; email: string } {
+  const colon = principal.indexOf(":");
+  const written = IAM_PRINCIPAL_KINDS.find((k) => colon > 0 && k === principal.slice(0, colon));
+  const email = written ? principal.slice(colon + 1) : principal;
+  return { kind: written ?? (email.toLowerCase().endsWith(".gserviceaccount.com") ? "serviceAccount" : "user"), email };
+}
+
 /** `hh:mm-hh:mm`, 24-hour UTC. */
 export const windowPattern = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
 /** Lowercase letters, digits and single hyphens; starts with a letter, ends with a letter or digit. */
@@ -194,7 +205,13 @@ export const databaseSpecSchema = z.strictObject({
     additionalUsers: z
       .array(z.string().min(1).max(63).regex(usernamePattern, { error: 'is not a valid user name; use a letter then letters, digits or underscores, e.g. "reporting"' }))
       .optional(),
-    iamPrincipals: z.array(z.email({ error: 'is not an email; use a user\'s or a service account\'s email, e.g. "app@p.iam.gserviceaccount.com"' })).optional(),
+    iamPrincipals: z
+      .array(
+        z.string().refine((p) => z.email().safeParse(iamPrincipal(p).email).success, {
+          error: 'is not an email, optionally after user:, serviceAccount: or group:; e.g. "app@p.iam.gserviceaccount.com" or "group:dbas@example.com"',
+        }),
+      )
+      .optional(),
   }),
   restore: restoreSchema.optional(),
   parameters: z.record(nonEmpty, z.string()).optional(),

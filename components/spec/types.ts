@@ -213,10 +213,14 @@ export interface ObservabilitySpec {
    */
   logRetentionDays?: number;
   /**
-   * pgaudit session audit logging of DDL and role changes (PostgreSQL): Cloud SQL's `cloudsql.enable_pgaudit`
+   * Database auditing: pgaudit on PostgreSQL, the MariaDB Audit Plugin on RDS MySQL/MariaDB.
+   * PostgreSQL: session audit logging of DDL and role changes, through Cloud SQL's `cloudsql.enable_pgaudit`
    * flag, Azure flexible's `azure.extensions` / `shared_preload_libraries` allow-list, AWS RDS's
    * `shared_preload_libraries` (with pg_stat_statements); `pgaudit.log` is `ddl,role`. Raw `parameters` cannot
-   * turn it off while it is on. @default true in prod (resolveSpec with the cloud), else false
+   * turn it off while it is on. AWS RDS for MySQL: an option group with `MARIADB_AUDIT_PLUGIN` logging
+   * connections, DDL and DCL (`SERVER_AUDIT_EVENTS` `CONNECT,QUERY_DDL,QUERY_DCL`), its `audit` log exported to
+   * CloudWatch; RDS offers it on 8.4 and 8.0.28+ (older 8.0 minors are refused). Cloud SQL and Azure refuse it
+   * for MySQL. @default true in prod for PostgreSQL and for MySQL on AWS (resolveSpec with the cloud), else false
    */
   pgaudit?: boolean;
   alarms: AlarmSpec;
@@ -264,8 +268,10 @@ export interface AuthSpec {
    */
   additionalUsers?: string[];
   /**
-   * IAM principals given a database login when `iamAuthentication` is on (GCP Cloud SQL: user emails become
-   * CLOUD_IAM_USER, `*.gserviceaccount.com` emails CLOUD_IAM_SERVICE_ACCOUNT). They still need
+   * IAM principals given a database login when `iamAuthentication` is on (GCP Cloud SQL): an email, optionally
+   * after IAM's member prefix. `user:` emails (and bare ones) become CLOUD_IAM_USER, `serviceAccount:` (and
+   * bare `*.gserviceaccount.com`) CLOUD_IAM_SERVICE_ACCOUNT, `group:` CLOUD_IAM_GROUP — every member of the
+   * group logs in as themselves, and the group's database grants apply to them. They still need
    * `roles/cloudsql.instanceUser` in IAM. Other clouds refuse it. @default []
    */
   iamPrincipals?: string[];

@@ -72,6 +72,28 @@ describe("GcpCloudSqlDatabase: IAM database users", () => {
     expect(gcpIamUser("app@acme.iam.gserviceaccount.com", "mysql")).toEqual({ name: "app@acme.iam.gserviceaccount.com", type: "CLOUD_IAM_SERVICE_ACCOUNT" });
   });
 
+  it("takes IAM's member prefixes: group: becomes CLOUD_IAM_GROUP under its whole email (MySQL's domain in lower case)", () => {
+    expect(gcpIamUser("group:DBAs@Example.com", "postgres")).toEqual({ name: "DBAs@Example.com", type: "CLOUD_IAM_GROUP" });
+    expect(gcpIamUser("group:DBAs@Example.com", "mysql")).toEqual({ name: "DBAs@example.com", type: "CLOUD_IAM_GROUP" });
+    expect(gcpIamUser("user:ana@example.com", "postgres")).toEqual({ name: "ana@example.com", type: "CLOUD_IAM_USER" });
+    expect(gcpIamUser("serviceAccount:app@acme.iam.gserviceaccount.com", "postgres")).toEqual({ name: "app@acme.iam", type: "CLOUD_IAM_SERVICE_ACCOUNT" });
+    // An unknown prefix is not a kind: the whole string is checked as an email and refused.
+    expect(issues({ auth: { iamAuthentication: true, iamPrincipals: ["team:dbas@example.com"] } }).map((i) => i.path)).toEqual(["auth.iamPrincipals[0]"]);
+    expect(issues({ auth: { iamAuthentication: true, iamPrincipals: ["group:not-an-email"] } }).map((i) => i.path)).toEqual(["auth.iamPrincipals[0]"]);
+    expect(issues({ auth: { iamAuthentication: true, iamPrincipals: ["ana@example.com", "user:ana@example.com"] } }).map((i) => i.message).join()).toContain("listed twice");
+  });
+
+  it("creates a group login with no password, named by the email so adding a prefix later replaces nothing", async () => {
+    await render({ auth: { iamAuthentication: true, iamPrincipals: ["group:dbas@example.com", "user:ana@example.com"] } });
+    const iam = ofType(USER).filter((u) => u.name.startsWith("orders-iam-"));
+    expect(iam.map((u) => u.name)).toEqual(["orders-iam-dbas-example-com", "orders-iam-ana-example-com"]);
+    expect(iam.map((u) => plain<Record<string, unknown>>(u.inputs))).toEqual([
+      expect.objectContaining({ name: "dbas@example.com", type: "CLOUD_IAM_GROUP" }),
+      expect.objectContaining({ name: "ana@example.com", type: "CLOUD_IAM_USER" }),
+    ]);
+    expect(iam.every((u) => !("password" in (u.inputs as object)))).toBe(true);
+  });
+
   it("creates an IAM login per principal, with no password, when IAM authentication is on", async () => {
     await render({ auth: { iamAuthentication: true, iamPrincipals: ["ana@example.com", "app@acme.iam.gserviceaccount.com"] } });
     expect(flags()["cloudsql.iam_authentication"]).toBe("on");
