@@ -17,6 +17,7 @@ export const T = {
   mssqlTde: "azure:mssql/serverTransparentDataEncryption:ServerTransparentDataEncryption",
   mssqlFirewall: "azure:mssql/firewallRule:FirewallRule",
   mssqlSecurityAlertPolicy: "azure:mssql/serverSecurityAlertPolicy:ServerSecurityAlertPolicy",
+  mssqlServerAudit: "azure:mssql/serverExtendedAuditingPolicy:ServerExtendedAuditingPolicy",
   pgFlexible: "azure:postgresql/flexibleServer:FlexibleServer",
   pgFlexibleConfig: "azure:postgresql/flexibleServerConfiguration:FlexibleServerConfiguration",
   pgFlexibleFirewall: "azure:postgresql/flexibleServerFirewallRule:FlexibleServerFirewallRule",

@@ -27,11 +27,17 @@ const actionGroup = "/subscriptions/s/resourceGroups/rg/providers/microsoft.insi
 export type Flavour = "aws-postgres" | "aws-mysql" | "gcp-postgres" | "gcp-mysql" | "azure-sqlserver" | "azure-postgres" | "azure-mysql";
 export const flavours: Flavour[] = ["aws-postgres", "aws-mysql", "gcp-postgres", "gcp-mysql", "azure-sqlserver", "azure-postgres", "azure-mysql"];
 
+/** Spec fields (`input`) and component arguments (`args`) a render adds to the defaults below. */
+export interface RenderExtra {
+  input?: Record<string, unknown>;
+  args?: Record<string, unknown>;
+}
+
 /**
  * One component of `flavour` at the `environment` preset, tagged `environment: <tagged>` (default the same),
  * with the wiring each cloud needs.
  */
-export async function render(flavour: Flavour, environment: Environment, tagged: string = environment): Promise<PolicyResourceView[]> {
+export async function render(flavour: Flavour, environment: Environment, tagged: string = environment, extra: RenderExtra = {}): Promise<PolicyResourceView[]> {
   reset();
   const [cloud, engine] = flavour.split("-") as ["aws" | "gcp" | "azure", "postgres" | "mysql" | "sqlserver"];
   const name = `orders-${engine}`;
@@ -43,22 +49,25 @@ export async function render(flavour: Flavour, environment: Environment, tagged:
       ...(engine === "mysql" ? { engineVersion: "8.4" } : {}),
       network: { subnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"], vpcId: "vpc-0123456789abcdef0" },
       observability: { alarms: { notificationTarget: "arn:aws:sns:us-east-1:123456789012:ops" } },
+      ...extra.input,
     } as DatabaseSpecInput;
-    new aws.AwsRdsDatabase(name, { environment, region: "us-east-1", input });
+    new aws.AwsRdsDatabase(name, { environment, region: "us-east-1", input, ...extra.args });
   } else if (cloud === "gcp") {
     const input = {
       name, engine, tags,
       network: { vpcId: "projects/p/global/networks/n" },
       observability: { alarms: { notificationTarget: "projects/p/notificationChannels/1" } },
+      ...extra.input,
     } as DatabaseSpecInput;
-    new gcp.GcpCloudSqlDatabase(name, { environment, region: "europe-west1", project: "p", input });
+    new gcp.GcpCloudSqlDatabase(name, { environment, region: "europe-west1", project: "p", input, ...extra.args });
   } else {
     const input = {
       name, engine, tags,
       network: { subnetIds: [subnet], privateDnsZoneId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/privateDnsZones/z" },
       observability: { logAnalyticsWorkspaceId: workspace, alarms: { notificationTarget: actionGroup } },
+      ...extra.input,
     } as DatabaseSpecInput;
-    const place = { environment, resourceGroupName: "rg", location: "westeurope", keyVaultId: kv, input };
+    const place = { environment, resourceGroupName: "rg", location: "westeurope", keyVaultId: kv, input, ...extra.args };
     if (engine === "sqlserver") new azure.AzureSqlDatabase(name, place);
     else if (engine === "postgres") new azure.AzurePostgresFlexibleServer(name, place);
     else new azure.AzureMysqlFlexibleServer(name, place);

@@ -86,7 +86,8 @@ const logGroup = () => resource("aws:cloudwatch/logGroup:LogGroup", "orders-log"
 const group = {
   name: "orders-pg",
   family: "postgres17",
-  parameters: [{ name: "rds.force_ssl", value: "1" }, { name: "log_min_duration_statement", value: "200" }, { name: "log_connections", value: "1" }, { name: "log_disconnections", value: "1" }],
+  parameters: [{ name: "rds.force_ssl", value: "1" }, { name: "log_min_duration_statement", value: "200" }, { name: "log_connections", value: "1" }, { name: "log_disconnections", value: "1" },
+    { name: "shared_preload_libraries", value: "pg_stat_statements,pgaudit" }, { name: "pgaudit.log", value: "ddl,role" }],
 };
 const alarm = { dimensions: { DBInstanceIdentifier: "orders" } };
 const pw = "urn:pulumi:prod::shop::random:index/randomPassword:RandomPassword::pw";
@@ -94,7 +95,7 @@ const pw = "urn:pulumi:prod::shop::random:index/randomPassword:RandomPassword::p
 const generator = () => resource("random:index/randomPassword:RandomPassword", "pw", { length: 32, result: "generated" });
 
 describe("db-guardrails served to the engine", () => {
-  it("describes its fifteen policies, their default levels and config schema", async () => {
+  it("describes its nineteen policies, their default levels and config schema", async () => {
     const info = await call<any>("getAnalyzerInfo", new Empty());
     expect(info.getName()).toBe("db-guardrails");
     // The pack reports its package.json version.
@@ -104,6 +105,7 @@ describe("db-guardrails served to the engine", () => {
       "db-storage-encrypted", "db-tls-required", "db-backup-retention", "db-pitr-enabled", "db-no-public-endpoint",
       "db-deletion-protection", "db-replicas-encrypted", "db-no-plaintext-password", "db-slow-query-logging", "db-monitoring-wired",
       "db-key-arn", "db-connections-logged", "db-sql-defender", "db-log-retention", "db-no-extended-support",
+      "db-pgaudit", "db-password-policy", "db-sql-auditing", "db-sql-entra-only",
     ]);
     const retention = policies.find((p: any) => p.getName() === "db-backup-retention");
     expect(retention.getEnforcementlevel()).toBe(messages.EnforcementLevel.MANDATORY);

@@ -50,10 +50,35 @@ describe("our components pass every policy", () => {
 
   it("the dev preset deployed to a prod-tagged stack breaks the prod guardrails", async () => {
     const byPolicy = async (flavour: (typeof flavours)[number]) => new Set(evaluate(await render(flavour, "dev", "prod")).map((v) => v.policy));
-    expect(await byPolicy("aws-postgres")).toEqual(new Set(["db-storage-encrypted", "db-backup-retention", "db-deletion-protection", "db-monitoring-wired", "db-no-extended-support"]));
-    expect(await byPolicy("gcp-postgres")).toEqual(new Set(["db-storage-encrypted", "db-backup-retention", "db-deletion-protection", "db-monitoring-wired"]));
+    expect(await byPolicy("aws-postgres")).toEqual(new Set(["db-storage-encrypted", "db-backup-retention", "db-deletion-protection", "db-monitoring-wired", "db-no-extended-support", "db-pgaudit"]));
+    expect(await byPolicy("gcp-postgres")).toEqual(new Set(["db-storage-encrypted", "db-backup-retention", "db-deletion-protection", "db-monitoring-wired", "db-pgaudit", "db-password-policy"]));
     // Azure's minimum retention is 7 days, and the diagnostic setting (workspace given) counts as monitoring.
-    expect(await byPolicy("azure-postgres")).toEqual(new Set(["db-storage-encrypted", "db-deletion-protection"]));
+    expect(await byPolicy("azure-postgres")).toEqual(new Set(["db-storage-encrypted", "db-deletion-protection", "db-pgaudit"]));
+  });
+});
+
+describe("our prod components keep the promises the raw-resource rules check", () => {
+  const entraAdmin = { login: "dba", objectId: "55555555-5555-4555-8555-555555555555" };
+  const secondary = { replicas: [{ region: "northeurope", count: 1 }] };
+
+  it.each([
+    ["azure-sqlserver with an Entra admin and a geo-secondary", "azure-sqlserver", { input: { auth: { entraAdmin }, ...secondary } }],
+    ["gcp-postgres with a read and a DR replica", "gcp-postgres", { input: { replicas: [{ count: 1 }, { region: "europe-west4", count: 1 }] } }],
+    ["azure-postgres with a read replica", "azure-postgres", { input: { replicas: [{ count: 1 }] } }],
+    ["aws-postgres with a read replica", "aws-postgres", { input: { replicas: [{ count: 1 }] } }],
+  ] as const)("%s passes every policy", async (_, flavour, extra) => {
+    const resources = await render(flavour, "prod", "prod", extra);
+    expect(evaluate(resources).map((v) => `${v.policy}: ${v.message}`)).toEqual([]);
+  });
+
+  it("the rules read what the components render: opting out of a prod promise is reported", async () => {
+    const policies = async (flavour: (typeof flavours)[number], extra: Parameters<typeof render>[3]) => evaluate(await render(flavour, "prod", "prod", extra)).map((v) => v.policy);
+    const noAudit = { input: { observability: { pgaudit: false } } };
+    expect(await policies("aws-postgres", noAudit)).toEqual(["db-pgaudit"]);
+    expect(await policies("gcp-postgres", noAudit)).toEqual(["db-pgaudit"]);
+    expect(await policies("azure-postgres", noAudit)).toEqual(["db-pgaudit"]);
+    expect(await policies("gcp-mysql", { args: { passwordValidation: { enabled: false } } })).toEqual(["db-password-policy"]);
+    expect(await policies("azure-sqlserver", { input: { auth: { entraAdmin }, ...secondary }, args: { entraOnlyAuthentication: false } })).toEqual(["db-sql-entra-only", "db-sql-entra-only"]);
   });
 });
 
@@ -196,10 +221,67 @@ describe("each policy fails on bad resources", () => {
     expect(findings("db-no-extended-support", [awsPg({ engine: "sqlserver-se" })])).toEqual([]);
   });
 
+  it("db-pgaudit: a PostgreSQL primary without pgaudit loaded, or logging nothing, fails on each cloud", () => {
+    expect(findings("db-pgaudit", [awsPg(), pgGroup({ shared_preload_libraries: "pg_stat_statements" })])).toEqual([
+      "orders: pgaudit records nothing — parameter group orders-pg: shared_preload_libraries is \"pg_stat_statements\", pgaudit.log is unset (none); add pgaudit to shared_preload_libraries (apply-method pending-reboot) and set pgaudit.log = ddl,role",
+    ]);
+    expect(findings("db-pgaudit", [awsPg({ parameterGroupName: undefined })])[0]).toMatch(/orders: .*default parameter group does not load pgaudit/);
+    expect(findings("db-pgaudit", [awsPg(), pgGroup({ shared_preload_libraries: "pg_stat_statements,pgaudit", "pgaudit.log": "ddl,role" })])).toEqual([]);
+    const gcpFlags = (flags: Record<string, string>) => gcpPg({ databaseFlags: Object.entries(flags).map(([name, value]) => ({ name, value })) });
+    expect(findings("db-pgaudit", [gcpFlags({ "cloudsql.enable_pgaudit": "on" })])).toEqual([
+      "orders: pgaudit records nothing — database flags: pgaudit.log is unset (none); set settings.databaseFlags cloudsql.enable_pgaudit = on and pgaudit.log = ddl,role",
+    ]);
+    expect(findings("db-pgaudit", [gcpFlags({ "pgaudit.log": "all" })])[0]).toMatch(/cloudsql.enable_pgaudit is unset/);
+    expect(findings("db-pgaudit", [gcpFlags({ "cloudsql.enable_pgaudit": "on", "pgaudit.log": "ddl,role" })])).toEqual([]);
+    expect(findings("db-pgaudit", [gcpPg({}, { databaseVersion: "MYSQL_8_0" })])).toEqual([]);
+    const param = (name: string, value: string) => res(T.pgFlexibleConfig, name, { name, value, serverId: flexId });
+    expect(findings("db-pgaudit", [pgFlex(), param("pgaudit.log", "none")])[0]).toMatch(
+      /^orders: pgaudit records nothing — server parameters: shared_preload_libraries is unset, pgaudit.log is "none"; add FlexibleServerConfiguration/,
+    );
+    expect(findings("db-pgaudit", [pgFlex(), param("shared_preload_libraries", "pg_stat_statements,pgaudit"), param("pgaudit.log", "ddl,role")])).toEqual([]);
+    // Replicas follow their primary; dev is not held to it.
+    expect(findings("db-pgaudit", [pgFlex({ createMode: "Replica" }), awsPg({ parameterGroupName: undefined, tags: { environment: "dev" } })])).toEqual([]);
+  });
+
+  it("db-password-policy: a Cloud SQL PostgreSQL or MySQL primary without an enabled password validation policy fails", () => {
+    expect(findings("db-password-policy", [gcpPg()])).toEqual([
+      'orders: no settings.passwordValidationPolicy, so built-in users may get weak or reused passwords; set settings.passwordValidationPolicy { enablePasswordPolicy: true, minLength: 16, complexity: "COMPLEXITY_DEFAULT" }',
+    ]);
+    expect(findings("db-password-policy", [gcpPg({ passwordValidationPolicy: { enablePasswordPolicy: false } }, { databaseVersion: "MYSQL_8_4" })])[0]).toMatch(/enablePasswordPolicy is false/);
+    expect(findings("db-password-policy", [gcpPg({ passwordValidationPolicy: { enablePasswordPolicy: true, minLength: 16 } })])).toEqual([]);
+    expect(findings("db-password-policy", [gcpPg({}, { databaseVersion: "SQLSERVER_2022_STANDARD" }), gcpPg({}, { masterInstanceName: "orders-primary" })])).toEqual([]);
+  });
+
+  const sqlServer = (props: Record<string, unknown> = {}) => res(T.mssqlServer, "sql1", { name: "sql1", resourceGroupName: "rg", ...prod, ...props });
+  const sqlServerId = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/servers/sql1";
+
+  it("db-sql-auditing: a server with no auditing, or auditing to Azure Monitor that no diagnostic setting delivers, fails", () => {
+    expect(findings("db-sql-auditing", [sqlServer()])).toEqual([
+      "sql1: no enabled server auditing policy (mssql.ServerExtendedAuditingPolicy) in this stack; audit it with ServerExtendedAuditingPolicy and a diagnostic setting on its master database",
+    ]);
+    const audit = (props: Record<string, unknown>) => res(T.mssqlServerAudit, "audit", { serverId: sqlServerId, ...props });
+    expect(findings("db-sql-auditing", [sqlServer(), audit({ enabled: false, storageEndpoint: "https://a.blob.core.windows.net/" })])[0]).toMatch(/no enabled server auditing policy/);
+    expect(findings("db-sql-auditing", [sqlServer(), audit({ storageEndpoint: "https://a.blob.core.windows.net/" })])).toEqual([]);
+    expect(findings("db-sql-auditing", [sqlServer(), audit({ logMonitoringEnabled: true })])[0]).toMatch(/no diagnostic setting on its master database sends SQLSecurityAuditEvents/);
+    const master = res(T.diagnosticSetting, "master", { targetResourceId: `${sqlServerId}/databases/master`, enabledLogs: [{ category: "SQLSecurityAuditEvents" }] });
+    expect(findings("db-sql-auditing", [sqlServer(), audit({ logMonitoringEnabled: true }), master])).toEqual([]);
+    // The policy on another server does not count.
+    expect(findings("db-sql-auditing", [sqlServer(), audit({ serverId: sqlServerId.replace("sql1", "sql2"), storageEndpoint: "https://a" })])).toHaveLength(1);
+  });
+
+  it("db-sql-entra-only: a server with an Entra administrator that still accepts SQL logins fails", () => {
+    const admin = (only?: boolean) => ({ azureadAdministrator: { loginUsername: "dba", objectId: "55555555-5555-4555-8555-555555555555", ...(only === undefined ? {} : { azureadAuthenticationOnly: only }) } });
+    expect(findings("db-sql-entra-only", [sqlServer(admin())])).toEqual([
+      "sql1: azureadAdministrator is set but azureadAuthenticationOnly is unset (false), so SQL logins (administratorLogin and its password) still work; set azureadAdministrator.azureadAuthenticationOnly: true",
+    ]);
+    expect(findings("db-sql-entra-only", [sqlServer(admin(false))])[0]).toMatch(/azureadAuthenticationOnly is false/);
+    expect(findings("db-sql-entra-only", [sqlServer(admin(true)), sqlServer()])).toEqual([]);
+  });
+
   it("every policy has a failing case above", () => {
     expect(rules.map((r) => r.name).sort()).toEqual([
       "db-backup-retention", "db-connections-logged", "db-deletion-protection", "db-key-arn", "db-log-retention", "db-monitoring-wired", "db-no-extended-support", "db-no-plaintext-password", "db-no-public-endpoint",
-      "db-pitr-enabled", "db-replicas-encrypted", "db-slow-query-logging", "db-sql-defender", "db-storage-encrypted", "db-tls-required",
+      "db-password-policy", "db-pgaudit", "db-pitr-enabled", "db-replicas-encrypted", "db-slow-query-logging", "db-sql-auditing", "db-sql-defender", "db-sql-entra-only", "db-storage-encrypted", "db-tls-required",
     ]);
   });
 });
