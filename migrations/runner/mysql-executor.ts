@@ -25,9 +25,12 @@ interface MyError extends Error {
 const ER_NO_SUCH_TABLE = 1146;
 const ER_BAD_DB_ERROR = 1049;
 
-async function connect(t: DbTarget): Promise<mysql.Connection> {
+async function connect(t: DbTarget, multipleStatements = false): Promise<mysql.Connection> {
   const conn = await mysql.createConnection({
     ...driverOptions(t),
+    // The runner's own statements around a migration's (START TRANSACTION, the history row, COMMIT) ride with
+    // them in one round trip; a migration's statements are still sent one by one, so an error names its line.
+    multipleStatements,
     connectTimeout: 30_000,
     // Routines, views and triggers keep the session's collation_connection: use the one MariaDB Connector/J
     // (Flyway) sessions have, so objects made by either tool are identical (mysql2 defaults to unicode_ci).
@@ -54,7 +57,7 @@ export async function openMysql(
   t: DbTarget,
   opts: { schema?: string; table: string; withLock: boolean; signal?: AbortSignal },
 ): Promise<Executor> {
-  const [main, locker] = await Promise.all([connect(t), opts.withLock ? connect(t) : undefined]);
+  const [main, locker] = await Promise.all([connect(t, true), opts.withLock ? connect(t) : undefined]);
   // An abort kills the statement in flight (and a GET_LOCK wait); the runner then rolls back and rejects.
   const onAbort = () => void killQueries(t, [main.threadId, ...(locker ? [locker.threadId] : [])]).catch(() => undefined);
   opts.signal?.addEventListener("abort", onAbort, { once: true });
@@ -127,11 +130,13 @@ export async function openMysql(
 
     async apply(m, row) {
       const started = performance.now();
-      if (m.transactional) await main.query("START TRANSACTION");
+      // On the first statement's line, so the server's "at line N" still counts from the statement.
+      const begin = (i: number) => (m.transactional && i === 0 ? "START TRANSACTION; " : "");
+      if (m.transactional && m.statements.length === 0) await main.query("START TRANSACTION");
       for (const [i, stmt] of m.statements.entries()) {
         try {
           if (opts.signal?.aborted) throw new Error("interrupted before this statement");
-          await main.query(stmt.text);
+          await main.query(begin(i) + stmt.text);
           // A killed SLEEP() returns 1 instead of failing: the abort itself says the statement was cut short.
           if (opts.signal?.aborted) throw new Error("interrupted");
         } catch (err) {
@@ -158,8 +163,9 @@ export async function openMysql(
         }
       }
       const ms = performance.now() - started;
-      if (row) await main.query(insertHistorySql("mysql", fullTable, { ...row, executionTime: ms }, literal));
-      if (m.transactional) await main.query("COMMIT");
+      const record = row ? insertHistorySql("mysql", fullTable, { ...row, executionTime: ms }, literal) : "";
+      const end = [record, m.transactional ? "COMMIT" : ""].filter(Boolean).join("; ");
+      if (end) await main.query(end);
       return ms;
     },
 

@@ -89,6 +89,24 @@ describe.skipIf(!mariadbInstalled)("runner on MariaDB", () => {
     expect(await query(target, "SELECT * FROM k")).toEqual([]);
   });
 
+  it("a transactional migration's first statement failing on its third line names that line and rolls back", async () => {
+    // START TRANSACTION rides on the first statement's line (one round trip): the server's "at line N" must
+    // still count from the statement.
+    const target = await srv.database();
+    await query(target, "CREATE TABLE q (id INT PRIMARY KEY, v INT) ENGINE=InnoDB");
+    const d = writeMigrations(dir("first-fails"), {
+      "V1__ok.sql": "INSERT INTO q VALUES (1, 1);",
+      "V2__bad.sql": "-- a comment\nUPDATE q\n  SET v = 2\n  WHERE WHERE id = 1;\nINSERT INTO q VALUES (2, 2);\n",
+    });
+    const err = await migrate({ target, dir: d }).catch((e: MigrationError) => e);
+    expect(err).toMatchObject({ code: "MIGRATION_FAILED", script: "V2__bad.sql", line: 4 });
+    expect(await query(target, "SELECT id, v FROM q ORDER BY id")).toEqual([{ id: 1, v: 1 }]);
+    expect((await history(target)).map((r) => [r.version, r.success])).toEqual([
+      ["1", 1],
+      ["2", 0],
+    ]);
+  });
+
   it("an edited file fails validation and migrate refuses", async () => {
     const target = await srv.database();
     const d = writeMigrations(dir("edit"), { "V1__a.sql": "CREATE TABLE a (id INT);" });
