@@ -6,7 +6,6 @@ import { defaultRdsCertificateAuthority } from "../spec/aws-rules.js";
 import type { DatabaseSpec } from "../spec/types.js";
 import {
   ENGINE_PORT,
-  LOG_EXPORTS,
   RDS_ENGINE,
   finalSnapshotIdentifier,
   initialDatabase,
@@ -19,6 +18,7 @@ import {
   type EnvironmentBehaviour,
   type ReplicaPlan,
 } from "./mapping.js";
+import { logExports } from "./mapping-audit.js";
 
 /**
  * Inputs that only shape creation. They are ignored after create so that adding, changing or removing
@@ -41,6 +41,8 @@ export function engineLifecycleSupport(spec: DatabaseSpec): string | undefined {
 
 export interface InstanceRefs {
   parameterGroupName: pulumi.Input<string>;
+  /** The audit option group (MariaDB Audit Plugin, RDS for MySQL with observability.pgaudit); unset otherwise. */
+  optionGroupName?: pulumi.Input<string>;
   securityGroupIds: pulumi.Input<string>[];
   subnetGroupName?: pulumi.Input<string>;
   /** Customer key for storage and Performance Insights (cross-region replicas: the key there). */
@@ -74,6 +76,8 @@ function sharedArgs(
     ...(refs.kmsKeyArn ? { kmsKeyId: refs.kmsKeyArn } : {}),
     port: ENGINE_PORT[spec.engine],
     parameterGroupName: refs.parameterGroupName,
+    // Unset without auditing: RDS attaches (and reads back) its default group, with no diff.
+    ...(refs.optionGroupName ? { optionGroupName: refs.optionGroupName } : {}),
     // None given (cross-region replicas without regionalSettings): RDS picks the VPC's default group.
     ...(refs.securityGroupIds.length > 0 ? { vpcSecurityGroupIds: refs.securityGroupIds } : {}),
     ...(refs.subnetGroupName ? { dbSubnetGroupName: refs.subnetGroupName } : {}),
@@ -81,7 +85,7 @@ function sharedArgs(
     networkType: spec.network.dualStack === true ? "DUAL" : "IPV4",
     caCertIdentifier: spec.encryption.certificateAuthority ?? defaultRdsCertificateAuthority,
     iamDatabaseAuthenticationEnabled: spec.auth.iamAuthentication,
-    enabledCloudwatchLogsExports: [...LOG_EXPORTS[spec.engine]],
+    enabledCloudwatchLogsExports: logExports(spec),
     performanceInsightsEnabled: insights,
     ...(insights
       ? {

@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import type { DatabaseSpec } from "../spec/types.js";
 import { placement, type RegionTarget } from "./keys.js";
-import { LOG_EXPORTS } from "./mapping.js";
+import { logExports } from "./mapping-audit.js";
 import { rdsLogGroupName } from "./mapping-iam.js";
 
 export interface LogGroupContext {
@@ -31,7 +31,7 @@ export function createLogGroups(
 ): aws.cloudwatch.LogGroup[] {
   if (!ctx.manage) return [];
   const { opts, region } = placement(ctx.parent, target);
-  return LOG_EXPORTS[ctx.spec.engine].map(
+  return logExports(ctx.spec).map(
     (log) =>
       new aws.cloudwatch.LogGroup(
         `${ctx.name}${suffix}-log-${log}`,

@@ -27,6 +27,7 @@ import {
 import { createNetwork } from "./network.js";
 import { createAlarms, createMonitoringRole } from "./observability.js";
 import { createAwsDashboard } from "./dashboard.js";
+import { createAuditOptionGroup } from "./option-group.js";
 import { createParameterGroup } from "./parameter-group.js";
 import { createProxy, type ProxyResources } from "./proxy.js";
 import { createBackupReplication, createReplicas, regionTarget, type CrossRegionContext } from "./replicas.js";
@@ -79,6 +80,8 @@ export class AwsRdsDatabase extends pulumi.ComponentResource implements ManagedD
   /** Read replicas in plan order (same-region first as listed in spec.replicas). */
   readonly replicas: aws.rds.Instance[];
   readonly parameterGroup: aws.rds.ParameterGroup;
+  /** Option group with the MariaDB Audit Plugin (MySQL with observability.pgaudit); undefined otherwise. */
+  readonly optionGroup: aws.rds.OptionGroup | undefined;
   readonly securityGroup: aws.ec2.SecurityGroup;
   readonly subnetGroup: aws.rds.SubnetGroup | undefined;
   /** Secret holding the generated credentials; undefined when RDS manages the password. */
@@ -161,6 +164,7 @@ export class AwsRdsDatabase extends pulumi.ComponentResource implements ManagedD
     this.securityGroup = network.securityGroup;
     this.subnetGroup = network.subnetGroup;
     this.parameterGroup = createParameterGroup(this, name, spec, tags);
+    this.optionGroup = createAuditOptionGroup(this, name, spec, tags);
     const password = managed ? undefined : createMasterPassword(this, name);
     this.monitoringRole =
       spec.observability.enhancedMonitoringSeconds > 0 ? createMonitoringRole(this, name, tags) : undefined;
@@ -172,6 +176,7 @@ export class AwsRdsDatabase extends pulumi.ComponentResource implements ManagedD
     const refs = {
       ...(snapshotSuffix ? { finalSnapshotIdentifier: snapshotSuffix.result.apply((s) => finalSnapshotIdentifier(spec.name, s)) } : {}),
       parameterGroupName: this.parameterGroup.name,
+      ...(this.optionGroup ? { optionGroupName: this.optionGroup.name } : {}),
       securityGroupIds: [this.securityGroup.id],
       ...(this.subnetGroup ? { subnetGroupName: this.subnetGroup.name } : {}),
       ...(keyRing.primaryArn ? { kmsKeyArn: keyRing.primaryArn } : {}),
@@ -244,6 +249,7 @@ export class AwsRdsDatabase extends pulumi.ComponentResource implements ManagedD
         },
         behaviour,
         parameterGroup: this.parameterGroup,
+        ...(this.optionGroup ? { optionGroupName: this.optionGroup.name } : {}),
         securityGroupId: this.securityGroup.id,
         ...(this.monitoringRole ? { monitoringRoleArn: this.monitoringRole.arn } : {}),
       },

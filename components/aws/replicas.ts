@@ -6,6 +6,7 @@ import type { AwsRegionalSettings } from "./args.js";
 import { replicaInstanceArgs, type InstanceBehaviour } from "./instance-args.js";
 import { placement, type KeyRing, type RegionTarget } from "./keys.js";
 import type { ReplicaPlan } from "./mapping.js";
+import { createAuditOptionGroup } from "./option-group.js";
 import { createParameterGroup } from "./parameter-group.js";
 
 export interface CrossRegionContext {
@@ -24,6 +25,8 @@ export interface ReplicaContext extends CrossRegionContext {
   /** Creates the log groups of a replica's exported logs (its identifier, Pulumi name suffix, key, region). */
   logGroups: (identifier: string, suffix: string, kmsKeyArn: pulumi.Input<string> | undefined, target?: RegionTarget) => pulumi.Resource[];
   parameterGroup: aws.rds.ParameterGroup;
+  /** The primary's audit option group, which same-region replicas share; option groups are regional. */
+  optionGroupName?: pulumi.Input<string>;
   securityGroupId: pulumi.Input<string>;
   monitoringRoleArn?: pulumi.Input<string>;
 }
@@ -35,6 +38,7 @@ export function regionTarget(ctx: CrossRegionContext, region: string): RegionTar
 
 interface RegionalBase {
   parameterGroupName: pulumi.Input<string>;
+  optionGroupName?: pulumi.Input<string>;
   subnetGroupName?: pulumi.Input<string>;
 }
 
@@ -46,6 +50,8 @@ export function createReplicas(ctx: ReplicaContext, plans: readonly ReplicaPlan[
     const known = regional.get(target.region);
     if (known) return known;
     const pg = createParameterGroup(ctx.parent, ctx.name, ctx.spec, ctx.tags, target);
+    // RDS cannot attach the primary's option group in another region: the replica there gets its own.
+    const og = createAuditOptionGroup(ctx.parent, ctx.name, ctx.spec, ctx.tags, target);
     const subnetIds = ctx.regionalSettings[target.region]?.subnetIds ?? [];
     const { opts, region } = placement(ctx.parent, target);
     const subnetGroup =
@@ -56,7 +62,7 @@ export function createReplicas(ctx: ReplicaContext, plans: readonly ReplicaPlan[
             opts,
           )
         : undefined;
-    const base = { parameterGroupName: pg.name, ...(subnetGroup ? { subnetGroupName: subnetGroup.name } : {}) };
+    const base = { parameterGroupName: pg.name, ...(og ? { optionGroupName: og.name } : {}), ...(subnetGroup ? { subnetGroupName: subnetGroup.name } : {}) };
     regional.set(target.region, base);
     return base;
   };
@@ -65,6 +71,7 @@ export function createReplicas(ctx: ReplicaContext, plans: readonly ReplicaPlan[
     if (!plan.region) {
       const args = replicaInstanceArgs(ctx.spec, plan, ctx.primary.identifier, ctx.behaviour, {
         parameterGroupName: ctx.parameterGroup.name,
+        ...(ctx.optionGroupName ? { optionGroupName: ctx.optionGroupName } : {}),
         securityGroupIds: [ctx.securityGroupId],
         ...(ctx.keyRing.primaryArn ? { kmsKeyArn: ctx.keyRing.primaryArn } : {}),
         ...(ctx.monitoringRoleArn ? { monitoringRoleArn: ctx.monitoringRoleArn } : {}),

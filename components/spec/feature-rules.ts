@@ -137,7 +137,7 @@ function pgaudit(c: RuleContext): void {
   if (spec.engine === "mysql" && cloud === "aws") {
     const why = rdsMysqlAuditUnsupported(spec.engineVersion);
     if (why) {
-      c.add("observability.pgaudit", true, `true turns database auditing on, but ${why}; use engineVersion "8.0" (the latest 8.0), 8.0.28 or later, or "8.4", or set observability.pgaudit false${c.environment === "prod" ? " (prod turns it on by default)" : ""}`, true);
+      c.add("observability.pgaudit", true, `true turns database auditing on, but ${why}; use engineVersion "8.4", or 8.0.28 or later ("8.0" alone is the latest 8.0), or set observability.pgaudit false${c.environment === "prod" ? " (prod turns it on by default)" : ""}`, true);
     }
     return;
   }

@@ -36,7 +36,8 @@
 //   Azure (it cannot be turned off there); storage.sizeGb is rounded up to a size Azure PostgreSQL flexible
 //   server offers (20 -> 32, 50 -> 64, 100 -> 128); prod's same-region replica is dropped where the engine
 //   has none (AWS RDS for SQL Server: replicas need Enterprise Edition, which the toolkit does not provision);
-//   prod turns observability.pgaudit on for PostgreSQL (AWS RDS, GCP Cloud SQL, Azure flexible server).
+//   prod turns observability.pgaudit on for PostgreSQL (AWS RDS, GCP Cloud SQL, Azure flexible server) and
+//   for MySQL on AWS RDS (the MariaDB Audit Plugin).
 // ** AWS only (resolveSpec with cloud "aws"): the CloudWatch log groups' retention, and RDS Extended Support
 //   turned off in prod (a major past its RDS end of standard support is then refused in prod).
 import type {
@@ -179,7 +180,9 @@ export function presetFor(environment: Environment, engine: Engine, cloud?: Clou
   preset.backup.retentionDays = Math.min(Math.max(preset.backup.retentionDays, retention.min), retention.max);
   if (!limits.pitrCanBeDisabled && preset.backup.retentionDays > 0) preset.backup.pointInTimeRecovery = true;
   if (limits.replicas.sameRegion === 0) preset.replicas = preset.replicas.filter((r) => r.region !== undefined);
-  if (environment === "prod" && engine === "postgres") preset.observability.pgaudit = true;
+  // Database auditing: pgaudit on PostgreSQL, the MariaDB Audit Plugin on RDS for MySQL (not offered on
+  // Cloud SQL or Azure MySQL, whose rules refuse the field there).
+  if (environment === "prod" && (engine === "postgres" || (engine === "mysql" && cloud === "aws"))) preset.observability.pgaudit = true;
   if (cloud === "aws") {
     preset.observability.logRetentionDays = awsLogRetentionDays[environment];
     if (environment === "prod" && engine !== "sqlserver") preset.extendedSupport = false;

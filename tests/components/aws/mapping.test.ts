@@ -21,6 +21,7 @@ import {
   restoreArgs,
   PASSWORD_SPECIALS,
 } from "../../../components/aws/mapping.ts";
+import { AUDIT_EVENTS, auditOptionGroupArgs, logExports, optionGroupMajorVersion, optionGroupNamePrefix } from "../../../components/aws/mapping-audit.ts";
 import { resolveSpec, type DatabaseSpecInput, type Environment } from "../../../components/spec/index.ts";
 
 const spec = (input: Partial<DatabaseSpecInput> = {}, env: Environment = "dev") =>
@@ -193,5 +194,30 @@ describe("replicas, storage, proxy, environment", () => {
 
   it("never lets the password generator use characters RDS rejects", () => {
     for (const c of ["/", "@", '"', " "]) expect(PASSWORD_SPECIALS).not.toContain(c);
+  });
+});
+
+describe("database auditing on RDS for MySQL (MariaDB Audit Plugin)", () => {
+  it("spec → option group args: the plugin with connections, DDL and DCL, the engine's major in the group", () => {
+    expect(auditOptionGroupArgs(spec({ engine: "mysql" }, "prod"))).toEqual({
+      namePrefix: "orders-audit-mysql8-4-",
+      engineName: "mysql",
+      majorEngineVersion: "8.4",
+      optionGroupDescription: "orders MariaDB Audit Plugin (managed by dbtk)",
+      options: [{ optionName: "MARIADB_AUDIT_PLUGIN", optionSettings: [{ name: "SERVER_AUDIT_EVENTS", value: AUDIT_EVENTS }] }],
+    });
+    expect(AUDIT_EVENTS).toBe("CONNECT,QUERY_DDL,QUERY_DCL");
+    expect(optionGroupMajorVersion("8.0.36")).toBe("8.0");
+    expect(optionGroupMajorVersion("8.4")).toBe("8.4");
+    expect(optionGroupNamePrefix("Orders", "8.0")).toBe("orders-audit-mysql8-0-");
+  });
+
+  it("none outside prod, when turned off, or for PostgreSQL; audit exported only with the plugin", () => {
+    expect(auditOptionGroupArgs(spec({ engine: "mysql" }))).toBeUndefined();
+    expect(auditOptionGroupArgs(spec({ engine: "mysql", observability: { pgaudit: false } } as Partial<DatabaseSpecInput>, "prod"))).toBeUndefined();
+    expect(auditOptionGroupArgs(spec({}, "prod"))).toBeUndefined();
+    expect(logExports(spec({ engine: "mysql" }, "prod"))).toEqual(["error", "slowquery", "general", "audit"]);
+    expect(logExports(spec({ engine: "mysql" }))).toEqual(["error", "slowquery", "general"]);
+    expect(logExports(spec({}, "prod"))).toEqual(["postgresql", "upgrade"]);
   });
 });

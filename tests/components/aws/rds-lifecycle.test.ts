@@ -1,11 +1,12 @@
 // AwsRdsDatabase under Pulumi mocks: engine lifecycle (Extended Support, end-of-life majors), CloudWatch log
 // groups created before the instances, the managed password's rotation, storage performance, the server
-// certificate authority, dual-stack networking and pgaudit — asserted on the provider inputs.
+// certificate authority, dual-stack networking, pgaudit and the MySQL audit plugin — asserted on the provider inputs.
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { DatabaseSpecInput, Environment } from "../../../components/spec/index.ts";
 import { SpecValidationError, rdsStandardSupportEnd, resolveSpec, validateSpec } from "../../../components/spec/index.ts";
-import { T, installMocks, named, ofType, plain, reset, typed } from "../support/harness.ts";
+import { T, installMocks, named, ofType, plain, reset, typed, value } from "../support/harness.ts";
 import { awsRenderer } from "./render.ts";
 
 installMocks();
@@ -215,6 +216,86 @@ describe("pgaudit on RDS for PostgreSQL", () => {
       expect(issue?.message).toContain(`parameters.${name}`);
     }
     expect(at(issues({ parameters: { shared_preload_libraries: "pg_stat_statements,pgaudit,pg_hint_plan" } }, "prod"), "parameters.shared_preload_libraries")).toBeUndefined();
+  });
+});
+
+describe("database auditing on RDS for MySQL: the MariaDB Audit Plugin (observability.pgaudit)", () => {
+  // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MySQL.Options.AuditPlugin.html
+  const OPTION_GROUP = "aws:rds/optionGroup:OptionGroup";
+  const optionGroups = () => ofType(OPTION_GROUP).map((g) => plain<Record<string, any>>(g.inputs));
+
+  it("prod MySQL 8.0: an option group with the plugin, the instance on it, its audit log exported to a kept, encrypted group; none in dev, when off, or for PostgreSQL", async () => {
+    const { db, tracker } = await render({ engine: "mysql", engineVersion: "8.0", extendedSupport: true, replicas: [{ count: 1 }] }, "prod");
+    expect(optionGroups()).toEqual([{
+      namePrefix: "orders-audit-mysql8-0-",
+      engineName: "mysql",
+      majorEngineVersion: "8.0",
+      optionGroupDescription: "orders MariaDB Audit Plugin (managed by dbtk)",
+      options: [{ optionName: "MARIADB_AUDIT_PLUGIN", optionSettings: [{ name: "SERVER_AUDIT_EVENTS", value: "CONNECT,QUERY_DDL,QUERY_DCL" }] }],
+      tags: {},
+    }]);
+    const group = tracker.find("orders-audit-mysql8-0");
+    expect(group.parent).toBe(db);
+    expect((group.opts as pulumi.CustomResourceOptions).deleteBeforeReplace).toBe(false);
+    expect(instance()).toMatchObject({ optionGroupName: "orders-audit-mysql8-0-20260101", enabledCloudwatchLogsExports: ["error", "slowquery", "general", "audit"] });
+    expect(rec("orders-replica-1")).toMatchObject({ optionGroupName: "orders-audit-mysql8-0-20260101", enabledCloudwatchLogsExports: ["error", "slowquery", "general", "audit"] });
+    expect(rec("orders-log-audit")).toMatchObject({ name: "/aws/rds/instance/orders/audit", retentionInDays: 365, kmsKeyId: expect.stringMatching(/:key\//) });
+    expect(tracker.find("orders-instance").opts.dependsOn).toContainEqual(tracker.find("orders-log-audit").resource);
+    expect(db.optionGroup).toBeDefined();
+    // Off outside prod, when the spec turns it off, and for PostgreSQL (pgaudit as before).
+    reset();
+    await render({ engine: "mysql" });
+    expect(ofType(OPTION_GROUP)).toHaveLength(0);
+    expect(instance()).not.toHaveProperty("optionGroupName");
+    expect(instance()["enabledCloudwatchLogsExports"]).toEqual(["error", "slowquery", "general"]);
+    reset();
+    await render({ engine: "mysql", observability: { pgaudit: false } }, "prod");
+    expect(ofType(OPTION_GROUP)).toHaveLength(0);
+    expect(ofType(LOG_GROUP).map((g) => g.inputs["name"])).not.toContain("/aws/rds/instance/orders/audit");
+    reset();
+    await render({}, "prod");
+    expect(ofType(OPTION_GROUP)).toHaveLength(0);
+    expect(instance()).not.toHaveProperty("optionGroupName");
+    expect(instance()["enabledCloudwatchLogsExports"]).toEqual(["postgresql", "upgrade"]);
+  });
+
+  it("the 8.4 default gets its own major; a cross-region replica gets a group in its region; the provider reaches the group", async () => {
+    const awsProvider = new aws.Provider("use1", { region: "us-east-1" });
+    await render({ engine: "mysql", replicas: [{ count: 1, region: "us-west-2" }] }, "prod", {}, { providers: { aws: awsProvider } });
+    expect(optionGroups().map((g) => [g.majorEngineVersion, g.region])).toEqual([["8.4", undefined], ["8.4", "us-west-2"]]);
+    expect(rec("orders-us-west-2-1")["optionGroupName"]).toBe("orders-audit-mysql8-4-20260101");
+    const awsUrn = await value(awsProvider.urn);
+    expect(named("orders-audit-mysql8-4").provider).toMatch(new RegExp(`^${awsUrn.replace(/[$]/g, "\\$")}::`));
+  });
+
+  it("day 2: a minor bump keeps the same group; a major upgrade adds a group of the new major under a new name", async () => {
+    await render({ engine: "mysql", engineVersion: "8.0.36", extendedSupport: true }, "prod");
+    const before = ofType(OPTION_GROUP).map((g) => [g.name, plain(g.inputs)]);
+    reset();
+    await render({ engine: "mysql", engineVersion: "8.0.40", extendedSupport: true }, "prod");
+    expect(ofType(OPTION_GROUP).map((g) => [g.name, plain(g.inputs)])).toEqual(before);
+    reset();
+    await render({ engine: "mysql", engineVersion: "8.4", allowMajorVersionUpgrade: true }, "prod");
+    expect(ofType(OPTION_GROUP).map((g) => g.name)).toEqual(["orders-audit-mysql8-4"]);
+    expect(instance()).toMatchObject({ identifier: "orders", optionGroupName: "orders-audit-mysql8-4-20260101" });
+  });
+
+  it("an 8.0 minor without the plugin is refused naming observability.pgaudit and the fixes, before anything is created", () => {
+    const list = refused(() => new AwsRdsDatabase("orders", { environment: "prod", region: "us-east-1", input: { name: "orders", engine: "mysql", engineVersion: "8.0.27", extendedSupport: true, network } }));
+    const issue = at(list, "observability.pgaudit");
+    expect(issue?.message).toMatch(/8\.0\.27 has no MariaDB Audit Plugin/);
+    expect(issue?.message).toMatch(/use engineVersion "8\.4", or 8\.0\.28 or later.*set observability\.pgaudit false \(prod turns it on by default\)/);
+    expect(ofType(T.instance)).toHaveLength(0);
+    expect(issues({ engine: "mysql", engineVersion: "8.0.36", extendedSupport: true }, "prod")).toEqual([]);
+    expect(issues({ engine: "mysql", engineVersion: "8.0.27", extendedSupport: true, observability: { pgaudit: false } }, "prod")).toEqual([]);
+  });
+
+  it("Cloud SQL and Azure MySQL keep their rules: not on by default, refused when asked", () => {
+    for (const cloud of ["gcp", "azure"] as const) {
+      expect(resolveSpec({ name: "orders", engine: "mysql" }, "prod", cloud).observability.pgaudit).toBeUndefined();
+      expect(at(issues({ engine: "mysql", observability: { pgaudit: true } }, "prod", cloud), "observability.pgaudit")?.message).toMatch(/applies only to PostgreSQL/);
+    }
+    expect(resolveSpec({ name: "orders", engine: "mysql" }, "prod", "aws").observability.pgaudit).toBe(true);
   });
 });
 

@@ -74,6 +74,28 @@ const tables: { cloud: string; render: () => Promise<Registered[]>; rows: Row[] 
     ],
   },
   {
+    cloud: "aws (RDS for MySQL 8.4, prod, a replica): logging and auditing",
+    render: () =>
+      render((t) => new AwsRdsDatabase("shop", {
+        environment: "prod",
+        region: "us-east-1",
+        input: { name: "shop", engine: "mysql", network: { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"] }, replicas: [{ count: 1 }] },
+      }, { transformations: [t.transformation] })),
+    rows: [
+      ["TLS enforced (require_secure_transport=1)", (r) => first(r, T.parameterGroup).parameters.some((p: any) => p.name === "require_secure_transport" && p.value === "1")],
+      // https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MySQL.Options.AuditPlugin.html (MARIADB_AUDIT_PLUGIN, SERVER_AUDIT_EVENTS)
+      ["MariaDB Audit Plugin logging connections, DDL and DCL", (r) => { const o = first(r, "aws:rds/optionGroup:OptionGroup").options[0]; return o.optionName === "MARIADB_AUDIT_PLUGIN" && o.optionSettings.some((x: any) => x.name === "SERVER_AUDIT_EVENTS" && x.value === "CONNECT,QUERY_DDL,QUERY_DCL"); }],
+      ["every instance on the audit option group", (r) => { const g = first(r, "aws:rds/optionGroup:OptionGroup"); return all(r, T.instance).every((i) => String(i.optionGroupName).startsWith(g.namePrefix)); }],
+      ["audit, error and slow query logs exported to CloudWatch", (r) => all(r, T.instance).every((i) => ["audit", "error", "slowquery"].every((log) => i.enabledCloudwatchLogsExports.includes(log)))],
+      ["every exported log's group kept 365 days under the customer key", (r) => {
+        const groups = all(r, "aws:cloudwatch/logGroup:LogGroup");
+        const exported = all(r, T.instance).flatMap((i) => i.enabledCloudwatchLogsExports.map((log: string) => `/aws/rds/instance/${i.identifier}/${log}`));
+        return exported.some((n) => n.endsWith("/audit")) && exported.every((n) => groups.some((g) => g.name === n && g.retentionInDays === 365 && /:key\//.test(g.kmsKeyId)));
+      }],
+      ["auditing refused, not skipped, on an 8.0 minor without the plugin", () => validateSpec(resolveSpec({ name: "shop", engine: "mysql", engineVersion: "8.0.27", extendedSupport: true }, "prod", "aws"), { cloud: "aws", environment: "prod" }).some((i) => i.path === "observability.pgaudit" && i.message.includes("8.0.28"))],
+    ],
+  },
+  {
     cloud: "gcp (Cloud SQL for PostgreSQL, prod)",
     render: () =>
       render((t) => new GcpCloudSqlDatabase("orders", { environment: "prod", region: "europe-west1", input: { name: "orders", engine: "postgres", network: { vpcId: "projects/p/global/networks/n" } } }, { transformations: [t.transformation] })),
