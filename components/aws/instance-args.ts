@@ -18,7 +18,7 @@ import {
   type EnvironmentBehaviour,
   type ReplicaPlan,
 } from "./mapping.js";
-import { logExports } from "./mapping-audit.js";
+import { logExports, rdsDefaultOptionGroup } from "./mapping-audit.js";
 
 /**
  * Inputs that only shape creation. They are ignored after create so that adding, changing or removing
@@ -66,6 +66,7 @@ function sharedArgs(
   const insights = performanceInsightsEnabled(spec, cls);
   const monitoring = spec.observability.enhancedMonitoringSeconds;
   const window = maintenanceWindow(spec.maintenanceWindow);
+  const optionGroupName = refs.optionGroupName ?? rdsDefaultOptionGroup(spec);
   return {
     instanceClass: cls,
     storageType: spec.storage.type ?? "gp3",
@@ -76,8 +77,9 @@ function sharedArgs(
     ...(refs.kmsKeyArn ? { kmsKeyId: refs.kmsKeyArn } : {}),
     port: ENGINE_PORT[spec.engine],
     parameterGroupName: refs.parameterGroupName,
-    // Unset without auditing: RDS attaches (and reads back) its default group, with no diff.
-    ...(refs.optionGroupName ? { optionGroupName: refs.optionGroupName } : {}),
+    // Without auditing, MySQL names RDS's default group (an instance leaving the audit group must move off it
+    // before the group can go); PostgreSQL leaves it unset: RDS attaches and reads back its default, no diff.
+    ...(optionGroupName ? { optionGroupName } : {}),
     // None given (cross-region replicas without regionalSettings): RDS picks the VPC's default group.
     ...(refs.securityGroupIds.length > 0 ? { vpcSecurityGroupIds: refs.securityGroupIds } : {}),
     ...(refs.subnetGroupName ? { dbSubnetGroupName: refs.subnetGroupName } : {}),

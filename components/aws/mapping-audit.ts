@@ -36,6 +36,18 @@ export function optionGroupMajorVersion(version: string): string {
 }
 
 /**
+ * RDS's own option group of a MySQL major (`default:mysql-8-0`), named when the instance is not on the audit
+ * group. Left unset, an instance that was on the audit group would stay there (the provider reads the field
+ * back, Optional + Computed, so unset plans no change) and deleting that group would fail while in use
+ * (InvalidOptionGroupStateFault): turning auditing off must move the instance back first.
+ * https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithOptionGroups.html (default option groups)
+ */
+export function rdsDefaultOptionGroup(spec: DatabaseSpec): string | undefined {
+  if (spec.engine !== "mysql") return undefined;
+  return `default:${RDS_ENGINE[spec.engine]}-${optionGroupMajorVersion(spec.engineVersion).replace(".", "-")}`;
+}
+
+/**
  * Option group name prefix, lowercase (the provider compares it as AWS stores it), carrying the major so a
  * major upgrade creates a new group beside the one in use, as the parameter group's prefix does.
  */

@@ -200,10 +200,10 @@ export const behaviours: ProviderBehaviour[] = [
     cloud: "aws",
     type: RDS,
     field: "optionGroupName",
-    cloudChanges: "RDS attaches its default group (default:mysql-8-4) when none is given and reads it back: the component sets only its own audit group, whose change modifies the instance in place",
+    cloudChanges: "RDS attaches its default group (default:mysql-8-4) when none is given and reads it back, so an unset field plans no change: the component names its audit group, or for MySQL without auditing the default group by name (an instance leaving the audit group moves off it before the group is deleted, which RDS refuses while in use); either change modifies the instance in place",
     forcesReplacement: false,
     expect: "renders",
-    readBack: /^[a-z][a-z0-9-]*-audit-mysql\d+-\d+-/,
+    readBack: /^([a-z][a-z0-9-]*-audit-mysql\d+-\d+-|default:mysql-\d+-\d+$)/,
     doc: "node_modules/@pulumi/aws/rds/instance.d.ts optionGroupName; terraform-provider-aws internal/service/rds/instance.go option_group_name (Optional, Computed, no ForceNew); https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Appendix.MySQL.Options.AuditPlugin.html",
   },
   {
