@@ -4,6 +4,7 @@ export const T = {
   rdsCluster: "aws:rds/cluster:Cluster",
   rdsClusterInstance: "aws:rds/clusterInstance:ClusterInstance",
   rdsParameterGroup: "aws:rds/parameterGroup:ParameterGroup",
+  rdsOptionGroup: "aws:rds/optionGroup:OptionGroup",
   rdsBackupReplication: "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
   rdsClusterParameterGroup: "aws:rds/clusterParameterGroup:ClusterParameterGroup",
   sgIngressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",

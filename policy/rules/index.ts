@@ -9,7 +9,7 @@ import { replicasEncrypted, storageEncrypted } from "./encryption.js";
 import { passwordPolicy } from "./gcp.js";
 import { noPublicEndpoint, tlsRequired } from "./network.js";
 import { monitoringWired, slowQueryLogging } from "./observability.js";
-import { pgauditEnabled } from "./pgaudit.js";
+import { mysqlAudit, pgauditEnabled } from "./pgaudit.js";
 
 export const rules: readonly RuleDefinition[] = [
   storageEncrypted,
@@ -31,4 +31,5 @@ export const rules: readonly RuleDefinition[] = [
   passwordPolicy,
   sqlAuditing,
   sqlEntraOnly,
+  mysqlAudit,
 ];

@@ -4,12 +4,23 @@ import { T } from "../resource-types.js";
 import type { PolicyResourceView, RuleDefinition } from "../types.js";
 import { present } from "./encryption.js";
 
-/** The parameter group (or cluster parameter group) `db` uses, when it is managed in the same stack. */
-export function parameterGroupOf(db: PolicyResourceView, all: readonly PolicyResourceView[]): PolicyResourceView | undefined {
-  const [prop, type] = db.type === T.rdsCluster ? ["dbClusterParameterGroupName", T.rdsClusterParameterGroup] : ["parameterGroupName", T.rdsParameterGroup];
+/** The resource of `type` that `db.props[prop]` names or depends on, when it is managed in the same stack. */
+function groupOf(db: PolicyResourceView, prop: string, type: string, all: readonly PolicyResourceView[]): PolicyResourceView | undefined {
   return all.find(
     (g) => g.type === type && (dependsOn(db, prop, g) || safe(() => !!str(db.props[prop]) && str(db.props[prop]) === str(g.props.name), false)),
   );
+}
+
+/** The parameter group (or cluster parameter group) `db` uses, when it is managed in the same stack. */
+export function parameterGroupOf(db: PolicyResourceView, all: readonly PolicyResourceView[]): PolicyResourceView | undefined {
+  return db.type === T.rdsCluster
+    ? groupOf(db, "dbClusterParameterGroupName", T.rdsClusterParameterGroup, all)
+    : groupOf(db, "parameterGroupName", T.rdsParameterGroup, all);
+}
+
+/** The option group an RDS instance uses, when it is managed in the same stack. */
+export function optionGroupOf(db: PolicyResourceView, all: readonly PolicyResourceView[]): PolicyResourceView | undefined {
+  return groupOf(db, "optionGroupName", T.rdsOptionGroup, all);
 }
 
 /** A parameter's value in an RDS parameter group, lower-cased. */

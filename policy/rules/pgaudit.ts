@@ -5,11 +5,11 @@
 //   Azure flexible: server parameters shared_preload_libraries includes pgaudit, pgaudit.log set
 //     (https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-audit)
 // pgaudit.log defaults to none everywhere, which loads the library and records nothing.
-import { get, list } from "../context.js";
+import { get, list, str } from "../context.js";
 import { T } from "../resource-types.js";
 import type { PolicyResourceView, RuleDefinition } from "../types.js";
 import { isReplica, present } from "./encryption.js";
-import { awsEngine, flexibleConfig, parameterGroupOf, parameterValue } from "./network.js";
+import { awsEngine, flexibleConfig, optionGroupOf, parameterGroupOf, parameterValue } from "./network.js";
 
 /** What the components set pgaudit.log to (components/spec/feature-rules.ts PGAUDIT_LOG). */
 const LOG = "ddl,role";
@@ -64,6 +64,46 @@ export const pgauditEnabled: RuleDefinition = {
     ctx.each([T.rdsInstance, T.sqlInstance, T.pgFlexible], (r) => {
       const problem = pgauditProblem(r, ctx.resources);
       if (problem) ctx.report(r, `${r.name}: pgaudit records nothing — ${problem}`);
+    });
+  },
+};
+
+/** What the components have the MariaDB Audit Plugin record (components/aws/mapping-audit.ts AUDIT_EVENTS). */
+const MYSQL_EVENTS = "CONNECT,QUERY_DDL,QUERY_DCL";
+
+/** The message for an RDS for MySQL/MariaDB primary that does not audit, or undefined. */
+function mysqlAuditProblem(r: PolicyResourceView, all: readonly PolicyResourceView[]): string | undefined {
+  if (isReplica(r) || !/mysql|mariadb/.test(awsEngine(r, parameterGroupOf(r, all)))) return undefined;
+  const problems: string[] = [];
+  const group = optionGroupOf(r, all);
+  if (!group) {
+    // A group managed elsewhere is not visible here; RDS's own default groups have no options.
+    const named = str(r.props.optionGroupName);
+    if (!named || named.startsWith("default:")) problems.push(`${named ? `option group ${named}` : "the default option group"} has no MARIADB_AUDIT_PLUGIN`);
+  } else {
+    const plugin = list(group.props.options).find((o) => get(o, "optionName") === "MARIADB_AUDIT_PLUGIN");
+    if (!plugin) problems.push(`option group ${group.name} has no MARIADB_AUDIT_PLUGIN`);
+    else {
+      const events = get(list(get(plugin, "optionSettings")).find((x) => get(x, "name") === "SERVER_AUDIT_EVENTS"), "value");
+      // Unset is RDS's default CONNECT,QUERY, which records DDL and DCL too.
+      if (events !== undefined && !/QUERY_DDL|QUERY\b(?!_)/.test(String(events).toUpperCase())) problems.push(`SERVER_AUDIT_EVENTS ${JSON.stringify(events)} records no schema changes`);
+    }
+  }
+  if (!list(r.props.enabledCloudwatchLogsExports).map(String).includes("audit")) problems.push(`enabledCloudwatchLogsExports has no "audit"`);
+  return problems.length ? problems.join(", ") : undefined;
+}
+
+export const mysqlAudit: RuleDefinition = {
+  name: "db-mysql-audit",
+  description: "RDS for MySQL / MariaDB primaries audit connections, schema and grant changes through the MariaDB Audit Plugin (an option group) and export its log to CloudWatch.",
+  remediationSteps: `Attach an aws.rds.OptionGroup with option MARIADB_AUDIT_PLUGIN (SERVER_AUDIT_EVENTS = ${MYSQL_EVENTS}) and add "audit" to enabledCloudwatchLogsExports (RDS for MySQL 8.0.28+ and 8.4). AwsRdsDatabase does this in prod (observability.pgaudit).`,
+  severity: "medium",
+  enforcementLevel: "advisory",
+  defaults: { environments: ["prod"] },
+  check(ctx) {
+    ctx.each([T.rdsInstance], (r) => {
+      const problem = mysqlAuditProblem(r, ctx.resources);
+      if (problem) ctx.report(r, `${r.name}: nothing audits it — ${problem}; attach an option group with MARIADB_AUDIT_PLUGIN (SERVER_AUDIT_EVENTS = ${MYSQL_EVENTS}) and export "audit"`);
     });
   },
 };

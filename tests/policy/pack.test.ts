@@ -95,7 +95,7 @@ const pw = "urn:pulumi:prod::shop::random:index/randomPassword:RandomPassword::p
 const generator = () => resource("random:index/randomPassword:RandomPassword", "pw", { length: 32, result: "generated" });
 
 describe("db-guardrails served to the engine", () => {
-  it("describes its nineteen policies, their default levels and config schema", async () => {
+  it("describes its twenty policies, their default levels and config schema", async () => {
     const info = await call<any>("getAnalyzerInfo", new Empty());
     expect(info.getName()).toBe("db-guardrails");
     // The pack reports its package.json version.
@@ -105,7 +105,7 @@ describe("db-guardrails served to the engine", () => {
       "db-storage-encrypted", "db-tls-required", "db-backup-retention", "db-pitr-enabled", "db-no-public-endpoint",
       "db-deletion-protection", "db-replicas-encrypted", "db-no-plaintext-password", "db-slow-query-logging", "db-monitoring-wired",
       "db-key-arn", "db-connections-logged", "db-sql-defender", "db-log-retention", "db-no-extended-support",
-      "db-pgaudit", "db-password-policy", "db-sql-auditing", "db-sql-entra-only",
+      "db-pgaudit", "db-password-policy", "db-sql-auditing", "db-sql-entra-only", "db-mysql-audit",
     ]);
     const retention = policies.find((p: any) => p.getName() === "db-backup-retention");
     expect(retention.getEnforcementlevel()).toBe(messages.EnforcementLevel.MANDATORY);

@@ -66,6 +66,7 @@ describe("our prod components keep the promises the raw-resource rules check", (
     ["gcp-postgres with a read and a DR replica", "gcp-postgres", { input: { replicas: [{ count: 1 }, { region: "europe-west4", count: 1 }] } }],
     ["azure-postgres with a read replica", "azure-postgres", { input: { replicas: [{ count: 1 }] } }],
     ["aws-postgres with a read replica", "aws-postgres", { input: { replicas: [{ count: 1 }] } }],
+    ["aws-mysql with a read replica and one in another region", "aws-mysql", { input: { replicas: [{ count: 1 }, { region: "us-west-2", count: 1 }] } }],
   ] as const)("%s passes every policy", async (_, flavour, extra) => {
     const resources = await render(flavour, "prod", "prod", extra);
     expect(evaluate(resources).map((v) => `${v.policy}: ${v.message}`)).toEqual([]);
@@ -77,6 +78,7 @@ describe("our prod components keep the promises the raw-resource rules check", (
     expect(await policies("aws-postgres", noAudit)).toEqual(["db-pgaudit"]);
     expect(await policies("gcp-postgres", noAudit)).toEqual(["db-pgaudit"]);
     expect(await policies("azure-postgres", noAudit)).toEqual(["db-pgaudit"]);
+    expect(await policies("aws-mysql", noAudit)).toEqual(["db-mysql-audit"]);
     expect(await policies("gcp-mysql", { args: { passwordValidation: { enabled: false } } })).toEqual(["db-password-policy"]);
     expect(await policies("azure-sqlserver", { input: { auth: { entraAdmin }, ...secondary }, args: { entraOnlyAuthentication: false } })).toEqual(["db-sql-entra-only", "db-sql-entra-only"]);
   });
@@ -278,9 +280,31 @@ describe("each policy fails on bad resources", () => {
     expect(findings("db-sql-entra-only", [sqlServer(admin(true)), sqlServer()])).toEqual([]);
   });
 
+  it("db-mysql-audit: an RDS for MySQL primary without the MariaDB Audit Plugin, or not exporting its log, fails", () => {
+    const mysql = (props: Record<string, unknown> = {}) =>
+      awsPg({ engine: "mysql", engineVersion: "8.4", parameterGroupName: undefined, optionGroupName: "orders-audit", enabledCloudwatchLogsExports: ["error", "audit"], ...props });
+    const group = (options: unknown[]) => res(T.rdsOptionGroup, "orders-audit", { name: "orders-audit", engineName: "mysql", majorEngineVersion: "8.4", options });
+    const plugin = (events?: string) => ({ optionName: "MARIADB_AUDIT_PLUGIN", optionSettings: events ? [{ name: "SERVER_AUDIT_EVENTS", value: events }] : [] });
+    expect(findings("db-mysql-audit", [mysql(), group([plugin("CONNECT,QUERY_DDL,QUERY_DCL")])])).toEqual([]);
+    expect(findings("db-mysql-audit", [mysql(), group([plugin()])])).toEqual([]); // RDS's default CONNECT,QUERY
+    expect(findings("db-mysql-audit", [mysql(), group([])])).toEqual([
+      'orders: nothing audits it — option group orders-audit has no MARIADB_AUDIT_PLUGIN; attach an option group with MARIADB_AUDIT_PLUGIN (SERVER_AUDIT_EVENTS = CONNECT,QUERY_DDL,QUERY_DCL) and export "audit"',
+    ]);
+    expect(findings("db-mysql-audit", [mysql(), group([plugin("CONNECT")])])[0]).toMatch(/SERVER_AUDIT_EVENTS "CONNECT" records no schema changes/);
+    expect(findings("db-mysql-audit", [mysql({ optionGroupName: "default:mysql-8-4" })])[0]).toMatch(/option group default:mysql-8-4 has no MARIADB_AUDIT_PLUGIN/);
+    expect(findings("db-mysql-audit", [mysql({ optionGroupName: undefined, enabledCloudwatchLogsExports: ["error"] })])[0]).toMatch(
+      /the default option group has no MARIADB_AUDIT_PLUGIN, enabledCloudwatchLogsExports has no "audit"/,
+    );
+    // A group managed in another stack is trusted; PostgreSQL, replicas and dev are not this rule's.
+    expect(findings("db-mysql-audit", [mysql({ optionGroupName: "shared-audit" })])).toEqual([]);
+    expect(findings("db-mysql-audit", [awsPg()])).toEqual([]);
+    expect(findings("db-mysql-audit", [mysql({ optionGroupName: undefined, replicateSourceDb: "orders" })])).toEqual([]);
+    expect(findings("db-mysql-audit", [mysql({ optionGroupName: undefined, tags: { environment: "dev" } })])).toEqual([]);
+  });
+
   it("every policy has a failing case above", () => {
     expect(rules.map((r) => r.name).sort()).toEqual([
-      "db-backup-retention", "db-connections-logged", "db-deletion-protection", "db-key-arn", "db-log-retention", "db-monitoring-wired", "db-no-extended-support", "db-no-plaintext-password", "db-no-public-endpoint",
+      "db-backup-retention", "db-connections-logged", "db-deletion-protection", "db-key-arn", "db-log-retention", "db-monitoring-wired", "db-mysql-audit", "db-no-extended-support", "db-no-plaintext-password", "db-no-public-endpoint",
       "db-password-policy", "db-pgaudit", "db-pitr-enabled", "db-replicas-encrypted", "db-slow-query-logging", "db-sql-auditing", "db-sql-defender", "db-sql-entra-only", "db-storage-encrypted", "db-tls-required",
     ]);
   });
