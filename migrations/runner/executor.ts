@@ -84,7 +84,7 @@ export function statementAt(m: PreparedMigration, offset: number): Statement | u
 }
 
 /** How a failed migration left the database, for the error's advice. */
-export type FailureMode = "rolled-back" | "outside-transaction" | "mysql-ddl";
+export type FailureMode = "rolled-back" | "outside-transaction" | "mysql-ddl" | "mysql-rolled-back";
 
 export function failure(
   m: PreparedMigration,
@@ -101,7 +101,9 @@ export function failure(
       ? "rolled back: the database is still at the previous version; fix the file and migrate again"
       : mode === "outside-transaction"
         ? `it ran outside a transaction, so statements before the failing one stay applied; ${recorded}`
-        : `MySQL/MariaDB cannot roll back DDL, so statements before the failing one may stay applied; ${recorded}`;
+        : mode === "mysql-rolled-back"
+          ? "rolled back (it has no DDL), but MySQL/MariaDB history records it as failed, as Flyway does: fix the file, run `dbtk repair`, then migrate again"
+          : `MySQL/MariaDB cannot roll back DDL, so statements before the failing one may stay applied; ${recorded}`;
   return new MigrationError("MIGRATION_FAILED", `${where}: ${serverMessage}\n  (${fix})`, {
     script: m.file.script,
     ...(line === undefined ? {} : { line }),

@@ -22,6 +22,12 @@ interface MyError extends Error {
   sqlMessage?: string;
 }
 
+/**
+ * Statements a ROLLBACK undoes: plain data statements. Everything else may commit implicitly (DDL, grants,
+ * LOCK TABLES, a CALL that does either: https://dev.mysql.com/doc/refman/8.4/en/implicit-commit.html).
+ */
+const rollsBack = (s: { words: readonly string[] }) => ["INSERT", "UPDATE", "DELETE", "REPLACE", "SELECT", "WITH", "DO"].includes(s.words[0] ?? "");
+
 const ER_NO_SUCH_TABLE = 1146;
 const ER_BAD_DB_ERROR = 1049;
 
@@ -159,7 +165,7 @@ export async function openMysql(
           // Interrupted before anything ran: nothing to record. Otherwise earlier DDL may stay applied.
           const changed = i > 0 || !opts.signal?.aborted;
           if (row && changed) await exec.insertRow({ ...row, executionTime: ms, success: false }).catch(() => undefined);
-          throw failure(m, offset, `${e.code ? `${e.code}: ` : ""}${message}`, "mysql-ddl", err);
+          throw failure(m, offset, `${e.code ? `${e.code}: ` : ""}${message}`, m.transactional && m.statements.every(rollsBack) ? "mysql-rolled-back" : "mysql-ddl", err);
         }
       }
       const ms = performance.now() - started;
