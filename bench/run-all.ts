@@ -1,7 +1,7 @@
 // Every bench in one go (`npm run bench`), one after another so none slows another, each as its own
 // process; their figures are printed as they finish and again together at the end.
 //   npm run bench [-- --quick] [-- --only startup,migrations]
-// --quick: fewer runs and cycles per bench (~10 min instead of ~40 on 2 cores); the figures in
+// --quick: fewer runs and cycles per bench (~6 min on 2 cores, measured); the figures in
 // bench/README.md come from the full runs. Needs `npm run build` (the CLI benches run bin/dbtk.mjs),
 // tools/install-flyway.sh and tools/install-mariadb.sh for those columns, tools/install-pulumi.sh for engine.ts.
 import { spawn } from "node:child_process";
