@@ -48,8 +48,10 @@ function writeDirs(n: number, engine: DbTarget["engine"]): { flywayDir: string; 
   return { flywayDir, dbmateDir };
 }
 
+const adminOf = (server: ServerHandle) => ({ host: server.host, port: server.port, user: server.user, password: server.password });
+
 async function freshDb(server: ServerHandle, name: string): Promise<DbTarget> {
-  const admin = { host: server.host, port: server.port, user: server.user, password: server.password };
+  const admin = adminOf(server);
   if (server.engine === "postgres") {
     const c = new pg.Client({ ...admin, database: "postgres" });
     await c.connect();
@@ -82,7 +84,7 @@ async function serverFloor(t: DbTarget, n: number): Promise<void> {
  */
 async function settle(server: ServerHandle): Promise<void> {
   if (server.engine === "postgres") {
-    const c = new pg.Client({ host: server.host, port: server.port, user: server.user, password: server.password, database: "postgres" });
+    const c = new pg.Client({ ...adminOf(server), database: "postgres" });
     await c.connect();
     await c.query("CHECKPOINT");
     await c.end();

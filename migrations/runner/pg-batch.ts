@@ -94,8 +94,9 @@ export async function runTransactions(
       return;
     }
     // Past the last COMMIT only when a file travelling alone committed on its own before failing: still it.
-    const m = items[Math.min(done, last)]!.m;
-    let offset = pos === undefined ? undefined : pos - starts[Math.min(done, last)]!;
+    const at = Math.min(done, last);
+    const m = items[at]!.m;
+    let offset = pos === undefined ? undefined : pos - starts[at]!;
     if (offset === undefined || offset < 0 || offset > m.sql.length) {
       // No position in this file (a runtime error): the statement after the last completed one failed.
       offset = m.statements[q.completed - begun]?.start;

@@ -86,7 +86,7 @@ function mysqlAuditProblem(r: PolicyResourceView, all: readonly PolicyResourceVi
     else {
       const events = get(list(get(plugin, "optionSettings")).find((x) => get(x, "name") === "SERVER_AUDIT_EVENTS"), "value");
       // Unset is RDS's default CONNECT,QUERY, which records DDL and DCL too.
-      if (events !== undefined && !/QUERY_DDL|QUERY\b(?!_)/.test(String(events).toUpperCase())) problems.push(`SERVER_AUDIT_EVENTS ${JSON.stringify(events)} records no schema changes`);
+      if (events !== undefined && !/QUERY_DDL|QUERY\b/.test(String(events).toUpperCase())) problems.push(`SERVER_AUDIT_EVENTS ${JSON.stringify(events)} records no schema changes`);
     }
   }
   if (!list(r.props.enabledCloudwatchLogsExports).map(String).includes("audit")) problems.push(`enabledCloudwatchLogsExports has no "audit"`);
