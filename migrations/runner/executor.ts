@@ -55,15 +55,18 @@ export interface Executor {
  */
 export const BATCH_LIMITS = { migrations: 100, chars: 1 << 20 };
 
-/** Statements that end or open a transaction: a file with one travels alone (its COMMIT would end the batch's). */
-const TRANSACTION_CONTROL = new Set(["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT"]);
-const controlsTransaction = (m: PreparedMigration) => m.statements.some((s) => TRANSACTION_CONTROL.has(s.words[0] ?? ""));
+/**
+ * A file with one of these travels alone: one that ends or opens a transaction (its COMMIT would end the
+ * batch's), or drops prepared statements (the batch's history INSERT is one, pg-batch.ts).
+ */
+const TRAVELS_ALONE = new Set(["BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "DEALLOCATE", "DISCARD"]);
+const travelsAlone = (m: PreparedMigration) => m.statements.some((s) => TRAVELS_ALONE.has(s.words[0] ?? ""));
 
 /** Consecutive transactional migrations from `prepared[from]` that may travel together (at least 1). */
 export function batchLength(prepared: readonly PreparedMigration[], from: number): number {
   let n = 0;
   let chars = 0;
-  for (let i = from; i < prepared.length && n < BATCH_LIMITS.migrations && prepared[i]!.transactional && !controlsTransaction(prepared[i]!); i++) {
+  for (let i = from; i < prepared.length && n < BATCH_LIMITS.migrations && prepared[i]!.transactional && !travelsAlone(prepared[i]!); i++) {
     chars += prepared[i]!.sql.length;
     if (n > 0 && chars > BATCH_LIMITS.chars) break;
     n++;

@@ -51,13 +51,15 @@ const CALLBACK = /^((?:before|after)[A-Z][A-Za-z]*|createSchema)(?:__([^]*))?\.s
 export const NO_TX_MARKER = /^[ \t]*--[ \t]*dbtk:no-transaction\b/m;
 const HINT = "name it V<version>__<description>.sql, U<version>__<description>.sql or R__<description>.sql";
 
-function listSqlFiles(root: string, rel = ""): string[] {
-  const out: string[] = [];
+/** The .sql files below `root` (relative paths), and the Flyway .conf files beside them. */
+function listSqlFiles(root: string, rel = "", out = { sql: [] as string[], conf: new Set<string>() }): typeof out {
   for (const entry of readdirSync(path.join(root, rel), { withFileTypes: true })) {
     if (entry.name.startsWith(".")) continue;
     const child = rel ? `${rel}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...listSqlFiles(root, child));
-    else if (entry.name.toLowerCase().endsWith(".sql")) out.push(child);
+    const lower = entry.name.toLowerCase();
+    if (entry.isDirectory()) listSqlFiles(root, child, out);
+    else if (lower.endsWith(".sql")) out.sql.push(child);
+    else if (lower.endsWith(".sql.conf")) out.conf.add(child);
   }
   return out;
 }
@@ -71,9 +73,7 @@ function readUtf8(file: string, script: string, problems: { message: string; scr
 }
 
 function readConfNoTransaction(file: string): boolean {
-  const conf = `${file}.conf`;
-  if (!existsSync(conf)) return false;
-  return /^\s*executeInTransaction\s*=\s*false\s*$/im.test(readFileSync(conf, "utf8"));
+  return /^\s*executeInTransaction\s*=\s*false\s*$/im.test(readFileSync(`${file}.conf`, "utf8"));
 }
 
 /** Parses one file name; returns undefined when it fits none of the three patterns. */
@@ -104,7 +104,8 @@ export function loadMigrations(dir: string, opts: LoadOptions = {}): MigrationSe
   }
   const problems: { message: string; script?: string }[] = [];
   const set: MigrationSet = { dir: root, versioned: [], undo: [], repeatable: [], callbacks: [] };
-  for (const script of listSqlFiles(root).sort()) {
+  const listed = listSqlFiles(root);
+  for (const script of listed.sql.sort()) {
     const base = path.posix.basename(script);
     const callback = CALLBACK.exec(base);
     if (callback) {
@@ -133,7 +134,7 @@ export function loadMigrations(dir: string, opts: LoadOptions = {}): MigrationSe
       path: file,
       sql,
       checksum: flywayChecksum(raw),
-      noTransaction: NO_TX_MARKER.test(sql) || readConfNoTransaction(file),
+      noTransaction: NO_TX_MARKER.test(sql) || (listed.conf.has(`${script}.conf`) && readConfNoTransaction(file)),
     };
     set[parsed.kind].push(m);
   }

@@ -89,6 +89,27 @@ export function rowFromDb(r: Record<string, unknown>): HistoryRow {
   };
 }
 
+const INSERT_COLUMNS = ["installed_rank", "version", "description", "type", "script", "checksum", "installed_by", "execution_time", "success"];
+
+/** The row's values as SQL, in INSERT_COLUMNS order, execution_time left out (the caller has its own). */
+function rowValues(engine: DbTarget["engine"], row: NewRow, literal: (s: string) => string): { before: string[]; success: string } {
+  const user = row.installedBy !== undefined ? literal(row.installedBy) : engine === "postgres" ? "current_user" : "SUBSTRING_INDEX(USER(),'@',1)";
+  return {
+    before: [
+      String(row.installedRank),
+      row.version === null ? "NULL" : literal(row.version),
+      literal(row.description.slice(0, 200)),
+      literal(row.type),
+      literal(row.script.slice(0, 1000)),
+      row.checksum === null ? "NULL" : String(row.checksum),
+      user,
+    ],
+    success: engine === "postgres" ? (row.success ? "true" : "false") : row.success ? "1" : "0",
+  };
+}
+
+const insertInto = (engine: DbTarget["engine"], fullTable: string) => `INSERT INTO ${fullTable} (${INSERT_COLUMNS.map((c) => quoteIdent(engine, c)).join(", ")})`;
+
 /**
  * INSERT with every value inlined (so it can ride in the same round trip as the migration itself).
  * `literal` must be the engine's literal escaper; `executionTimeSql` overrides the measured time with a
@@ -101,19 +122,21 @@ export function insertHistorySql(
   literal: (s: string) => string,
   executionTimeSql?: string,
 ): string {
-  const q = (n: string) => quoteIdent(engine, n);
-  const cols = ["installed_rank", "version", "description", "type", "script", "checksum", "installed_by", "execution_time", "success"];
-  const user = row.installedBy !== undefined ? literal(row.installedBy) : engine === "postgres" ? "current_user" : "SUBSTRING_INDEX(USER(),'@',1)";
-  const values = [
-    String(row.installedRank),
-    row.version === null ? "NULL" : literal(row.version),
-    literal(row.description.slice(0, 200)),
-    literal(row.type),
-    literal(row.script.slice(0, 1000)),
-    row.checksum === null ? "NULL" : String(row.checksum),
-    user,
-    executionTimeSql ?? String(Math.round(row.executionTime)),
-    engine === "postgres" ? (row.success ? "true" : "false") : row.success ? "1" : "0",
-  ];
-  return `INSERT INTO ${fullTable} (${cols.map(q).join(", ")}) VALUES (${values.join(", ")})`;
+  const v = rowValues(engine, row, literal);
+  return `${insertInto(engine, fullTable)} VALUES (${[...v.before, executionTimeSql ?? String(Math.round(row.executionTime)), v.success].join(", ")})`;
+}
+
+/**
+ * PostgreSQL: the history INSERT as a prepared statement `name` (executeRecord runs it). `executionTime`
+ * maps its last parameter, a float8 start time, to the execution_time value.
+ */
+export function prepareRecord(fullTable: string, name: string, executionTime: (startParam: string) => string): string {
+  const types = ["int", "varchar", "varchar", "varchar", "varchar", "int", "varchar", "boolean", "float8"];
+  return `PREPARE ${name}(${types.join(", ")}) AS ${insertInto("postgres", fullTable)} VALUES ($1, $2, $3, $4, $5, $6, $7, ${executionTime("$9")}, $8)`;
+}
+
+/** PostgreSQL: EXECUTE of prepareRecord's statement for `row`; `startSql` is the float8 start time. */
+export function executeRecord(name: string, row: NewRow, literal: (s: string) => string, startSql: string): string {
+  const v = rowValues("postgres", row, literal);
+  return `EXECUTE ${name}(${[...v.before, v.success, startSql].join(", ")})`;
 }

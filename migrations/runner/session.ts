@@ -70,7 +70,7 @@ export async function withExecutor<T>(opts: RunnerOptions, lock: boolean, fn: (e
 /** Replaces placeholders, splits and classifies one file; every error names the file and line. */
 export function prepare(file: MigrationFile, exec: Executor, opts: RunnerOptions): PreparedMigration {
   const replaced =
-    opts.placeholderReplacement === false
+    opts.placeholderReplacement === false || !file.sql.includes("${")
       ? { sql: file.sql, toOriginal: (o: number) => o }
       : replacePlaceholders(
           file.sql,

@@ -98,6 +98,19 @@ describe("batched migrations on PostgreSQL", () => {
     expect(await query(r.target, "SELECT count(*)::int AS n FROM t3")).toEqual([{ n: 1 }]);
   });
 
+
+  it("the batch's history INSERT is a prepared statement: a file that drops every prepared statement (DEALLOCATE ALL) and one with prepared statements of its own both apply and are recorded", async () => {
+    const own = "CREATE TABLE t3 (id int primary key);\nPREPARE ins(int) AS INSERT INTO t3 VALUES ($1);\nEXECUTE ins(3);\nDEALLOCATE ins;\n";
+    const r = await run("deallocate", files(6, { 3: own, 4: "CREATE TABLE t4 (id int primary key);\nDEALLOCATE ALL;\n" }));
+    expect(r.error).toBeUndefined();
+    const rows = await query<{ v: string; ok: boolean; type: string; by: string; ms: number }>(
+      r.target,
+      "SELECT version AS v, success AS ok, type, installed_by AS by, execution_time AS ms FROM flyway_schema_history ORDER BY installed_rank",
+    );
+    expect(rows.map((x) => [x.v, x.ok, x.type, x.by])).toEqual([1, 2, 3, 4, 5, 6].map((v) => [String(v), true, "SQL", r.target.user]));
+    expect(rows.every((x) => x.ms >= 0 && x.ms < 60_000)).toBe(true);
+    expect(await query(r.target, "SELECT count(*)::int AS n FROM t3")).toEqual([{ n: 1 }]);
+  });
   it("a file with its own COMMIT that fails after it is still the one named, with its line", async () => {
     const v3 = "CREATE TABLE t3 (id int primary key);\nCOMMIT;\nBEGIN;\nINSERT INTO t3 VALUES (1);\nINSERT INTO t3 VALUES (1);\n";
     const r = await run("own-commit-fails", files(4, { 3: v3 }));
