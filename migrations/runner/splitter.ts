@@ -28,6 +28,8 @@ export class SqlSplitError extends Error {
 
 const WORD_START = /[A-Za-z_\u0080-\uffff]/;
 const WORD_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
+/** A whole word from lastIndex (sticky): one regex run per word, not one per character. */
+const WORD = /[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*/y;
 const MAX_WORDS = 12;
 
 /** 1-based line of an offset, given the offsets where lines start. */
@@ -52,12 +54,19 @@ export function lineStartsOf(text: string): number[] {
   return starts;
 }
 
-/** Statements whose body is a BEGIN … END block that contains semicolons. */
-function hasBlockBody(words: string[], dialect: Dialect): boolean {
-  if (dialect === "mysql" && words[0] === "BEGIN" && words[1] === "NOT") return true;
-  if (words[0] !== "CREATE") return false;
-  const kinds = dialect === "postgres" ? ["FUNCTION", "PROCEDURE"] : ["FUNCTION", "PROCEDURE", "TRIGGER", "EVENT"];
-  return words.slice(1, 10).some((w) => kinds.includes(w));
+const BLOCK_KINDS: Record<Dialect, readonly string[]> = { postgres: ["FUNCTION", "PROCEDURE"], mysql: ["FUNCTION", "PROCEDURE", "TRIGGER", "EVENT"] };
+
+/**
+ * Whether a statement's body is a BEGIN … END block that contains semicolons, told as its words arrive:
+ * `words` has just had its last word pushed; `known` is the answer so far (undefined: not decided yet).
+ */
+function blockBody(words: readonly string[], dialect: Dialect, known: boolean | undefined): boolean | undefined {
+  if (known !== undefined) return known;
+  const k = words.length - 1;
+  if (k === 0) return words[0] === "CREATE" || (dialect === "mysql" && words[0] === "BEGIN") ? undefined : false;
+  if (words[0] === "BEGIN") return words[1] === "NOT";
+  if (BLOCK_KINDS[dialect].includes(words[k]!)) return true;
+  return k >= 9 ? false : undefined;
 }
 
 export function splitSql(sql: string, dialect: Dialect): Statement[] {
@@ -67,6 +76,7 @@ export function splitSql(sql: string, dialect: Dialect): Statement[] {
   let delimiter = ";";
   let start = -1; // first token of the current statement
   let words: string[] = [];
+  let block: boolean | undefined;
   let depth = 0; // BEGIN/CASE … END nesting inside block bodies
   let afterEnd = false; // the previous word was END and this one follows it (END IF, END CASE, END label)
   let i = 0;
@@ -81,6 +91,7 @@ export function splitSql(sql: string, dialect: Dialect): Statement[] {
     }
     start = -1;
     words = [];
+    block = undefined;
     depth = 0;
     afterEnd = false;
   };
@@ -175,13 +186,22 @@ export function splitSql(sql: string, dialect: Dialect): Statement[] {
     }
     // Words: collected for classification, and BEGIN/CASE/END counted inside block bodies.
     if (WORD_START.test(c)) {
-      let j = i + 1;
-      // A word ends at a DELIMITER-set delimiter too: `END$$` is END then $$, as the mysql client and Flyway read it.
-      const custom = delimiter !== ";";
-      while (j < n && WORD_CHAR.test(sql[j]!) && !(custom && sql.startsWith(delimiter, j))) j++;
+      let j: number;
+      if (delimiter === ";") {
+        WORD.lastIndex = i;
+        WORD.test(sql);
+        j = WORD.lastIndex;
+      } else {
+        // A word ends at a DELIMITER-set delimiter too: `END$$` is END then $$, as the mysql client and Flyway read it.
+        j = i + 1;
+        while (j < n && WORD_CHAR.test(sql[j]!) && !sql.startsWith(delimiter, j)) j++;
+      }
       const word = sql.slice(i, j).toUpperCase();
-      if (words.length < MAX_WORDS) words.push(word);
-      if (hasBlockBody(words, dialect)) {
+      if (words.length < MAX_WORDS) {
+        words.push(word);
+        block = blockBody(words, dialect, block);
+      }
+      if (block) {
         let following = "";
         if (afterEnd) {
           // END CASE closes the CASE counted below; END IF / END LOOP … close openers never counted.
