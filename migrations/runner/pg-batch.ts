@@ -73,8 +73,9 @@ function batchText(s: BatchSession, items: readonly BatchItem[], chain: boolean)
 
 /**
  * Runs `items` (all transactional), each in its own transaction with its history row, in one simple query.
- * `onApplied(i, serverMs)` as each one commits; throws the failing one's MigrationError, those before it
- * applied and reported.
+ * `onApplied(i, ms)` as each one commits (alone: the server's time; in a batch: since the one before it
+ * committed, as the runner saw them); throws the failing one's MigrationError, those before it applied and
+ * reported.
  */
 export async function runTransactions(
   s: BatchSession,
