@@ -3,12 +3,12 @@
 // transaction mode (and passes in session mode); the report carries its figures; bad flags and a missing
 // binary are clear errors; the pooler and its password file are gone after the run, and after a SIGKILL of
 // dbtk (the guardian's job).
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { QueryReport } from "../../../automation/report/types.ts";
-import { dbtk, REPO, running, sandbox, startDbtk, until } from "../helpers.ts";
+import { BIN as DBTK_BIN, dbtk, REPO, running, sandbox, startDbtk, until } from "../helpers.ts";
 
 const BIN = path.join(process.env.DBTK_CACHE_DIR ?? path.join(homedir(), ".cache/dbtk"), "bin", "pgbouncer");
 // The test command installs it; only a developer's machine without it skips.
@@ -80,6 +80,19 @@ describe.skipIf(!ready)("dbtk run --pooler pgbouncer", () => {
     expect(session.code, session.stderr).toBe(0);
     // Stopped at teardown, its folder (with the password file) removed.
     expect(poolers().length).toBe(before);
+  });
+
+  it("dbtk migrate behind the pooler in transaction mode: batches (one query each, the history INSERT prepared in it) apply and record every migration; a second migrate finds nothing to do", async () => {
+    const dir = sb.dir("pooled-migrations");
+    for (let i = 1; i <= 130; i++) writeFileSync(path.join(dir, `V${i}__step_${i}.sql`), `CREATE TABLE t${i} (id int primary key);\nINSERT INTO t${i} VALUES (${i});\n`);
+    const out = sb.dir("pooled-out");
+    const migrate = (file: string) => `${JSON.stringify(process.execPath)} ${JSON.stringify(DBTK_BIN)} migrate --migrations ${JSON.stringify(dir)} --json > ${JSON.stringify(path.join(out, file))}`;
+    const r = await dbtk(["run", "--pooler", "pgbouncer", "--", "sh", "-c", `${migrate("first.json")} && ${migrate("second.json")}`], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/pooler pgbouncer \(transaction mode\)/);
+    const first = JSON.parse(readFileSync(path.join(out, "first.json"), "utf8")) as { applied: { version: string }[]; currentVersion: string };
+    expect(first.applied.map((m) => m.version)).toEqual(Array.from({ length: 130 }, (_, i) => String(i + 1)));
+    expect(JSON.parse(readFileSync(path.join(out, "second.json"), "utf8"))).toMatchObject({ applied: [], currentVersion: "130" });
   });
 
   it("the query report carries the pooler's figures", async () => {
