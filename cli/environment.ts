@@ -2,8 +2,8 @@
 // passed down as an option from here, so a library user gets the same behaviour only by asking for it.
 import path from "node:path";
 import { dirsFromEnv, type ToolkitDirs } from "../core/servers/paths.js";
-import type { TemplatePolicy } from "../automation/driver/provision.js";
-import { templatePolicy } from "../automation/driver/provision.js";
+import type { TemplatePolicy } from "../automation/driver/template-policy.js";
+import { templatePolicy } from "../automation/driver/template-policy.js";
 import type { EngineSettingsInput } from "../automation/engine/settings.js";
 import { defaultOwner } from "../automation/targets/meta.js";
 

@@ -1,6 +1,7 @@
 // Provision one ephemeral database: from a pre-made pooled clone, a clone of the migrated template, or
 // (targets without templates) a new database migrated in place. Whatever fails, nothing is left behind.
-import { newMeta, parseDuration } from "../targets/meta.js";
+import { newMeta } from "../targets/meta.js";
+import { DEFAULT_TEMPLATE_POLICY, type TemplatePolicy } from "./template-policy.js";
 import type { EphemeralDatabase, EphemeralMeta, Target } from "../targets/types.js";
 import { applyMigrations, sourceKey, type MigrationSource } from "./migrations.js";
 import { formatMs, type Progress } from "./progress.js";
@@ -44,13 +45,7 @@ export interface ProvisionWatcher {
   refill?(work: RefillWork): boolean;
 }
 
-/** How long unused templates and pooled clones are kept, and how much space they may take. */
-export interface TemplatePolicy {
-  maxAgeMs: number;
-  maxBytes: number;
-}
-
-export const DEFAULT_TEMPLATE_POLICY: Readonly<TemplatePolicy> = { maxAgeMs: 7 * 86_400_000, maxBytes: 2048 * 1024 * 1024 };
+export { DEFAULT_TEMPLATE_POLICY, templatePolicy, type TemplatePolicy } from "./template-policy.js";
 
 export interface Provisioned {
   db: EphemeralDatabase;
@@ -60,17 +55,6 @@ export interface Provisioned {
   template?: { key: string; built: boolean; pooled: boolean };
   /** Background work started after the hand-out (pool refill, template clean-up; resolved at once when the watcher took it); never rejects. */
   background: Promise<void>;
-}
-
-/**
- * The template policy an environment sets (front ends pass their own): DBTK_TEMPLATE_MAX_AGE (default 7d),
- * DBTK_TEMPLATE_MAX_MB (default 2048).
- */
-export function templatePolicy(env: Readonly<Record<string, string | undefined>>): TemplatePolicy {
-  const maxAgeMs = env.DBTK_TEMPLATE_MAX_AGE ? parseDuration(env.DBTK_TEMPLATE_MAX_AGE, "DBTK_TEMPLATE_MAX_AGE") : DEFAULT_TEMPLATE_POLICY.maxAgeMs;
-  const mb = env.DBTK_TEMPLATE_MAX_MB ? Number(env.DBTK_TEMPLATE_MAX_MB) : DEFAULT_TEMPLATE_POLICY.maxBytes / 1024 / 1024;
-  if (!Number.isFinite(mb) || mb < 0) throw new Error(`DBTK_TEMPLATE_MAX_MB: "${env.DBTK_TEMPLATE_MAX_MB}" is not a number of megabytes`);
-  return { maxAgeMs, maxBytes: mb * 1024 * 1024 };
 }
 
 function checkAbort(signal?: AbortSignal): void {

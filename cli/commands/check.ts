@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { parseServerUrl, type DbTarget } from "../../core/connection.js";
 import type { Applier } from "../../migrations/check/index.js";
 import { environment, toolkitDirs, toolLocation } from "../environment.js";
-import { addMigrationsDirOption, migrationsDir, type MigrationsDirFlags } from "./shared.js";
+import { addMigrationsDirOption, migrationsDir, type MigrationsDirFlags } from "./migrations-dir.js";
 import { databaseFromFlags, scrubbed, type UrlFlags } from "./tool.js";
 import { usage, warnUrlFlag } from "./usage.js";
 

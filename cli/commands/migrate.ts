@@ -10,7 +10,7 @@ import { environment } from "../environment.js";
 import { interruptible } from "../interruptible.js";
 import { cliWording } from "../wording.js";
 import { addRestorePointOptions, guarded, migrateGuarded, restorePointJson, type RestorePointFlags } from "./restore-point.js";
-import { addMigrationsDirOption, migrationsDir, type MigrationsDirFlags } from "./shared.js";
+import { addMigrationsDirOption, migrationsDir, type MigrationsDirFlags } from "./migrations-dir.js";
 import { usage, warnUrlFlag } from "./usage.js";
 
 const DEFAULT_DIR = "./migrations";

@@ -1,30 +1,10 @@
-// Pieces several commands share: the migrations-directory flag and the ephemeral-target command body.
-import { Option, type Command } from "commander";
+// Pieces several commands share: the ephemeral-target command body, its pool and source flags.
+import type { Command } from "commander";
 import { Secrets } from "../../core/connection.js";
 import type { Progress } from "../../automation/driver/progress.js";
 import type { Target } from "../../automation/targets/types.js";
 import { cliWording } from "../wording.js";
 import { guarded, openTargetFromFlags, type TargetFlags } from "./target-options.js";
-
-export interface MigrationsDirFlags {
-  migrations?: string;
-  /** The older spelling, still accepted (hidden from help). */
-  dir?: string;
-}
-
-/**
- * `--migrations <dir>` (the spelling `dbtk run`/`up` use) plus `--dir <dir>` as a hidden alias. Commander has
- * no option aliases, so both are registered without a default and merged by {@link migrationsDir}.
- */
-export function addMigrationsDirOption(cmd: Command, description: string, fallback: string): Command {
-  return cmd
-    .addOption(new Option("--migrations <dir>", `${description} (default: "${fallback}")`))
-    .addOption(new Option("--dir <dir>", "alias of --migrations").hideHelp().conflicts("migrations"));
-}
-
-export function migrationsDir(flags: MigrationsDirFlags, fallback: string): string {
-  return flags.migrations ?? flags.dir ?? fallback;
-}
 
 /** Where `run`/`up` get their migrations: the built-in runner's folder or a team's tool. */
 export function addSourceOptions(cmd: Command): Command {

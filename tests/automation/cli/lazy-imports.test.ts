@@ -39,11 +39,11 @@ Module._load = function (request, parent, isMain) {
 const HEAVY = /node_modules\/(@pulumi|mysql2|zod|yaml|execa|prom-client|@dbtk\/components)\/|dist\/(automation\/engine|migrations\/(adapters|lint|schema|check))\//;
 const PG = /node_modules\/(pg|pg-[a-z]+)\//;
 
-async function loaded(args: string[]): Promise<string[]> {
+async function loaded(args: string[], env: NodeJS.ProcessEnv = {}, code = 0): Promise<string[]> {
   const log = path.join(sb.root, `loaded-${args[0]}.txt`);
   writeFileSync(log, "");
-  const r = await dbtk(args, { ...sb.env, LAZY_LOG: log, NODE_OPTIONS: `--import=${pathToFileURL(register).href}` });
-  expect(r.code, r.stderr).toBe(0);
+  const r = await dbtk(args, { ...sb.env, ...env, LAZY_LOG: log, NODE_OPTIONS: `--import=${pathToFileURL(register).href}` });
+  expect(r.code, r.stderr).toBe(code);
   const modules = [...new Set(readFileSync(log, "utf8").split("\n").filter(Boolean))];
   // The hook saw the start-up (else the assertions below would pass vacuously).
   expect(modules.some((m) => m.includes("node_modules/commander/"))).toBe(true);
@@ -77,4 +77,12 @@ it("a warm local dbtk run loads the PostgreSQL driver only: no Pulumi, no mysql2
   const modules = await loaded(args);
   expect(modules.some((m) => PG.test(m))).toBe(true);
   expect(modules.filter((m) => HEAVY.test(m))).toEqual([]);
+});
+
+it("dbtk migrate loads the runner and the PostgreSQL driver, none of the disposable-database code", async () => {
+  // Nothing listens on port 1: the command gets as far as connecting, every module it needs loaded.
+  const modules = await loaded(["migrate", "--migrations", path.join(REPO, "examples/sample-app/migrations")], { DATABASE_URL: "postgres://u:p@127.0.0.1:1/db" }, 1);
+  expect(modules.some((m) => PG.test(m))).toBe(true);
+  expect(modules.some((m) => m.includes("/dist/migrations/runner/pg-executor.js"))).toBe(true);
+  expect(modules.filter((m) => HEAVY.test(m) || /\/dist\/automation\/(driver\/(provision|migrations|progress)|targets\/registry|templates)\b/.test(m))).toEqual([]);
 });
