@@ -127,12 +127,15 @@ export function insertHistorySql(
 }
 
 /**
- * PostgreSQL: the history INSERT as a prepared statement `name` (executeRecord runs it). `executionTime`
- * maps its last parameter, a float8 start time, to the execution_time value.
+ * PostgreSQL: the history INSERT as a prepared statement `name` (executeRecord runs it). Its execution_time
+ * is the time since its last parameter, a float8 epoch; it also notes the clock in the session setting
+ * `clockSetting`, where the next migration's time starts.
  */
-export function prepareRecord(fullTable: string, name: string, executionTime: (startParam: string) => string): string {
+export function prepareRecord(fullTable: string, name: string, clockSetting: string): string {
   const types = ["int", "varchar", "varchar", "varchar", "varchar", "int", "varchar", "boolean", "float8"];
-  return `PREPARE ${name}(${types.join(", ")}) AS ${insertInto("postgres", fullTable)} VALUES ($1, $2, $3, $4, $5, $6, $7, ${executionTime("$9")}, $8)`;
+  // A volatile column is never pruned from a subquery, so the clock is noted even though the INSERT reads only n.
+  const clock = `(SELECT n, pg_catalog.set_config('${clockSetting}', n::text, false) FROM (SELECT pg_catalog.date_part('epoch', pg_catalog.clock_timestamp()) AS n) a) c`;
+  return `PREPARE ${name}(${types.join(", ")}) AS ${insertInto("postgres", fullTable)} SELECT $1, $2, $3, $4, $5, $6, $7, ((c.n - $9) * 1000)::int, $8 FROM ${clock}`;
 }
 
 /** PostgreSQL: EXECUTE of prepareRecord's statement for `row`; `startSql` is the float8 start time. */

@@ -1,24 +1,25 @@
 // Transactional migrations on PostgreSQL, several per round trip: ONE simple query
-//   SET client_min_messages = notice; PREPARE <record> AS INSERT history …; BEGIN;
-//   <m1>; EXECUTE <record>(…); COMMIT AND CHAIN; SELECT <flush>, <clock>; <m2>; EXECUTE …; COMMIT AND CHAIN;
-//   …; <mN>; EXECUTE …; COMMIT; DEALLOCATE <record>
+//   PREPARE <record> AS INSERT history …; BEGIN;
+//   <m1>; EXECUTE <record>(…); COMMIT AND CHAIN; <m2>; EXECUTE …; COMMIT AND CHAIN; …;
+//   <mN>; EXECUTE …; COMMIT; DEALLOCATE <record>
 // Each migration keeps its own transaction (COMMIT AND CHAIN commits it and opens the next one, so no BEGIN
 // per migration); an error abandons the rest of the string, so the migrations before the failing one stay
 // applied and recorded, the failing one is rolled back and nothing after it runs. Every COMMIT in a batch
-// is ours (files with their own travel alone), so the runner counts them. The flush is a SELECT that raises a
-// NOTICE, and the server sends a notice at once with everything before it: each commit reaches the runner
-// (and its progress line) as it happens, not when the batch ends — a slow migration later in the batch
-// included. Per migration the server runs the same four statements as a one-transaction-per-round-trip tool
-// (BEGIN, file, INSERT, COMMIT), the flush in place of the BEGIN, with no round trip between them.
+// is ours (files with their own travel alone), so the runner counts them. Per migration the server runs the
+// same statements as a one-transaction-per-round-trip tool (file, INSERT, COMMIT; the CHAIN is its BEGIN),
+// with no round trip between them.
+// The server holds its replies until its output buffer fills or the query ends, so when the connection has
+// been quiet for a moment the lock session reads which history rows have committed: a slow migration in
+// the middle of a batch shows as the one running while it runs (an earlier design sent a NOTICE after every
+// COMMIT to push the replies out: ~7% of the whole run of 1,000 small files).
 // The history INSERT is prepared once per batch (an EXECUTE skips parsing and planning a ten-column INSERT)
-// and returns nothing (no row description and row per migration to send and read): ~5% of a batch of
-// small files, measured whole-process. Its name is new for every batch, so one a failed batch leaves behind
-// (prepared statements outlive transactions; a PgBouncer in transaction mode hands the session on) never
-// collides; a file that deallocates prepared statements travels alone (batchLength).
+// and returns nothing. Its name is new for every batch, so one a failed batch leaves behind (prepared
+// statements outlive transactions; a PgBouncer in transaction mode hands the session on) never collides; a
+// file that deallocates prepared statements travels alone (batchLength).
 import type pg from "pg";
 import { failure, type PreparedMigration } from "./executor.js";
 import { executeRecord, insertHistorySql, prepareRecord, type NewRow } from "./history.js";
-import { APPLIED_MARK, CountingQuery, FLUSH, positionToOffset, serverMessage, type PgError } from "./pg-query.js";
+import { APPLIED_MARK, CountingQuery, positionToOffset, serverMessage, type PgError } from "./pg-query.js";
 
 export interface BatchItem {
   m: PreparedMigration;
@@ -33,26 +34,29 @@ export interface BatchSession {
   /** server_version_num: COMMIT AND CHAIN from 12, else COMMIT and a BEGIN. */
   serverVersion: number;
   signal?: AbortSignal;
+  /** Committed history rows from `rank` on (rank, execution_time), read on another session; none: no polling. */
+  committedFrom?(rank: number): Promise<{ rank: number; ms: number }[]>;
 }
 
 const BEGAN = "dbtk.began";
+/** How long the migration session may be quiet before the history is read for progress. */
+export const QUIET_MS = 200;
 
 const epoch = (ts: string) => `pg_catalog.date_part('epoch', ${ts})`;
-const elapsedSince = (start: string) => `((${epoch("clock_timestamp()")} - ${start}) * 1000)::int`;
-const noteClock = `pg_catalog.set_config('${BEGAN}', ${epoch("clock_timestamp()")}::text, false)`;
 
 /**
  * One migration: BEGIN; <file>; INSERT history … RETURNING <mark>; COMMIT — the mark tells its COMMIT from
  * one the file may have of its own.
  */
 function singleText(s: BatchSession, { m, row }: BatchItem): { text: string; starts: number[] } {
-  const record = row ? `${insertHistorySql("postgres", s.fullTable, row, s.literal, elapsedSince(epoch("statement_timestamp()")))} RETURNING "execution_time" AS "${APPLIED_MARK}";\n` : "";
+  const ms = `((${epoch("clock_timestamp()")} - ${epoch("statement_timestamp()")}) * 1000)::int`;
+  const record = row ? `${insertHistorySql("postgres", s.fullTable, row, s.literal, ms)} RETURNING "execution_time" AS "${APPLIED_MARK}";\n` : "";
   return { text: `BEGIN;\n${m.sql}\n;\n${record}COMMIT;\n`, starts: [7] };
 }
 
 /**
- * Several: the history INSERT prepared once, each migration's time measured on the server from the clock
- * the flush before it noted (the first: since the server took the query) — now() is the same for every
+ * Several, the history INSERT prepared once. A migration's time is measured on the server, from the clock
+ * the INSERT before it noted (the first: since the server took the query) — now() is the same for every
  * transaction of one query. Epoch seconds as float8 (µs precision), not timestamptz or numeric: their text
  * forms cost ~3% of a batch of small migrations to parse and print.
  */
@@ -60,10 +64,9 @@ function batchText(s: BatchSession, items: readonly BatchItem[], chain: boolean)
   const name = `dbtk_record_${Math.random().toString(36).slice(2, 10)}`;
   const last = items.length - 1;
   const starts: number[] = [];
-  // Our own notices only flush; a migration that raised the level (pg_dump's files do) would hold them back.
-  let text = `SET client_min_messages = notice;\n${prepareRecord(s.fullTable, name, elapsedSince)};\nBEGIN;\n`;
+  let text = `${prepareRecord(s.fullTable, name, BEGAN)};\nBEGIN;\n`;
   for (const [i, { m, row }] of items.entries()) {
-    if (i > 0) text += `${FLUSH}, ${noteClock};\n${chain ? "" : "BEGIN;\n"}`;
+    if (i > 0 && !chain) text += "BEGIN;\n";
     starts.push(text.length);
     const record = row ? `${executeRecord(name, row, s.literal, i === 0 ? epoch("statement_timestamp()") : `current_setting('${BEGAN}')::float8`)};\n` : "";
     text += `${m.sql}\n;\n${record}COMMIT${chain && i < last ? " AND CHAIN" : ""};\n`;
@@ -72,9 +75,48 @@ function batchText(s: BatchSession, items: readonly BatchItem[], chain: boolean)
 }
 
 /**
+ * Reads which of `items` have committed once the migration session has been quiet for QUIET_MS, and again
+ * every QUIET_MS to 2 s while it stays quiet (longer when nothing moved), reporting them through `report`
+ * (which skips what was reported already). `reported()` is how many were. Returns the function that stops it.
+ */
+function pollProgress(
+  s: BatchSession,
+  items: readonly BatchItem[],
+  quietSince: () => number,
+  reported: () => number,
+  report: (upTo: number, ms: (index: number) => number) => void,
+): () => Promise<void> {
+  const first = items[0]?.row?.installedRank;
+  if (!s.committedFrom || first === undefined || items.length < 2) return async () => undefined;
+  let reading: Promise<void> | undefined;
+  let wait = QUIET_MS;
+  let last = 0;
+  const read = async () => {
+    const from = reported();
+    const rows = await s.committedFrom!(first + from).catch(() => []);
+    const ms = new Map(rows.map((r) => [r.rank - first, r.ms]));
+    let upTo = from;
+    while (upTo < items.length && ms.has(upTo)) upTo++;
+    report(upTo, (i) => ms.get(i) ?? 0);
+    wait = upTo > from ? QUIET_MS : Math.min(wait * 2, 2000);
+  };
+  const timer = setInterval(() => {
+    const now = performance.now();
+    if (reading || now - quietSince() < QUIET_MS || now - last < wait) return;
+    last = now;
+    reading = read().finally(() => (reading = undefined));
+  }, QUIET_MS / 4);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await reading;
+  };
+}
+
+/**
  * Runs `items` (all transactional), each in its own transaction with its history row, in one simple query.
- * `onApplied(i, ms)` as each one commits (alone: the server's time; in a batch: since the one before it
- * committed, as the runner saw them); throws the failing one's MigrationError, those before it applied and
+ * `onApplied(i, ms)` with the time its history row records, in order, as each one is seen to have committed
+ * (at the latest when the query ends); throws the failing one's MigrationError, those before it applied and
  * reported.
  */
 export async function runTransactions(
@@ -85,31 +127,44 @@ export async function runTransactions(
   const chain = s.serverVersion >= 120000;
   const { text, starts } = items.length > 1 ? batchText(s, items, chain) : singleText(s, items[0]!);
   const last = items.length - 1;
-  // Commands completed before the running migration's own statements (SET, PREPARE and BEGIN, or its FLUSH
-  // and BEGIN).
-  let begun = items.length > 1 ? 3 : 1;
+  // Commands completed before the running migration's own statements (PREPARE and BEGIN, or its BEGIN).
+  let begun = items.length > 1 ? 2 : 1;
   let done = 0;
+  let reported = 0;
   let ms: number | undefined;
-  // Each commit reaches us as it happens (the flush), so a migration's time is the time between two.
-  let since = performance.now();
+  const started = performance.now();
+  const report = (upTo: number, msOf: (index: number) => number) => {
+    for (; reported < upTo; reported++) onApplied(reported, msOf(reported));
+  };
   const q = new CountingQuery(text, {
     onMark: (value) => (ms = Number(value)),
-    // In a batch every COMMIT is ours (files with one of their own travel alone, batchLength); a file alone
-    // may commit on its own before its history row: ours is the COMMIT after the mark.
+    // In a batch every COMMIT is ours (files with one of their own travel alone, batchLength), reported with
+    // its recorded time once read back; a file alone may commit on its own before its history row: ours is
+    // the COMMIT after the mark.
     onCommit: (completed) => {
-      if (items.length === 1 && ms === undefined && items[0]!.row) return;
-      const now = performance.now();
-      onApplied(done++, ms ?? now - since);
-      since = now;
-      ms = undefined;
-      begun = completed + (chain ? 1 : 2);
+      if (items.length > 1) done++;
+      else if (ms !== undefined || !items[0]!.row) report(++done, () => ms ?? performance.now() - started);
+      else return;
+      begun = completed + (chain ? 0 : 1);
     },
   });
+  const stopPolling = pollProgress(s, items, () => Math.max(started, q.lastMessageAt), () => reported, report);
+  /** Reports the committed ones not reported yet, with the times their history rows hold. */
+  const settle = async () => {
+    await stopPolling();
+    if (reported >= done) return;
+    const first = items[0]!.row?.installedRank;
+    const rows = first === undefined || !s.committedFrom ? [] : await s.committedFrom(first + reported).catch(() => []);
+    const recorded = new Map(rows.map((r) => [r.rank - first!, r.ms]));
+    report(done, (i) => recorded.get(i) ?? 0);
+  };
   try {
     await q.run(s.client);
+    await settle();
     return;
   } catch (err) {
     await s.client.query("ROLLBACK").catch(() => undefined);
+    await settle();
     const e = err as PgError;
     const pos = positionToOffset(text, e.position);
     if (q.completed === 0 && items.length > 1 && !s.signal?.aborted) {

@@ -9,7 +9,7 @@ import { driverOptions, type DbTarget } from "../../core/connection.js";
 import { javaStringHash } from "./checksum.js";
 import { MigrationError } from "./errors.js";
 import { failure, statementAt, type Executor, type PreparedMigration } from "./executor.js";
-import { runTransactions } from "./pg-batch.js";
+import { runTransactions, type BatchSession } from "./pg-batch.js";
 import { positionToOffset, serverMessage, type PgError } from "./pg-query.js";
 import {
   createHistorySql,
@@ -71,7 +71,17 @@ export async function openPostgres(
   const schema = opts.schema ?? info.schema ?? "public";
   const fullTable = `${quoteIdent("postgres", schema)}.${quoteIdent("postgres", opts.table)}`;
   const literal = (s: string) => main.escapeLiteral(s);
-  const session = { client: main, fullTable, literal, serverVersion: info.version, ...(opts.signal ? { signal: opts.signal } : {}) };
+  // Progress of a batch, read on the lock session while the migration session works (pg-batch.ts).
+  const committedFrom = async (rank: number) =>
+    (await locker!.query<{ rank: number; ms: number }>(`SELECT installed_rank AS rank, execution_time AS ms FROM ${fullTable} WHERE installed_rank >= $1 ORDER BY installed_rank`, [rank])).rows;
+  const session: BatchSession = {
+    client: main,
+    fullTable,
+    literal,
+    serverVersion: info.version,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(locker ? { committedFrom } : {}),
+  };
   let locked = false;
 
   const exec: Executor = {

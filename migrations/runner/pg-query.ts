@@ -2,16 +2,8 @@
 // statements and spots the history rows and commits it returns, and the server error's message and position.
 import pg from "pg";
 
-/** Column name the batch's history INSERTs return (RETURNING … AS), so a migration's own rows never match. */
+/** Column name a lone migration's history INSERT returns (RETURNING … AS), so a file's own rows never match. */
 export const APPLIED_MARK = "dbtk: applied";
-const FLUSH_MARK = "dbtk: flush";
-
-/**
- * Raises a NOTICE ("text-search query doesn't contain lexemes"), which the server sends at once with whatever
- * it holds. A SELECT of a built-in function, not DDL (a DROP … IF EXISTS also says NOTICE, but event
- * triggers, pgaudit's DDL class and read-only transactions all see a DROP); ~25 µs on the local server.
- */
-export const FLUSH = `SELECT pg_catalog.to_tsquery('pg_catalog.simple', '') AS "${FLUSH_MARK}"`;
 
 /**
  * A simple query that counts completed statements, to tell which statement of a multi-statement query
@@ -19,8 +11,9 @@ export const FLUSH = `SELECT pg_catalog.to_tsquery('pg_catalog.simple', '') AS "
  */
 export class CountingQuery extends pg.Query {
   completed = 0;
+  /** performance.now() of the last reply (a row or a completed command). */
+  lastMessageAt = 0;
   private marking = false;
-  private flushing = false;
 
   constructor(
     text: string,
@@ -31,21 +24,20 @@ export class CountingQuery extends pg.Query {
 
   handleCommandComplete(msg: { text?: string }, connection: unknown): void {
     this.completed++;
+    this.lastMessageAt = performance.now();
     this.marking = false;
-    this.flushing = false;
     (pg.Query.prototype as unknown as { handleCommandComplete(m: unknown, c: unknown): void }).handleCommandComplete.call(this, msg, connection);
     if (msg.text === "COMMIT") this.hooks.onCommit?.(this.completed);
   }
 
   handleRowDescription(msg: { fields: { name: string }[] }): void {
     this.marking = msg.fields[0]?.name === APPLIED_MARK;
-    this.flushing = msg.fields[0]?.name === FLUSH_MARK;
     (pg.Query.prototype as unknown as { handleRowDescription(m: unknown): void }).handleRowDescription.call(this, msg);
   }
 
   handleDataRow(msg: { fields: (string | null)[] }): void {
+    this.lastMessageAt = performance.now();
     if (this.marking) this.hooks.onMark?.(msg.fields[0] ?? null);
-    if (this.flushing) return; // not kept: it only pushes what came before it out of the server
     (pg.Query.prototype as unknown as { handleDataRow(m: unknown): void }).handleDataRow.call(this, msg);
   }
 
