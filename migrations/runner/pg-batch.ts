@@ -1,7 +1,7 @@
 // Transactional migrations on PostgreSQL, several per round trip: ONE simple query
 //   PREPARE <record> AS INSERT history …; BEGIN;
 //   <m1>; EXECUTE <record>(…); COMMIT AND CHAIN; <m2>; EXECUTE …; COMMIT AND CHAIN; …;
-//   <mN>; EXECUTE …; COMMIT; DEALLOCATE <record>
+//   <mN>; EXECUTE …; COMMIT; DEALLOCATE <record>; SELECT <their execution times>
 // Each migration keeps its own transaction (COMMIT AND CHAIN commits it and opens the next one, so no BEGIN
 // per migration); an error abandons the rest of the string, so the migrations before the failing one stay
 // applied and recorded, the failing one is rolled back and nothing after it runs. Every COMMIT in a batch
@@ -71,7 +71,12 @@ function batchText(s: BatchSession, items: readonly BatchItem[], chain: boolean)
     const record = row ? `${executeRecord(name, row, s.literal, i === 0 ? epoch("statement_timestamp()") : `current_setting('${BEGAN}')::float8`)};\n` : "";
     text += `${m.sql}\n;\n${record}COMMIT${chain && i < last ? " AND CHAIN" : ""};\n`;
   }
-  return { text: `${text}DEALLOCATE ${name};\n`, starts };
+  // The times the rows hold come back with the batch (on a failure the runner reads them on the lock session).
+  const ranks = items.flatMap(({ row }) => (row ? [row.installedRank] : []));
+  const times = ranks.length
+    ? `SELECT "execution_time" AS "${APPLIED_MARK}" FROM ${s.fullTable} WHERE "installed_rank" BETWEEN ${Math.min(...ranks)} AND ${Math.max(...ranks)} ORDER BY "installed_rank";\n`
+    : "";
+  return { text: `${text}DEALLOCATE ${name};\n${times}`, starts };
 }
 
 /**
@@ -136,8 +141,9 @@ export async function runTransactions(
   const report = (upTo: number, msOf: (index: number) => number) => {
     for (; reported < upTo; reported++) onApplied(reported, msOf(reported));
   };
+  const times: number[] = [];
   const q = new CountingQuery(text, {
-    onMark: (value) => (ms = Number(value)),
+    onMark: (value) => (items.length > 1 ? times.push(Number(value)) : (ms = Number(value))),
     // In a batch every COMMIT is ours (files with one of their own travel alone, batchLength), reported with
     // its recorded time once read back; a file alone may commit on its own before its history row: ours is
     // the COMMIT after the mark.
@@ -160,7 +166,8 @@ export async function runTransactions(
   };
   try {
     await q.run(s.client);
-    await settle();
+    await stopPolling();
+    report(done, (i) => times[i] ?? 0);
     return;
   } catch (err) {
     await s.client.query("ROLLBACK").catch(() => undefined);
