@@ -75,7 +75,7 @@ describe("batched migrations on PostgreSQL", () => {
     const n = BATCH_LIMITS.migrations + 5;
     const slow = BATCH_LIMITS.migrations + 3;
     const arrived = new Map<string, number>();
-    const fs = files(n, { 1: "SET client_min_messages = warning;\nCREATE TABLE t1 (id int primary key);\n", [slow]: `CREATE TABLE t${slow} (id int);\nSELECT pg_sleep(1.5);\n` });
+    const fs = files(n, { 1: "SET client_min_messages = warning;\nCREATE TABLE t1 (id int primary key);\n", [slow]: `CREATE TABLE t${slow} (id int);\nSELECT pg_sleep(2.5);\n` });
     const target = await srv.database();
     await migrate({ target, dir: writeMigrations(dir("arrival"), fs), onProgress: (e) => "migration" in e && arrived.set(`${e.type} ${e.migration.version}`, performance.now()) });
     // The one before the slow one was reported while the slow one still ran, in the second batch and in the first.
