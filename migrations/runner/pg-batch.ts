@@ -40,7 +40,7 @@ export interface BatchSession {
 
 const BEGAN = "dbtk.began";
 /** How long the migration session may be quiet before the history is read for progress. */
-export const QUIET_MS = 200;
+const QUIET_MS = 200;
 
 const epoch = (ts: string) => `pg_catalog.date_part('epoch', ${ts})`;
 
@@ -51,7 +51,8 @@ const epoch = (ts: string) => `pg_catalog.date_part('epoch', ${ts})`;
 function singleText(s: BatchSession, { m, row }: BatchItem): { text: string; starts: number[] } {
   const ms = `((${epoch("clock_timestamp()")} - ${epoch("statement_timestamp()")}) * 1000)::int`;
   const record = row ? `${insertHistorySql("postgres", s.fullTable, row, s.literal, ms)} RETURNING "execution_time" AS "${APPLIED_MARK}";\n` : "";
-  return { text: `BEGIN;\n${m.sql}\n;\n${record}COMMIT;\n`, starts: [7] };
+  const begin = "BEGIN;\n";
+  return { text: `${begin}${m.sql}\n;\n${record}COMMIT;\n`, starts: [begin.length] };
 }
 
 /**
@@ -79,6 +80,14 @@ function batchText(s: BatchSession, items: readonly BatchItem[], chain: boolean)
   return { text: `${text}DEALLOCATE ${name};\n${times}`, starts };
 }
 
+/** The times the committed history rows of `items` hold, by index, from index `from` on; empty when unreadable. */
+async function recordedTimes(s: BatchSession, items: readonly BatchItem[], from: number): Promise<Map<number, number>> {
+  const first = items[0]?.row?.installedRank;
+  if (first === undefined || !s.committedFrom) return new Map();
+  const rows = await s.committedFrom(first + from).catch(() => []);
+  return new Map(rows.map((r) => [r.rank - first, r.ms]));
+}
+
 /**
  * Reads which of `items` have committed once the migration session has been quiet for QUIET_MS, and again
  * every QUIET_MS to 2 s while it stays quiet (longer when nothing moved), reporting them through `report`
@@ -91,15 +100,13 @@ function pollProgress(
   reported: () => number,
   report: (upTo: number, ms: (index: number) => number) => void,
 ): () => Promise<void> {
-  const first = items[0]?.row?.installedRank;
-  if (!s.committedFrom || first === undefined || items.length < 2) return async () => undefined;
+  if (!s.committedFrom || items[0]?.row === undefined || items.length < 2) return async () => undefined;
   let reading: Promise<void> | undefined;
   let wait = QUIET_MS;
   let last = 0;
   const read = async () => {
     const from = reported();
-    const rows = await s.committedFrom!(first + from).catch(() => []);
-    const ms = new Map(rows.map((r) => [r.rank - first, r.ms]));
+    const ms = await recordedTimes(s, items, from);
     let upTo = from;
     while (upTo < items.length && ms.has(upTo)) upTo++;
     report(upTo, (i) => ms.get(i) ?? 0);
@@ -159,9 +166,7 @@ export async function runTransactions(
   const settle = async () => {
     await stopPolling();
     if (reported >= done) return;
-    const first = items[0]!.row?.installedRank;
-    const rows = first === undefined || !s.committedFrom ? [] : await s.committedFrom(first + reported).catch(() => []);
-    const recorded = new Map(rows.map((r) => [r.rank - first!, r.ms]));
+    const recorded = await recordedTimes(s, items, reported);
     report(done, (i) => recorded.get(i) ?? 0);
   };
   try {

@@ -71,16 +71,19 @@ export async function openPostgres(
   const schema = opts.schema ?? info.schema ?? "public";
   const fullTable = `${quoteIdent("postgres", schema)}.${quoteIdent("postgres", opts.table)}`;
   const literal = (s: string) => main.escapeLiteral(s);
-  // Progress of a batch, read on the lock session while the migration session works (pg-batch.ts).
-  const committedFrom = async (rank: number) =>
-    (await locker!.query<{ rank: number; ms: number }>(`SELECT installed_rank AS rank, execution_time AS ms FROM ${fullTable} WHERE installed_rank >= $1 ORDER BY installed_rank`, [rank])).rows;
   const session: BatchSession = {
     client: main,
     fullTable,
     literal,
     serverVersion: info.version,
     ...(opts.signal ? { signal: opts.signal } : {}),
-    ...(locker ? { committedFrom } : {}),
+    // Progress of a batch, read on the lock session while the migration session works (pg-batch.ts).
+    ...(locker
+      ? {
+          committedFrom: async (rank: number) =>
+            (await locker.query<{ rank: number; ms: number }>(`SELECT installed_rank AS rank, execution_time AS ms FROM ${fullTable} WHERE installed_rank >= $1 ORDER BY installed_rank`, [rank])).rows,
+        }
+      : {}),
   };
   let locked = false;
 

@@ -29,7 +29,7 @@ export class SqlSplitError extends Error {
 const WORD_START = /[A-Za-z_\u0080-\uffff]/;
 const WORD_CHAR = /[A-Za-z0-9_$\u0080-\uffff]/;
 /** A whole word from lastIndex (sticky): one regex run per word, not one per character. */
-const WORD = /[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*/y;
+const WORD = new RegExp(`${WORD_START.source}${WORD_CHAR.source}*`, "y");
 const MAX_WORDS = 12;
 
 /** 1-based line of an offset, given the offsets where lines start. */
